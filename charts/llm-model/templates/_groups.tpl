@@ -1,0 +1,202 @@
+{{/*
+Resolves every resource group once: merges the group's `serving` and `vllm` overrides over the shared blocks,
+derives GPU count, CPU and memory, affinity thresholds and tolerations, and checks the values for contradictions the
+JSON Schema cannot express. Every problem found is reported in one `fail`, each line naming its key.
+Returns YAML `{groups: [...]}`; each item has: index, path (e.g. "resourceGroups[0]"), name, workloadName, replicas,
+serving, vllm, tp, pp, dp, dcp, gpuCount, gpuResource, apiServers, cpuRequest, cpuLimit, memoryRequestGiB,
+memoryLimitGiB, memoryAddedGiB, memoryReasons, affinity {memoryMiBGt, products, computeMajorGt, driverMajorGt},
+largeGpu, nodeSelector.
+Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
+*/}}
+{{- define "llm-model.groups" -}}
+{{- $root := . }}
+{{- $v := .Values }}
+{{- $errors := list }}
+{{- $fullname := include "llm-model.fullname" . }}
+{{- $out := list }}
+{{- $seen := dict }}
+{{- $unnamed := 0 }}
+{{- if not $v.model.name }}
+{{- $errors = append $errors "model.name is required: the Hugging Face model id (e.g. MiniMaxAI/MiniMax-M2.5)" }}
+{{- end }}
+{{- if not $v.storage.size }}
+{{- $errors = append $errors "storage.size is required: the model cache volume size (the guide: 10-20% over the weights), e.g. 256Gi" }}
+{{- end }}
+{{- $cudaDefaults := dict "13.0" (dict "computeMajorGt" 7 "driverMajorGt" 575) "12.9" (dict "computeMajorGt" 6 "driverMajorGt" 565) }}
+{{- $cuda := get $cudaDefaults (toString $v.image.cuda) }}
+{{- if not (hasKey $v.image.cudaTagSuffixes (toString $v.image.cuda)) }}
+{{- $errors = append $errors (printf "image.cudaTagSuffixes has no entry for image.cuda %q" (toString $v.image.cuda)) }}
+{{- end }}
+{{- range $i, $own := $v.resourceGroups }}
+{{- $path := printf "resourceGroups[%d]" $i }}
+{{- $g := include "llm-model.merge" (dict "base" $v.resourceGroupDefaults "over" $own) | fromYaml }}
+{{- /* Shallow merge: a key set in the group replaces the shared key whole. */}}
+{{- $serving := deepCopy $v.serving }}
+{{- range $k, $x := $g.serving }}{{ $_ := set $serving $k $x }}{{ end }}
+{{- $vllm := deepCopy $v.vllm }}
+{{- range $k, $x := $g.vllm }}{{ $_ := set $vllm $k $x }}{{ end }}
+{{- $name := $g.name | default "" }}
+{{- $workload := $fullname }}
+{{- if $name }}
+{{- $workload = printf "%s-%s" $fullname $name }}
+{{- else }}
+{{- $unnamed = add1 $unnamed }}
+{{- end }}
+{{- if hasKey $seen $name }}
+{{- $errors = append $errors (printf "%s.name %q is used by resourceGroups[%v] too: group names must be unique (at most one may be empty)" $path $name (get $seen $name)) }}
+{{- end }}
+{{- $_ := set $seen $name $i }}
+{{- if gt (len $workload) 52 }}
+{{- $errors = append $errors (printf "%s.name: StatefulSet name %q is %d characters, over 52 (its controller-revision-hash label must stay within 63); shorten fullnameOverride or the group name" $path $workload (len $workload)) }}
+{{- end }}
+{{- $tp := int $serving.tensorParallelSize }}
+{{- $pp := int $serving.pipelineParallelSize }}
+{{- $dp := int $serving.dataParallelSize }}
+{{- $dcp := int $vllm.decodeContextParallelSize }}
+{{- $gpus := mul $tp $pp $dp }}
+{{- if not (kindIs "invalid" $g.gpu.count) }}
+{{- if ne (int $g.gpu.count) $gpus }}
+{{- $errors = append $errors (printf "%s.gpu.count is %d but tensor (%d) × pipeline (%d) × data (%d) parallel sizes need %d GPUs per pod" $path (int $g.gpu.count) $tp $pp $dp $gpus) }}
+{{- end }}
+{{- end }}
+{{- if gt $dcp 1 }}
+{{- if or (le $tp 1) (ne (mod $tp $dcp) 0) }}
+{{- $errors = append $errors (printf "%s: vllm.decodeContextParallelSize %d must divide serving.tensorParallelSize %d (and needs tensor parallel > 1): DCP shards the KV cache across the tensor-parallel GPUs" $path $dcp $tp) }}
+{{- end }}
+{{- end }}
+{{- if and $serving.enableExpertParallel (le (mul $tp $dp) 1) }}
+{{- $errors = append $errors (printf "%s: serving.enableExpertParallel needs tensor × data parallel size > 1 (experts are spread across GPUs)" $path) }}
+{{- end }}
+{{- if eq $v.model.task "embed" }}
+{{- if or $serving.toolCallParser $serving.reasoningParser }}
+{{- $errors = append $errors (printf "%s: serving.toolCallParser and serving.reasoningParser must be empty for an embedding model (model.task: embed)" $path) }}
+{{- end }}
+{{- end }}
+{{- $mml := $serving.maxModelLen }}
+{{- $mnbt := $serving.maxNumBatchedTokens }}
+{{- if and (not (kindIs "invalid" $mml)) (not (kindIs "invalid" $mnbt)) }}
+{{- if and (eq (toString $vllm.enableChunkedPrefill) "false") (lt (int64 $mnbt) (int64 $mml)) }}
+{{- $errors = append $errors (printf "%s: with vllm.enableChunkedPrefill false, serving.maxNumBatchedTokens (%d) must be at least serving.maxModelLen (%d)" $path (int64 $mnbt) (int64 $mml)) }}
+{{- else if and (ne (toString $vllm.enableChunkedPrefill) "false") (gt (int64 $mnbt) (int64 $mml)) }}
+{{- $errors = append $errors (printf "%s: serving.maxNumBatchedTokens (%d) must not exceed serving.maxModelLen (%d)" $path (int64 $mnbt) (int64 $mml)) }}
+{{- end }}
+{{- end }}
+{{- /* Secrets never in plain values. */}}
+{{- range $k, $x := $serving.env }}
+{{- if has $k (list "HF_TOKEN" "HUGGING_FACE_HUB_TOKEN" "VLLM_API_KEY") }}
+{{- $errors = append $errors (printf "%s: serving.env.%s holds a secret in plain values; reference a Secret with credentials.hfToken / credentials.apiKey / credentials.secretName" $path $k) }}
+{{- else if hasPrefix "hf_" (toString $x) }}
+{{- $errors = append $errors (printf "%s: serving.env.%s looks like a Hugging Face token; reference a Secret with credentials instead" $path $k) }}
+{{- end }}
+{{- end }}
+{{- range $a := $serving.extraArgs }}
+{{- if or (eq (toString $a) "--api-key") (hasPrefix "--api-key=" (toString $a)) }}
+{{- $errors = append $errors (printf "%s: serving.extraArgs sets --api-key in plain values; use credentials.apiKey (a Secret) instead" $path) }}
+{{- end }}
+{{- end }}
+{{- /* Offload. */}}
+{{- $off := $vllm.cpuOffload }}
+{{- $offloading := false }}
+{{- if eq $off.backend "uva" }}
+{{- $offloading = true }}
+{{- if kindIs "invalid" $off.gb }}
+{{- $errors = append $errors (printf "%s: vllm.cpuOffload.gb is required with backend uva (GB of weights offloaded per GPU)" $path) }}
+{{- end }}
+{{- range $k := list "groupSize" "numInGroup" "prefetchStep" }}
+{{- if not (kindIs "invalid" (get $off $k)) }}
+{{- $errors = append $errors (printf "%s: vllm.cpuOffload.%s is for backend prefetch, not uva" $path $k) }}
+{{- end }}
+{{- end }}
+{{- else if eq $off.backend "prefetch" }}
+{{- $offloading = true }}
+{{- range $k := list "groupSize" "numInGroup" "prefetchStep" }}
+{{- if kindIs "invalid" (get $off $k) }}
+{{- $errors = append $errors (printf "%s: vllm.cpuOffload.%s is required with backend prefetch" $path $k) }}
+{{- end }}
+{{- end }}
+{{- if not (kindIs "invalid" $off.gb) }}
+{{- $errors = append $errors (printf "%s: vllm.cpuOffload.gb is only for backend uva (--cpu-offload-gb)" $path) }}
+{{- end }}
+{{- else }}
+{{- if or (not (kindIs "invalid" $off.gb)) $off.disableUva }}
+{{- $errors = append $errors (printf "%s: vllm.cpuOffload settings need vllm.cpuOffload.backend uva or prefetch" $path) }}
+{{- end }}
+{{- end }}
+{{- if not (kindIs "invalid" $vllm.kvOffload.sizeGb) }}
+{{- $offloading = true }}
+{{- end }}
+{{- $mm := $vllm.multimodal }}
+{{- if and (not $mm.enabled) (or (not (kindIs "invalid" $mm.processorCacheGb)) $mm.processorCacheType $mm.encoderTpMode) }}
+{{- $errors = append $errors (printf "%s: vllm.multimodal settings need vllm.multimodal.enabled: true" $path) }}
+{{- end }}
+{{- /* CPU: the guide's formula unless set. */}}
+{{- $api := 1 }}
+{{- if not (kindIs "invalid" $vllm.apiServerCount) }}{{ $api = max 1 (int $vllm.apiServerCount) }}{{ end }}
+{{- $threads := add 1 $gpus $api (max 1 $dp) (ternary 1 0 (gt $dp 1)) }}
+{{- $cpu := $g.resources.cpu }}
+{{- if and $offloading (or (kindIs "invalid" $cpu.request) (kindIs "invalid" $cpu.limit)) }}
+{{- $errors = append $errors (printf "%s.resources.cpu.request and .limit must be set when offloading to CPU RAM: the guide asks for the most CPU threads the node can give" $path) }}
+{{- end }}
+{{- $cpuRequest := ternary (toString $threads) (toString $cpu.request) (kindIs "invalid" $cpu.request) }}
+{{- $cpuLimit := ternary (toString (mul 2 $threads)) (toString $cpu.limit) (kindIs "invalid" $cpu.limit) }}
+{{- /* Memory: base plus what the engine keeps in CPU RAM. */}}
+{{- $mem := $g.resources.memory }}
+{{- $added := 0 }}
+{{- $reasons := list }}
+{{- if $mm.enabled }}
+{{- $cache := 4 }}
+{{- if not (kindIs "invalid" $mm.processorCacheGb) }}{{ $cache = int $mm.processorCacheGb }}{{ end }}
+{{- $added = add $added (mul $cache $api) }}
+{{- $reasons = append $reasons (printf "multimodal processor cache %d GB × %d API servers" $cache $api) }}
+{{- end }}
+{{- if eq $off.backend "uva" }}{{ if not (kindIs "invalid" $off.gb) }}
+{{- $added = add $added (mul (int $off.gb) $gpus) }}
+{{- $reasons = append $reasons (printf "CPU weight offload %d GB × %d GPUs" (int $off.gb) $gpus) }}
+{{- end }}{{ end }}
+{{- if not (kindIs "invalid" $vllm.kvOffload.sizeGb) }}
+{{- $added = add $added (int $vllm.kvOffload.sizeGb) }}
+{{- $reasons = append $reasons (printf "KV offload %d GB" (int $vllm.kvOffload.sizeGb)) }}
+{{- end }}
+{{- $memRequest := 0 }}
+{{- $memLimit := 0 }}
+{{- if or (kindIs "invalid" $mem.requestGiB) (kindIs "invalid" $mem.limitGiB) }}
+{{- $errors = append $errors (printf "%s.resources.memory.requestGiB and .limitGiB are required (the guide: request slightly over half the loaded model size, limit slightly over the whole)" $path) }}
+{{- else }}
+{{- if gt (int $mem.requestGiB) (int $mem.limitGiB) }}
+{{- $errors = append $errors (printf "%s.resources.memory.requestGiB (%d) is over limitGiB (%d)" $path (int $mem.requestGiB) (int $mem.limitGiB)) }}
+{{- end }}
+{{- $memRequest = add (int $mem.requestGiB) $added }}
+{{- $memLimit = add (int $mem.limitGiB) $added }}
+{{- end }}
+{{- $largeGpu := false }}
+{{- range $c := $v.scheduling.largeGpu.gpuCounts }}{{ if eq (int $c) $gpus }}{{ $largeGpu = $v.scheduling.largeGpu.enabled }}{{ end }}{{ end }}
+{{- $aff := dict "products" ($g.gpu.products | default list) }}
+{{- $_ := set $aff "memoryMiBGt" $g.gpu.memoryMiBGt }}
+{{- $_ := set $aff "computeMajorGt" (ternary (get ($cuda | default dict) "computeMajorGt") $g.gpu.computeMajorGt (kindIs "invalid" $g.gpu.computeMajorGt)) }}
+{{- $_ := set $aff "driverMajorGt" (ternary (get ($cuda | default dict) "driverMajorGt") $g.gpu.driverMajorGt (kindIs "invalid" $g.gpu.driverMajorGt)) }}
+{{- $item := dict "index" $i "path" $path "name" $name "workloadName" $workload "replicas" (int $g.replicas) }}
+{{- $_ := set $item "serving" $serving }}
+{{- $_ := set $item "vllm" $vllm }}
+{{- $_ := set $item "tp" $tp }}
+{{- $_ := set $item "pp" $pp }}
+{{- $_ := set $item "dp" $dp }}
+{{- $_ := set $item "dcp" $dcp }}
+{{- $_ := set $item "gpuCount" $gpus }}
+{{- $_ := set $item "gpuResource" $g.gpu.resource }}
+{{- $_ := set $item "apiServers" $api }}
+{{- $_ := set $item "cpuRequest" $cpuRequest }}
+{{- $_ := set $item "cpuLimit" $cpuLimit }}
+{{- $_ := set $item "memoryRequestGiB" $memRequest }}
+{{- $_ := set $item "memoryLimitGiB" $memLimit }}
+{{- $_ := set $item "memoryAddedGiB" $added }}
+{{- $_ := set $item "memoryReasons" $reasons }}
+{{- $_ := set $item "affinity" $aff }}
+{{- $_ := set $item "largeGpu" $largeGpu }}
+{{- $_ := set $item "nodeSelector" (merge (dict) ($g.nodeSelector | default dict) ($v.scheduling.nodeSelector | default dict)) }}
+{{- $out = append $out $item }}
+{{- end }}
+{{- if $errors }}
+{{- fail (printf "\n%s" (join "\n" (without $errors ""))) }}
+{{- end }}
+{{- toYaml (dict "groups" $out) }}
+{{- end }}

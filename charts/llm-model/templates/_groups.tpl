@@ -195,6 +195,7 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- $_ := set $item "nodeSelector" (merge (dict) ($g.nodeSelector | default dict) ($v.scheduling.nodeSelector | default dict)) }}
 {{- $out = append $out $item }}
 {{- end }}
+{{- $errors = uniq $errors }}
 {{- if $errors }}
 {{- fail (printf "\n%s" (join "\n" (without $errors ""))) }}
 {{- end }}

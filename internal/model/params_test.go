@@ -125,12 +125,12 @@ func TestIgnorePatterns(t *testing.T) {
 	cases := map[string]bool{
 		"model.layers.0.block_sparse_moe.gate":      true,
 		"model.layers.0.block_sparse_moe.gate_proj": false,
-		"lm_head":                           true,
-		"model.layers.12.self_attn.q_proj":  true,
-		"model.layers.12.mlp.down_proj":     false,
-		"model.layers.3.mlp.down_proj":      true,
-		"model.layers.31.mlp.down_proj":     false,
-		"model.layers.0.mlp.experts.w1":     false,
+		"lm_head":                          true,
+		"model.layers.12.self_attn.q_proj": true,
+		"model.layers.12.mlp.down_proj":    false,
+		"model.layers.3.mlp.down_proj":     true,
+		"model.layers.31.mlp.down_proj":    false,
+		"model.layers.0.mlp.experts.w1":    false,
 	}
 	for name, want := range cases {
 		assert.Equal(t, want, qz.ignored(name), name)

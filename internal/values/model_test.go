@@ -1,0 +1,143 @@
+package values
+
+import (
+	"encoding/json"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/llm-charts/llm-charts/schema"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+
+
+// fullModel sets every field, so that a field the schema lacks fails validation.
+func fullModel() Model {
+	serving := &Serving{
+		TensorParallelSize: 4, PipelineParallelSize: 2, DataParallelSize: 1, EnableExpertParallel: ptr(false),
+		MaxModelLen: ptr(int64(196608)), GPUMemoryUtilization: ptr(0.95), MaxNumSeqs: ptr(int64(128)),
+		MaxNumBatchedTokens: ptr(int64(16384)), KVCacheDtype: "fp8", ToolCallParser: "minimax_m2",
+		ReasoningParser: "minimax_m2", TrustRemoteCode: ptr(true), EnablePrefixCaching: ptr(true),
+		HFOverrides: map[string]any{"rope_scaling": map[string]any{"type": "dynamic", "factor": 1.5}},
+		ExtraArgs:   []string{"--seed", "1"}, PreStartCommands: []string{"true"}, Env: map[string]string{"A": "1"},
+	}
+	vllm := &VLLM{
+		APIServerCount: ptr(8), DecodeContextParallelSize: 2, EnableChunkedPrefill: ptr(true), MambaCacheMode: "align",
+		AllowLongMaxModelLen: ptr(true),
+		Multimodal:           &Multimodal{Enabled: true, ProcessorCacheGB: ptr(8), ProcessorCacheType: "shm", EncoderTPMode: "data"},
+		CPUOffload:           &CPUOffload{Backend: "prefetch", GB: ptr(1), GroupSize: ptr(1), NumInGroup: ptr(1), PrefetchStep: ptr(1), DisableUVA: true},
+		KVOffload:            &KVOffload{SizeGB: ptr(64)},
+		PipelineTimeouts:     &PipelineTimeouts{RPCTimeoutMs: 1200000, ExecuteModelTimeoutSeconds: 1200, EngineIterationTimeoutSeconds: 1200},
+	}
+	group := GroupSettings{
+		Replicas: ptr(1),
+		GPU: &GPU{Resource: "nvidia.com/a100", Count: ptr(8), MemoryMiBGt: ptr(int64(80000)), Products: []string{"NVIDIA-A100-SXM4-80GB"},
+			ComputeMajorGt: ptr(7), DriverMajorGt: ptr(575)},
+		Resources:    &Resources{CPU: &CPU{Request: 14, Limit: "28"}, Memory: &Memory{RequestGiB: ptr(int64(180)), LimitGiB: ptr(int64(360))}},
+		NodeSelector: map[string]string{"a": "b"},
+	}
+	named := ResourceGroup{Name: ptr("a100"), GroupSettings: group, Serving: serving, VLLM: vllm}
+	return Model{
+		NameOverride: "minimax", FullnameOverride: "minimax-vllm-inference", Engine: "vllm",
+		Model: ModelRef{Name: "MiniMaxAI/MiniMax-M2.5", Task: TaskGenerate, ServedModelNames: []string{"minimax"}, Revision: "main"},
+		Image: &Image{Repository: "vllm/vllm-openai", Version: "v0.19.0", CUDA: CUDA13, CUDATagSuffixes: map[string]string{"13.0": "-cu130"},
+			Tag: "x", PullPolicy: "Always"},
+		Serving: serving, VLLM: vllm, ResourceGroupDefaults: &group, ResourceGroups: []ResourceGroup{named},
+		Service:     &Service{Type: "ClusterIP", Port: 5000, Annotations: map[string]string{"a": "b"}},
+		Storage:     &Storage{VolumeName: "cache", Size: "256Gi", StorageClassName: "x", AccessModes: []string{"ReadWriteOnce"}, MountPath: "/workspace/.cache", SubPath: "cache"},
+		Shm:         &Shm{SizeLimit: "10Gi"},
+		Credentials: &Credentials{SecretName: "s", ConfigMapName: "c", HFToken: &SecretKey{SecretName: "h", Key: "k"}, APIKey: &SecretKey{SecretName: "a", Key: "k"}},
+		Probes: &Probes{SizeClass: SizeXLarge, Startup: &Probe{FailureThreshold: ptr(90), PeriodSeconds: 10},
+			Readiness: &Probe{FailureThreshold: ptr(6), PeriodSeconds: 10}, Liveness: &Probe{FailureThreshold: ptr(8), PeriodSeconds: 30}},
+		Scheduling: &Scheduling{Reservation: "nrp-llm", ReservationKey: "nautilus.io/reservation", GPUPreferNoSchedule: ptr(true),
+			LargeGPU: &LargeGPU{Enabled: ptr(true), Key: "nautilus.io/hardware", Value: "large-gpu", GPUCounts: []int{4, 8}},
+			Tolerations: []map[string]any{{"key": "x", "operator": "Exists"}}, NodeSelector: map[string]string{"a": "b"}},
+		PriorityClassName: "owner", PodSecurityContext: map[string]any{"runAsUser": 0}, SecurityContext: map[string]any{"privileged": false},
+		PodAnnotations: map[string]string{"a": "b"}, PodLabels: map[string]string{"a": "b"},
+	}
+}
+
+func TestModelValuesValidateAgainstSchema(t *testing.T) {
+	require.NoError(t, schema.Validate(schema.LLMModel, fullModel()))
+	// And a value the schema refuses is refused: the check is not vacuous.
+	bad := fullModel()
+	bad.Serving.KVCacheDtype = "int4"
+	assert.Error(t, schema.Validate(schema.LLMModel, bad))
+}
+
+// TestModelTypesCoverSchema: every property of the schema has a Go field, and every Go field a schema property.
+func TestModelTypesCoverSchema(t *testing.T) {
+	raw, err := schema.Raw(schema.LLMModel)
+	require.NoError(t, err)
+	var root map[string]any
+	require.NoError(t, json.Unmarshal(raw, &root))
+	schemaPaths := map[string]bool{}
+	collectSchemaPaths("", root, schemaPaths)
+	delete(schemaPaths, ".global") // Helm's own key
+	goPaths := map[string]bool{}
+	collectGoPaths("", reflect.TypeOf(Model{}), goPaths)
+	assert.Empty(t, diff(schemaPaths, goPaths), "schema properties without a Go field")
+	assert.Empty(t, diff(goPaths, schemaPaths), "Go fields without a schema property")
+}
+
+func collectSchemaPaths(prefix string, s map[string]any, out map[string]bool) {
+	props, _ := s["properties"].(map[string]any)
+	for k, v := range props {
+		p := prefix + "." + k
+		out[p] = true
+		sub, _ := v.(map[string]any)
+		if items, ok := sub["items"].(map[string]any); ok {
+			collectSchemaPaths(p+"[]", items, out)
+		}
+		collectSchemaPaths(p, sub, out)
+	}
+}
+
+func collectGoPaths(prefix string, t reflect.Type, out map[string]bool) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		if t.Kind() == reflect.Slice {
+			prefix += "[]"
+		}
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous {
+			collectGoPaths(prefix, f.Type, out)
+			continue
+		}
+		name := strings.Split(f.Tag.Get("json"), ",")[0]
+		p := strings.TrimSuffix(prefix, "[]") + "." + name
+		if strings.HasSuffix(prefix, "[]") {
+			p = prefix + "." + name
+		}
+		out[p] = true
+		ft := f.Type
+		sub := p
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Slice && ft.Elem().Kind() != reflect.Map {
+			collectGoPaths(sub, ft, out)
+		} else if ft.Kind() == reflect.Struct {
+			collectGoPaths(sub, ft, out)
+		}
+	}
+}
+
+func diff(a, b map[string]bool) []string {
+	var out []string
+	for k := range a {
+		if !b[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

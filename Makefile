@@ -1,0 +1,64 @@
+# llm-charts: `make test` is the one test command (README, .ci/run).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO        ?= go
+HELM      := $(GO) tool helm
+KUBE_VERSION := 1.37.2
+CHARTS    := llm-model llm-gateway
+# A values file per chart that `helm lint --strict` runs with (the charts need a model or a list of models).
+LINT_VALUES_llm-model   := tests/cases/llm-model/guide-minimax-m2.5.yaml
+LINT_VALUES_llm-gateway := tests/cases/llm-gateway/one-model.yaml
+
+-include tools/k8s/k8s.mk
+
+.PHONY: help
+help: ## List the targets.
+	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+.PHONY: test
+test: check-generated vet unit lint e2e ## Everything CI runs: generated-file drift, vet, unit and golden tests, helm lint, API-server tests.
+
+.PHONY: unit
+unit: ## Go unit, golden and schema tests of the main module.
+	$(GO) test ./...
+
+.PHONY: vet
+vet: ## go vet and gofmt.
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+.PHONY: lint
+lint: ## helm lint --strict on both charts.
+	@for c in $(CHARTS); do \
+	  [ -d charts/$$c ] || continue; \
+	  v=$$(case $$c in llm-model) echo $(LINT_VALUES_llm-model);; llm-gateway) echo $(LINT_VALUES_llm-gateway);; esac); \
+	  $(HELM) lint --strict --kube-version $(KUBE_VERSION) charts/$$c -f $$v; \
+	done
+
+.PHONY: schemas
+schemas: ## Copy schema/*.values.schema.json into the charts (the schema/ files are the source of truth).
+	@for f in schema/*.values.schema.json; do c=$$(basename $$f .values.schema.json); cp $$f charts/$$c/values.schema.json; done
+
+.PHONY: catalog
+catalog: ## Refresh chartgen's embedded model catalog from ../shared/models.
+	rm -rf internal/catalog/models && mkdir -p internal/catalog/models
+	cp -r ../shared/models/*/ internal/catalog/models/ && chmod -R u+w internal/catalog/models
+
+.PHONY: golden
+golden: ## Rewrite the golden files from the current output; read `git diff` before committing.
+	$(GO) test ./tests -run 'TestGolden' -update
+
+.PHONY: check-generated
+check-generated: ## Fail when the charts' schema copies drift from schema/.
+	@for f in schema/*.values.schema.json; do c=$$(basename $$f .values.schema.json); \
+	  cmp -s $$f charts/$$c/values.schema.json || { echo "charts/$$c/values.schema.json differs from $$f: run make schemas"; exit 1; }; done
+
+.PHONY: bench
+bench: ## Benchmarks (rendering, planning, chartgen).
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+.PHONY: build
+build: ## Build chartgen into bin/.
+	$(GO) build -o bin/chartgen ./cmd/chartgen

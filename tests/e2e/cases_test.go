@@ -1,0 +1,522 @@
+package e2e
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// charts are the charts whose cases are installed. Every *.yaml file directly in
+// tests/cases/<chart>/ is a case; tests/cases/<chart>/errors/ holds values that
+// must fail to render and are never installed.
+var charts = []string{"llm-model", "llm-gateway"}
+
+// upgradeTo names, for a case, the case its release is upgraded to ("chart/case"
+// without .yaml). A case not listed here is upgraded to the next case of the same
+// chart in alphabetical order (the last one to the first; a chart with one case is
+// upgraded to itself). Whether an upgrade must be refused is worked out from the
+// two renderings (an immutable StatefulSet field that differs), not declared.
+var upgradeTo = map[string]string{}
+
+// immutableRefusal is how the API server refuses a change to an immutable
+// StatefulSet field: per field in Kubernetes 1.37 ("spec.volumeClaimTemplates:
+// Invalid value: ...: field is immutable"), as one sentence before that
+// ("updates to statefulset spec for fields other than ... are forbidden").
+// A chart may also refuse such an upgrade itself, naming the field.
+var immutableRefusal = regexp.MustCompile(`spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy): Invalid value: .*field is immutable|updates to statefulset spec for fields other than|(?i)volumeClaimTemplates`)
+
+type testCase struct {
+	chart, name, path string
+}
+
+func (c testCase) id() string { return c.chart + "/" + c.name }
+
+// casesRoot is where charts/ and tests/cases/ are read: the repository, or
+// E2E_ROOT (used to try the harness on a scratch chart).
+func casesRoot() string {
+	if r := os.Getenv("E2E_ROOT"); r != "" {
+		return r
+	}
+	return env.root
+}
+
+func chartDir(chart string) string { return filepath.Join(casesRoot(), "charts", chart) }
+
+// discover lists the install cases and the error cases of a chart.
+func discover(chart string) (cases, errCases []testCase, err error) {
+	dir := filepath.Join(casesRoot(), "tests", "cases", chart)
+	list := func(d string) ([]testCase, error) {
+		var out []testCase
+		for _, pat := range []string{"*.yaml", "*.yml"} {
+			files, err := filepath.Glob(filepath.Join(d, pat))
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range files {
+				name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(f), ".yaml"), ".yml")
+				out = append(out, testCase{chart: chart, name: name, path: f})
+			}
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+		return out, nil
+	}
+	if cases, err = list(dir); err != nil {
+		return nil, nil, err
+	}
+	errCases, err = list(filepath.Join(dir, "errors"))
+	return cases, errCases, err
+}
+
+// casesOrFail returns a chart's cases; a missing chart or a chart without cases
+// fails the test (or, with E2E_ALLOW_MISSING_CHARTS=1, skips it saying why).
+func casesOrFail(t *testing.T, chart string) (cases, errCases []testCase) {
+	t.Helper()
+	problem := ""
+	if _, err := os.Stat(filepath.Join(chartDir(chart), "Chart.yaml")); err != nil {
+		problem = fmt.Sprintf("chart %s not found: %v", chart, err)
+	} else {
+		var err error
+		cases, errCases, err = discover(chart)
+		if err != nil {
+			t.Fatalf("listing the cases of %s: %v", chart, err)
+		}
+		if len(cases) == 0 {
+			problem = fmt.Sprintf("chart %s has no cases in tests/cases/%s/", chart, chart)
+		}
+	}
+	if problem != "" {
+		if os.Getenv("E2E_ALLOW_MISSING_CHARTS") == "1" {
+			t.Skipf("SKIPPED (E2E_ALLOW_MISSING_CHARTS=1): %s", problem)
+		}
+		t.Fatal(problem)
+	}
+	return cases, errCases
+}
+
+func upgradeTarget(t *testing.T, c testCase, all []testCase) testCase {
+	t.Helper()
+	if to, ok := upgradeTo[c.id()]; ok {
+		for _, o := range all {
+			if o.id() == to {
+				return o
+			}
+		}
+		t.Fatalf("upgradeTo[%q] = %q, which is not a case", c.id(), to)
+	}
+	for i, o := range all {
+		if o.name == c.name {
+			return all[(i+1)%len(all)]
+		}
+	}
+	panic("unreachable")
+}
+
+// TestCharts installs, upgrades and uninstalls every case of every chart, once
+// with Helm 3 and once with Helm 4, each in its own namespace.
+func TestCharts(t *testing.T) {
+	requireEnv(t)
+	for _, chart := range charts {
+		t.Run(chart, func(t *testing.T) {
+			cases, _ := casesOrFail(t, chart)
+			for _, c := range cases {
+				next := upgradeTarget(t, c, cases)
+				for _, h := range helms() {
+					t.Run(c.name+"/"+h.name, func(t *testing.T) {
+						t.Parallel()
+						runCase(t, h, c, next)
+					})
+				}
+			}
+		})
+	}
+}
+
+// TestErrorCasesRefused checks that every error case fails to render with both
+// Helm CLIs. They are never installed.
+func TestErrorCasesRefused(t *testing.T) {
+	requireEnv(t)
+	for _, chart := range charts {
+		t.Run(chart, func(t *testing.T) {
+			_, errCases := casesOrFail(t, chart)
+			if len(errCases) == 0 {
+				t.Skipf("SKIPPED: no error cases in tests/cases/%s/errors/", chart)
+			}
+			for _, c := range errCases {
+				for _, h := range helms() {
+					t.Run(c.name+"/"+h.name, func(t *testing.T) {
+						t.Parallel()
+						ctx := t.Context()
+						start := time.Now()
+						args := append([]string{"template", releaseName(c.name), chartDir(chart), "-n", "default", "-f", c.path}, renderArgs(t)...)
+						_, err := h.run(ctx, t, nil, args...)
+						if err == nil {
+							t.Fatalf("error case %s rendered without error", c.path)
+						}
+						t.Logf("refused as expected: %s", tail(err.Error(), 3))
+						record(c.id()+" (error case) "+h.name, time.Since(start), "refused as expected")
+					})
+				}
+			}
+		})
+	}
+}
+
+// runCase: install c, check what is stored; upgrade to next (expecting the API
+// server to refuse it when an immutable StatefulSet field changes); uninstall and
+// check that everything Helm owned is gone and that PVCs are kept.
+func runCase(t *testing.T, h helmCLI, c, next testCase) {
+	ctx := t.Context()
+	start := time.Now()
+	outcome := "FAILED"
+	defer func() { record(c.id()+" → "+next.name+" "+h.name, time.Since(start), outcome) }()
+
+	ns := nsName(h.name, c.chart, c.name)
+	rel := releaseName(c.name)
+	chart := chartDir(c.chart)
+
+	from, err := render(ctx, t, rel, ns, chart, c.path)
+	if err != nil {
+		t.Fatalf("case %s does not render: %v", c.path, err)
+	}
+	to, err := render(ctx, t, rel, ns, chart, next.path)
+	if err != nil {
+		t.Fatalf("upgrade target %s does not render: %v", next.path, err)
+	}
+	refusal := immutableChange(t, from, to)
+
+	createNamespace(ctx, t, ns)
+	defer func() { _ = env.kube.CoreV1().Namespaces().Delete(context.WithoutCancel(ctx), ns, deleteOpts) }()
+	for _, o := range append(from, to...) {
+		if n := o.GetNamespace(); n != "" && n != ns {
+			createNamespace(ctx, t, n)
+		}
+	}
+
+	// Install.
+	t0 := time.Now()
+	if _, err := h.run(ctx, t, nil, "install", rel, chart, "-n", ns, "--create-namespace", "-f", c.path); err != nil {
+		t.Fatalf("install refused: %v", err)
+	}
+	objs := h.manifest(ctx, t, rel, ns)
+	stored := assertStored(ctx, t, ns, objs)
+	pvcs := assertWorkloads(ctx, t, c.chart, ns, stored)
+	t.Logf("install of %s: %d objects stored, %d PVCs created by the StatefulSet controller (%s)",
+		c.name, len(stored), len(pvcs), time.Since(t0).Round(time.Millisecond))
+
+	// Upgrade.
+	t0 = time.Now()
+	_, err = h.run(ctx, t, nil, "upgrade", rel, chart, "-n", ns, "-f", next.path)
+	switch {
+	case refusal != "" && err == nil:
+		t.Errorf("upgrade %s → %s changes %s, yet it was accepted", c.name, next.name, refusal)
+	case refusal != "" && !immutableRefusal.MatchString(err.Error()):
+		t.Errorf("upgrade %s → %s (changes %s) failed, but not with the expected refusal: %v", c.name, next.name, refusal, err)
+	case refusal != "":
+		t.Logf("upgrade %s → %s refused as expected (%s): %s", c.name, next.name, refusal, tail(err.Error(), 2))
+		outcome = "upgrade refused as expected (" + refusal + ")"
+	case err != nil:
+		t.Fatalf("upgrade %s → %s refused: %v", c.name, next.name, err)
+	default:
+		newObjs := h.manifest(ctx, t, rel, ns)
+		newStored := assertStored(ctx, t, ns, newObjs)
+		pvcs = append(pvcs, assertWorkloads(ctx, t, c.chart, ns, newStored)...)
+		assertGone(ctx, t, ns, dropped(objs, newObjs, ns), "the upgrade removed them from the chart")
+		objs = newObjs
+		outcome = "upgraded"
+	}
+	t.Logf("upgrade %s → %s (%s)", c.name, next.name, time.Since(t0).Round(time.Millisecond))
+
+	// Uninstall.
+	t0 = time.Now()
+	if _, err := h.run(ctx, t, nil, "uninstall", rel, "-n", ns); err != nil {
+		t.Fatalf("uninstall: %v", err)
+	}
+	assertGone(ctx, t, ns, objs, "helm uninstall")
+	assertPVCsKept(ctx, t, ns, pvcs)
+	t.Logf("uninstall of %s (%s)", c.name, time.Since(t0).Round(time.Millisecond))
+	if t.Failed() {
+		outcome = "FAILED"
+	} else if outcome == "FAILED" {
+		outcome = "ok"
+	}
+	t.Logf("case %s with %s: %s in %s", c.id(), h.name, outcome, time.Since(start).Round(time.Millisecond))
+}
+
+// dropped returns the objects of before that after no longer has.
+func dropped(before, after []*unstructured.Unstructured, ns string) []*unstructured.Unstructured {
+	id := func(o *unstructured.Unstructured) string {
+		n := o.GetNamespace()
+		if n == "" {
+			n = ns
+		}
+		return o.GroupVersionKind().GroupKind().String() + "/" + n + "/" + o.GetName()
+	}
+	keep := map[string]bool{}
+	for _, o := range after {
+		keep[id(o)] = true
+	}
+	var out []*unstructured.Unstructured
+	for _, o := range before {
+		if !keep[id(o)] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// immutableChange names the immutable StatefulSet field an upgrade from → to
+// would change ("" when none): selector, volumeClaimTemplates, serviceName or
+// podManagementPolicy, compared after the defaults the API server applies.
+func immutableChange(t *testing.T, from, to []*unstructured.Unstructured) string {
+	t.Helper()
+	old := map[string]*appsv1.StatefulSet{}
+	for _, o := range from {
+		if s := asStatefulSet(t, o); s != nil {
+			old[s.Namespace+"/"+s.Name] = s
+		}
+	}
+	for _, o := range to {
+		n := asStatefulSet(t, o)
+		if n == nil {
+			continue
+		}
+		p := old[n.Namespace+"/"+n.Name]
+		if p == nil {
+			continue
+		}
+		switch {
+		case !equality.Semantic.DeepEqual(p.Spec.Selector, n.Spec.Selector):
+			return "StatefulSet " + n.Name + " spec.selector"
+		case !equality.Semantic.DeepEqual(p.Spec.VolumeClaimTemplates, n.Spec.VolumeClaimTemplates):
+			return "StatefulSet " + n.Name + " spec.volumeClaimTemplates"
+		case p.Spec.ServiceName != n.Spec.ServiceName:
+			return "StatefulSet " + n.Name + " spec.serviceName"
+		case p.Spec.PodManagementPolicy != n.Spec.PodManagementPolicy:
+			return "StatefulSet " + n.Name + " spec.podManagementPolicy"
+		}
+	}
+	return ""
+}
+
+// asStatefulSet decodes o when it is a StatefulSet, with the defaults that
+// matter for immutability comparisons applied.
+func asStatefulSet(t *testing.T, o *unstructured.Unstructured) *appsv1.StatefulSet {
+	t.Helper()
+	if o.GetKind() != "StatefulSet" || o.GroupVersionKind().Group != "apps" {
+		return nil
+	}
+	var s appsv1.StatefulSet
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Object, &s); err != nil {
+		t.Fatalf("%s does not decode as apps/v1 StatefulSet: %v", key(o), err)
+	}
+	if s.Spec.PodManagementPolicy == "" {
+		s.Spec.PodManagementPolicy = appsv1.OrderedReadyPodManagement
+	}
+	for i := range s.Spec.VolumeClaimTemplates {
+		v := &s.Spec.VolumeClaimTemplates[i]
+		v.TypeMeta = s.TypeMeta // not stored for templates
+		v.TypeMeta.Kind, v.TypeMeta.APIVersion = "", ""
+		if v.Spec.VolumeMode == nil {
+			fs := corev1.PersistentVolumeFilesystem
+			v.Spec.VolumeMode = &fs
+		}
+		v.Status = corev1.PersistentVolumeClaimStatus{}
+	}
+	return &s
+}
+
+// assertWorkloads checks what the controllers make of the stored objects: the
+// StatefulSet controller creates pod 0 of every StatefulSet (so the pod template
+// passes pod admission) and one PVC per volumeClaimTemplate for it; for the
+// model chart every Service selects the pods of a StatefulSet of the release and
+// every StatefulSet's serviceName is a Service of the release. It returns the
+// PVCs it saw.
+func assertWorkloads(ctx context.Context, t *testing.T, chart, ns string, stored []*unstructured.Unstructured) []string {
+	t.Helper()
+	var sets []*appsv1.StatefulSet
+	services := map[string]*corev1.Service{}
+	for _, o := range stored {
+		switch {
+		case o.GetKind() == "StatefulSet" && o.GroupVersionKind().Group == "apps":
+			var s appsv1.StatefulSet
+			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Object, &s); err != nil {
+				t.Fatalf("%s: %v", key(o), err)
+			}
+			sets = append(sets, &s)
+		case o.GetKind() == "Service" && o.GroupVersionKind().Group == "":
+			var s corev1.Service
+			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Object, &s); err != nil {
+				t.Fatalf("%s: %v", key(o), err)
+			}
+			services[s.Namespace+"/"+s.Name] = &s
+		}
+	}
+
+	var pvcs []string
+	for _, s := range sets {
+		if s.Spec.Replicas != nil && *s.Spec.Replicas == 0 {
+			continue
+		}
+		ordinal := int32(0)
+		if s.Spec.Ordinals != nil {
+			ordinal = s.Spec.Ordinals.Start
+		}
+		pod := fmt.Sprintf("%s-%d", s.Name, ordinal)
+		err := poll(ctx, 30*time.Second, func() (bool, error) {
+			_, err := env.kube.CoreV1().Pods(s.Namespace).Get(ctx, pod, getOpts)
+			if isNotFound(err) {
+				return false, nil
+			}
+			return err == nil, err
+		})
+		if err != nil {
+			t.Errorf("the StatefulSet controller did not create pod %s/%s: %v; its events: %s", s.Namespace, pod, err, events(ctx, s.Namespace, s.Name))
+			continue
+		}
+		for _, v := range s.Spec.VolumeClaimTemplates {
+			name := fmt.Sprintf("%s-%s", v.Name, pod)
+			err := poll(ctx, 30*time.Second, func() (bool, error) {
+				_, err := env.kube.CoreV1().PersistentVolumeClaims(s.Namespace).Get(ctx, name, getOpts)
+				if isNotFound(err) {
+					return false, nil
+				}
+				return err == nil, err
+			})
+			if err != nil {
+				t.Errorf("PVC %s/%s from volumeClaimTemplate %q was not created: %v", s.Namespace, name, v.Name, err)
+				continue
+			}
+			pvcs = append(pvcs, s.Namespace+"/"+name+"/"+retention(s))
+		}
+	}
+
+	if chart != "llm-model" {
+		return pvcs
+	}
+	for _, s := range sets {
+		if s.Spec.ServiceName == "" {
+			continue
+		}
+		if services[s.Namespace+"/"+s.Spec.ServiceName] == nil {
+			t.Errorf("StatefulSet %s/%s: serviceName %q is not a Service of the release", s.Namespace, s.Name, s.Spec.ServiceName)
+		}
+	}
+	for _, svc := range services {
+		if len(svc.Spec.Selector) == 0 {
+			continue
+		}
+		sel := labels.SelectorFromSet(svc.Spec.Selector)
+		matched := false
+		for _, s := range sets {
+			matched = matched || sel.Matches(labels.Set(s.Spec.Template.Labels))
+		}
+		if !matched && len(sets) > 0 {
+			t.Errorf("Service %s/%s selects %v, which matches the pods of no StatefulSet of the release", svc.Namespace, svc.Name, svc.Spec.Selector)
+		}
+	}
+	return pvcs
+}
+
+// retention is the StatefulSet's whenDeleted PVC policy (Retain when unset).
+func retention(s *appsv1.StatefulSet) string {
+	if p := s.Spec.PersistentVolumeClaimRetentionPolicy; p != nil && p.WhenDeleted != "" {
+		return string(p.WhenDeleted)
+	}
+	return string(appsv1.RetainPersistentVolumeClaimRetentionPolicyType)
+}
+
+// assertPVCsKept checks, after uninstall, that PVCs of StatefulSets with
+// whenDeleted: Retain still exist and those with Delete are removed.
+func assertPVCsKept(ctx context.Context, t *testing.T, _ string, pvcs []string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, p := range pvcs {
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		parts := strings.SplitN(p, "/", 3)
+		ns, name, policy := parts[0], parts[1], parts[2]
+		if policy == string(appsv1.DeletePersistentVolumeClaimRetentionPolicyType) {
+			err := poll(ctx, 30*time.Second, func() (bool, error) {
+				pvc, err := env.kube.CoreV1().PersistentVolumeClaims(ns).Get(ctx, name, getOpts)
+				if isNotFound(err) {
+					return true, nil
+				}
+				return err == nil && pvc.DeletionTimestamp != nil, err
+			})
+			if err != nil {
+				t.Errorf("PVC %s/%s (whenDeleted: Delete) was not deleted after uninstall: %v", ns, name, err)
+			}
+			continue
+		}
+		// Give the garbage collector time to act on any owner reference first.
+		time.Sleep(time.Second)
+		pvc, err := env.kube.CoreV1().PersistentVolumeClaims(ns).Get(ctx, name, getOpts)
+		switch {
+		case err != nil:
+			t.Errorf("PVC %s/%s (whenDeleted: Retain) did not survive helm uninstall: %v", ns, name, err)
+		case pvc.DeletionTimestamp != nil:
+			t.Errorf("PVC %s/%s (whenDeleted: Retain) is being deleted after helm uninstall", ns, name)
+		default:
+			t.Logf("PVC %s/%s survived helm uninstall (whenDeleted: Retain)", ns, name)
+		}
+	}
+}
+
+// events lists the event messages about an object, for failure messages.
+func events(ctx context.Context, ns, name string) string {
+	list, err := env.kube.CoreV1().Events(ns).List(ctx, listOpts("involvedObject.name="+name))
+	if err != nil {
+		return err.Error()
+	}
+	var msgs []string
+	for _, e := range list.Items {
+		msgs = append(msgs, e.Reason+": "+e.Message)
+	}
+	if len(msgs) == 0 {
+		return "(none)"
+	}
+	return strings.Join(msgs, "; ")
+}
+
+var nonDNS = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// dnsLabel makes s a DNS label of at most n characters, keeping it unique with a
+// short hash when it has to be cut.
+func dnsLabel(s string, n int) string {
+	l := strings.Trim(nonDNS.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if len(l) <= n && l == s {
+		return l
+	}
+	sum := sha256.Sum256([]byte(s))
+	h := hex.EncodeToString(sum[:])[:6]
+	if len(l) > n-7 {
+		l = strings.TrimRight(l[:n-7], "-")
+	}
+	return l + "-" + h
+}
+
+// releaseName is the case name as a release name (Helm allows 53 characters).
+func releaseName(caseName string) string { return dnsLabel(caseName, 53) }
+
+// nsName is the namespace of one case run: helm version, chart, case.
+func nsName(helm, chart, caseName string) string {
+	short := map[string]string{"helm3": "h3", "helm4": "h4"}[helm]
+	return dnsLabel(short+"-"+strings.TrimPrefix(chart, "llm-")+"-"+caseName, 63)
+}

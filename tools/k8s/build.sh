@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Build the binaries the end-to-end tests run, once, into bin/k8s/ (ignored by git):
+#
+#   kube-apiserver, kube-controller-manager  k8s.io/kubernetes v1.37.2 (this module)
+#   etcd                                     go.etcd.io/etcd/server/v3 v3.7.3 (this module)
+#   helm                                     Helm 4, helm.sh/helm/v4 v4.3.1 (this module)
+#   helm3                                    Helm 3, the main module's `go tool helm`
+#
+# Everything comes from the Go module proxy. A stamp file per group, keyed on the
+# go.mod/go.sum that pin it plus this script and the Go version, makes a second run a
+# no-op. Nothing here writes to any go.mod: builds run with -mod=readonly.
+#
+# Usage: tools/k8s/build.sh [outdir]     (default: <repo>/bin/k8s)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out=${1:-${K8S_BIN_DIR:-$root/bin/k8s}}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+k8s_version=v1.37.2
+helm4_version=v4.3.1
+
+export GOFLAGS="-mod=readonly -buildvcs=false"
+export CGO_ENABLED=0
+
+gover=$(go env GOVERSION)
+
+# key FILE... prints a hash of the named files, this script and the Go version.
+key() {
+	cat "$@" "$here/build.sh" | sha256sum | cut -d' ' -f1 | tr -d '\n'
+	echo "-$gover"
+}
+
+# fresh STAMP KEY BIN... succeeds when STAMP holds KEY and every BIN exists.
+fresh() {
+	local stamp=$1 want=$2
+	shift 2
+	[[ -f $stamp && $(cat "$stamp") == "$want" ]] || return 1
+	local b
+	for b in "$@"; do [[ -x $out/$b ]] || return 1; done
+}
+
+# timed LABEL CMD... runs CMD and reports how long it took.
+timed() {
+	local label=$1 start=$SECONDS
+	shift
+	echo "build.sh: building $label" >&2
+	"$@"
+	echo "build.sh: built $label in $((SECONDS - start))s" >&2
+}
+
+# --- kube-apiserver, kube-controller-manager, etcd, helm 4 (tools/k8s module) ---
+tools_key=$(key "$here/go.mod" "$here/go.sum")
+tools_stamp=$out/.stamp-tools
+if fresh "$tools_stamp" "$tools_key" kube-apiserver kube-controller-manager etcd helm; then
+	echo "build.sh: tools in $out are up to date" >&2
+else
+	rm -f "$tools_stamp"
+	minor=${k8s_version#v1.}
+	minor=${minor%%.*}
+	ldk8s=""
+	for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+		ldk8s+=" -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+		ldk8s+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+	done
+	cd "$here"
+	timed "kube-apiserver kube-controller-manager ($k8s_version)" \
+		go build -trimpath -ldflags "-s -w $ldk8s" -o "$out/" \
+		k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+	timed "etcd" go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3
+	timed "helm ($helm4_version)" go build -trimpath \
+		-ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$helm4_version -X helm.sh/helm/v4/internal/version.gitTreeState=clean" \
+		-o "$out/helm" helm.sh/helm/v4/cmd/helm
+	echo "$tools_key" >"$tools_stamp"
+fi
+
+# --- helm3: the Helm 3 CLI pinned by the main module's `tool` directive ---------
+helm3_key=$(key "$root/go.mod" "$root/go.sum")
+helm3_stamp=$out/.stamp-helm3
+if fresh "$helm3_stamp" "$helm3_key" helm3; then
+	echo "build.sh: helm3 in $out is up to date" >&2
+else
+	rm -f "$helm3_stamp"
+	cd "$root"
+	helm3_version=$(go list -m -f '{{.Version}}' helm.sh/helm/v3)
+	timed "helm3 ($helm3_version)" go build -trimpath \
+		-ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$helm3_version -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
+		-o "$out/helm3" helm.sh/helm/v3/cmd/helm
+	echo "$helm3_key" >"$helm3_stamp"
+fi

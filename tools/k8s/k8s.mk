@@ -1,0 +1,21 @@
+# End-to-end tests against a real kube-apiserver, etcd and kube-controller-manager
+# (issue 5). Include from the top-level Makefile:
+#
+#   include tools/k8s/k8s.mk
+#   test: ... e2e
+#
+# `make e2e` builds the binaries once into bin/k8s/ (tools/k8s/build.sh skips
+# when they are up to date) and runs tests/e2e, a separate Go module, so neither
+# touches the main go.mod. The test binary itself also calls build.sh, so
+# `cd tests/e2e && go test ./...` works on its own.
+
+K8S_BIN_DIR ?= $(CURDIR)/bin/k8s
+E2E_GOTESTFLAGS ?= -count=1 -timeout 45m -v
+
+.PHONY: e2e-tools e2e
+
+e2e-tools:
+	tools/k8s/build.sh $(K8S_BIN_DIR)
+
+e2e: e2e-tools
+	cd tests/e2e && E2E_BIN_DIR=$(K8S_BIN_DIR) go test $(E2E_GOTESTFLAGS) ./...

@@ -134,15 +134,23 @@ func LoadChart(t testing.TB, name string) *chart.Chart {
 // RenderCase renders one case.
 func RenderCase(t testing.TB, c Case) (*render.Result, error) {
 	t.Helper()
-	data, err := os.ReadFile(c.Path)
+	vals, err := readCaseValues(c)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return render.Chart(LoadChart(t, c.Chart), vals, render.Options{ReleaseName: c.Release, Namespace: c.Namespace})
+}
+
+func readCaseValues(c Case) (map[string]any, error) {
+	data, err := os.ReadFile(c.Path)
+	if err != nil {
+		return nil, err
+	}
 	vals, err := render.ReadValues(data)
 	if err != nil {
-		t.Fatalf("%s: %v", c.Path, err)
+		return nil, fmt.Errorf("%s: %w", c.Path, err)
 	}
-	return render.Chart(LoadChart(t, c.Chart), vals, render.Options{ReleaseName: c.Release, Namespace: c.Namespace})
+	return vals, nil
 }
 
 // CheckGolden compares got with the golden file, or rewrites it under -update.

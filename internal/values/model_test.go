@@ -12,8 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
-
 // fullModel sets every field, so that a field the schema lacks fails validation.
 func fullModel() Model {
 	serving := &Serving{
@@ -53,7 +51,7 @@ func fullModel() Model {
 		Probes: &Probes{SizeClass: SizeXLarge, Startup: &Probe{FailureThreshold: ptr(90), PeriodSeconds: 10},
 			Readiness: &Probe{FailureThreshold: ptr(6), PeriodSeconds: 10}, Liveness: &Probe{FailureThreshold: ptr(8), PeriodSeconds: 30}},
 		Scheduling: &Scheduling{Reservation: "nrp-llm", ReservationKey: "nautilus.io/reservation", GPUPreferNoSchedule: ptr(true),
-			LargeGPU: &LargeGPU{Enabled: ptr(true), Key: "nautilus.io/hardware", Value: "large-gpu", GPUCounts: []int{4, 8}},
+			LargeGPU:    &LargeGPU{Enabled: ptr(true), Key: "nautilus.io/hardware", Value: "large-gpu", GPUCounts: []int{4, 8}},
 			Tolerations: []map[string]any{{"key": "x", "operator": "Exists"}}, NodeSelector: map[string]string{"a": "b"}},
 		PriorityClassName: "owner", PodSecurityContext: map[string]any{"runAsUser": 0}, SecurityContext: map[string]any{"privileged": false},
 		PodAnnotations: map[string]string{"a": "b"}, PodLabels: map[string]string{"a": "b"},

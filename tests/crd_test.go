@@ -33,6 +33,10 @@ import (
 // crdDir holds the real CRDs (see SOURCES.md there). In CI, shared/ sits beside the repository.
 var crdDir = filepath.Join(repoRoot, "..", "shared", "crds")
 
+// localCRDDir holds the CRDs this repository adds for its optional objects (the Prometheus Operator's ServiceMonitor
+// and PodMonitor), copied byte for byte from upstream (see SOURCES.md there).
+var localCRDDir = filepath.Join("testdata", "crds")
+
 // crdVersion is everything the API server builds from one served version of a CRD to validate a create request.
 type crdVersion struct {
 	crd        string // file name, for messages
@@ -59,7 +63,8 @@ func loadCRDs() (map[schema.GroupVersionKind]*crdVersion, error) {
 			crdsErr = fmt.Errorf("no CRDs under %s (shared/ must sit beside the repository): %v", crdDir, err)
 			return
 		}
-		for _, f := range files {
+		local, _ := filepath.Glob(filepath.Join(localCRDDir, "*.yaml"))
+		for _, f := range append(files, local...) {
 			if err := loadCRD(f); err != nil {
 				crdsErr = fmt.Errorf("%s: %w", f, err)
 				return
@@ -270,6 +275,14 @@ func TestValidateCustomResource(t *testing.T) {
 			}
 		}(), "must have at most 16 items"},
 		{"unknown kind", map[string]any{"apiVersion": "example.com/v1", "kind": "Thing", "metadata": map[string]any{"name": "x"}}, "no served CRD version"},
+		{"ServiceMonitor endpoint with an unknown field", map[string]any{
+			"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor", "metadata": map[string]any{"name": "m", "namespace": "llm"},
+			"spec": map[string]any{"selector": map[string]any{}, "endpoints": []any{map[string]any{"port": "http", "pathh": "/metrics"}}},
+		}, "spec.endpoints[0].pathh: Invalid value: null: unknown field"},
+		{"PodMonitor with a bad scrape interval", map[string]any{
+			"apiVersion": "monitoring.coreos.com/v1", "kind": "PodMonitor", "metadata": map[string]any{"name": "m", "namespace": "llm"},
+			"spec": map[string]any{"selector": map[string]any{}, "podMetricsEndpoints": []any{map[string]any{"port": "http", "interval": "30 seconds"}}},
+		}, "podMetricsEndpoints[0].interval"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := validateCustomResource(t, tc.obj)

@@ -249,7 +249,9 @@ func TestValidateCustomResource(t *testing.T) {
 		{"duplicate rule names", route(func(s map[string]any) {
 			s["rules"] = append(s["rules"].([]any), map[string]any{"name": "qwen3", "backendRefs": []any{map[string]any{"name": "b"}}})
 		}), "rule name must be unique within the route"},
-		{"parentRef not a Gateway", route(func(s map[string]any) { s["parentRefs"] = []any{map[string]any{"name": "gw", "kind": "Service", "group": ""}} }), "only Gateway is supported"},
+		{"parentRef not a Gateway", route(func(s map[string]any) {
+			s["parentRefs"] = []any{map[string]any{"name": "gw", "kind": "Service", "group": ""}}
+		}), "only Gateway is supported"},
 		{"bad duration", route(func(s map[string]any) { rule(s)["timeouts"] = map[string]any{"request": "20 minutes"} }), "spec.rules[0].timeouts.request"},
 		{"backendRequest over request", route(func(s map[string]any) {
 			rule(s)["timeouts"] = map[string]any{"request": "10s", "backendRequest": "20s"}

@@ -1,0 +1,595 @@
+// Package plan decides how to serve a model on a GPU type: GPU count, tensor / pipeline / decode-context / data /
+// expert parallelism, nodes, context length, gpu-memory-utilization, KV capacity, engine flags, CPU, RAM, disk,
+// probes, image build and node affinity, each with the reason for it. Everything here is a pure function of the
+// model facts, the GPU catalog entry and the options; the memory model is DESIGN.md's and the sizing rules are the
+// operations guide's (constants in memory.go and sizing.go say where each number comes from).
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/llm-charts/llm-charts/internal/gpu"
+	"github.com/llm-charts/llm-charts/internal/model"
+)
+
+// DefaultMaxNodes bounds the multi-node search (pods of one pipeline-parallel replica).
+const DefaultMaxNodes = 8
+
+// MaxPPPerPod bounds the pipeline stages inside one pod: the guide's examples stop at PP 4 inside a node ("8 GPUs
+// using --tensor-parallel-size 2 --pipeline-parallel-size 4") and warn that PP costs VRAM and speed, so a count
+// such as 5 or 7 GPUs that only TP 1 × PP 5/7 could use is skipped for the next count TP can share.
+const MaxPPPerPod = 4
+
+// Weights is what is known of a model's weights.
+type Weights struct {
+	// Loaded is the bytes the engine puts on GPUs (main weights, plus the vision tower of a multimodal model; MTP
+	// heads are not loaded without speculative decoding).
+	Loaded int64
+	// OnDisk is the bytes of the checkpoint files the engine downloads (everything shipped).
+	OnDisk int64
+	// Params is the parameter count (for the API-server and probe rules).
+	Params int64
+	// Embed is one vocab × hidden matrix in the compute dtype (for pipeline stage balance); Vision the vision tower.
+	Embed, Vision int64
+	// Source says where the numbers come from.
+	Source string
+}
+
+// WeightsFromEstimate builds Weights from model.EstimateParams, optionally replaced by exact safetensors totals.
+func WeightsFromEstimate(f *model.Facts, est *model.ParamEstimate, exact *model.WeightSummary) Weights {
+	w := Weights{
+		Loaded: est.LoadedBytes(false, f.Multimodal),
+		OnDisk: est.Bytes,
+		Params: est.Params,
+		Embed:  int64(f.Vocab) * int64(f.Hidden) * 2,
+		Vision: est.VisionBytes,
+		Source: "estimated from config.json (architecture-aware parameter count × bytes per dtype)",
+	}
+	if exact != nil && exact.Bytes > 0 {
+		w.OnDisk = exact.Bytes
+		w.Params = exact.Params
+		w.Loaded = exact.Bytes - est.MTPBytes
+		if !f.Multimodal {
+			w.Loaded -= est.VisionBytes
+		}
+		if w.Loaded <= 0 {
+			w.Loaded = exact.Bytes
+		}
+		w.Source = "exact, from the safetensors headers"
+		if est.MTPBytes > 0 {
+			w.Source += fmt.Sprintf(" (less %.2f GiB of MTP layers, not loaded without speculative decoding)", float64(est.MTPBytes)/GiB)
+		}
+	}
+	return w
+}
+
+// Options are the user's choices.
+type Options struct {
+	// Engine: only "vllm".
+	Engine string
+	// Context overrides max_model_len (0 = the model's own).
+	Context int
+	// KVCacheDType is --kv-cache-dtype ("" = auto).
+	KVCacheDType string
+	// GPUMemoryUtilization overrides the computed fraction (0 = computed).
+	GPUMemoryUtilization float64
+	// MaxGPUsPerPod bounds one pod (0 = the GPU type's GPUs per node).
+	MaxGPUsPerPod int
+	// MaxNodes bounds the multi-node search (0 = DefaultMaxNodes).
+	MaxNodes int
+	// Task overrides generation / embedding detection.
+	Task model.Task
+}
+
+// Input is one model to plan.
+type Input struct {
+	Name    string
+	Facts   *model.Facts
+	Weights Weights
+}
+
+// Plan is the decision for one GPU type. Every choice carries a reason.
+type Plan struct {
+	Model string `json:"model"`
+	GPU   string `json:"gpu"`
+	// Fits: one pod holds the weights and one max_model_len context (Shortened says the context was cut).
+	Fits bool `json:"fits"`
+	// MultiNode: the model needs several pods (nodes) joined by pipeline parallelism; the chart does not render that
+	// yet, so values are refused with this plan explained.
+	MultiNode bool `json:"multiNode"`
+	// NotFit explains why there is no plan (empty when Fits or MultiNode).
+	NotFit string `json:"notFit,omitempty"`
+
+	GPUs       int  `json:"gpus"`
+	GPUsPerPod int  `json:"gpusPerPod"`
+	Nodes      int  `json:"nodes"`
+	TP         int  `json:"tensorParallel"`
+	PP         int  `json:"pipelineParallel"`
+	DCP        int  `json:"decodeContextParallel"`
+	DP         int  `json:"dataParallel"`
+	EP         bool `json:"expertParallel"`
+
+	MaxModelLen          int     `json:"maxModelLen"`
+	ModelMaxLen          int     `json:"modelMaxLen"`
+	Shortened            bool    `json:"shortened"`
+	GPUMemoryUtilization float64 `json:"gpuMemoryUtilization"`
+	KVDType              string  `json:"kvCacheDtype"`
+
+	VRAMPerGPU     int64 `json:"vramBytesPerGPU"`
+	WeightsTotal   int64 `json:"weightsBytes"`
+	WeightsPerGPU  int64 `json:"weightsBytesPerGPU"`
+	OverheadPerGPU int64 `json:"overheadBytesPerGPU"`
+	KVBudgetPerGPU int64 `json:"kvBudgetBytesPerGPU"`
+	// KVPerGPUForContext is one max_model_len sequence's KV (and fixed state) on the most loaded GPU.
+	KVPerGPUForContext int64 `json:"kvBytesPerGPUForContext"`
+	// KVTokens is the KV capacity in tokens (sequences shaped like a full context); Concurrency = KVTokens / MaxModelLen.
+	KVTokens    int64   `json:"kvTokens"`
+	Concurrency float64 `json:"concurrency"`
+
+	APIServers          int  `json:"apiServers"`
+	MaxNumSeqs          int  `json:"maxNumSeqs,omitempty"`
+	MaxNumBatchedTokens int  `json:"maxNumBatchedTokens,omitempty"`
+	ChunkedPrefill      bool `json:"chunkedPrefill"`
+	PrefixCaching       bool `json:"prefixCaching"`
+	Parsers             Parsers
+	TrustRemoteCode     bool   `json:"trustRemoteCode"`
+	MambaCacheMode      string `json:"mambaCacheMode,omitempty"`
+	Multimodal          bool   `json:"multimodal"`
+	Task                string `json:"task"`
+
+	Resources Resources `json:"resources"`
+	Probe     Probe     `json:"startupProbe"`
+	Placement Placement `json:"placement"`
+
+	// Reasons explain each choice, keyed by what was chosen (see the Reason* constants).
+	Reasons  map[string]string `json:"reasons"`
+	Warnings []string          `json:"warnings,omitempty"`
+}
+
+// Reason keys.
+const (
+	ReasonGPUs        = "gpus"
+	ReasonParallelism = "parallelism"
+	ReasonEP          = "expertParallel"
+	ReasonContext     = "maxModelLen"
+	ReasonUtil        = "gpuMemoryUtilization"
+	ReasonKV          = "kvCache"
+	ReasonKVDType     = "kvCacheDtype"
+	ReasonAPIServers  = "apiServers"
+	ReasonMaxNumSeqs  = "maxNumSeqs"
+	ReasonBatched     = "maxNumBatchedTokens"
+	ReasonPrefill     = "chunkedPrefill"
+	ReasonPrefix      = "prefixCaching"
+	ReasonTrust       = "trustRemoteCode"
+	ReasonMamba       = "mambaCacheMode"
+	ReasonMultimodal  = "multimodal"
+	ReasonWeights     = "weights"
+	ReasonTask        = "task"
+)
+
+// candidate is one layout of one replica.
+type candidate struct {
+	l      model.Layout
+	ep     bool
+	perPod int
+	pods   int
+	why    string
+}
+
+// New plans one model on one GPU type.
+func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
+	f := in.Facts
+	if f == nil {
+		return nil, errors.New("plan: no model facts")
+	}
+	if o.Engine != "" && o.Engine != "vllm" {
+		return nil, fmt.Errorf("engine %q is not supported; allowed: vllm", o.Engine)
+	}
+	if f.Layers < 1 || f.Heads < 1 || f.KVHeads < 1 || f.HeadDim < 1 || f.Hidden < 1 || len(f.LayerTypes) != f.Layers {
+		return nil, fmt.Errorf("model %s: config.json lacks the shape the planner needs (layers %d, heads %d, KV heads %d, head dim %d, hidden %d)", in.Name, f.Layers, f.Heads, f.KVHeads, f.HeadDim, f.Hidden)
+	}
+	if in.Weights.Loaded <= 0 {
+		return nil, fmt.Errorf("model %s: weight size unknown", in.Name)
+	}
+	if g.VRAMBytes <= 0 {
+		g.VRAMBytes = g.MemoryMiB * gpu.MiB
+	}
+	if g.VRAMBytes <= 0 {
+		return nil, fmt.Errorf("GPU %s has no memory size", g.ID)
+	}
+	kv, err := model.ResolveKVDType(f, o.KVCacheDType)
+	if err != nil {
+		return nil, err
+	}
+	task := o.Task
+	if task == model.TaskAuto {
+		task = model.TaskGenerate
+		if f.Embedding {
+			task = model.TaskEmbed
+		}
+	}
+	p := &Plan{Model: in.Name, GPU: g.ID, DP: 1, VRAMPerGPU: g.VRAMBytes, WeightsTotal: in.Weights.Loaded, KVDType: kv.Name,
+		Reasons: map[string]string{}, Task: string(task), Multimodal: f.Multimodal && task == model.TaskGenerate}
+	if f.Multimodal && task == model.TaskEmbed {
+		p.Multimodal = true
+	}
+	p.Warnings = append(p.Warnings, f.Warnings...)
+	p.Reasons[ReasonKVDType] = fmt.Sprintf("%s (%d byte(s) per value): %s", kv.Name, kv.Bytes, kv.Reason)
+	p.Reasons[ReasonWeights] = fmt.Sprintf("%.2f GiB loaded on GPUs, %.2f GiB on disk, %.2fB parameters: %s",
+		float64(in.Weights.Loaded)/GiB, float64(in.Weights.OnDisk)/GiB, float64(in.Weights.Params)/1e9, in.Weights.Source)
+	p.Reasons[ReasonTask] = string(task)
+	if f.EmbeddingReason != "" {
+		p.Reasons[ReasonTask] += ": " + f.EmbeddingReason
+	}
+
+	// Context.
+	p.ModelMaxLen = f.MaxContext
+	ctx := f.MaxContext
+	ctxWhy := fmt.Sprintf("the model's full context %s (%s)", commas(int64(ctx)), f.ContextReason)
+	if o.Context > 0 {
+		if f.MaxContext > 0 && o.Context > f.MaxContext {
+			return nil, fmt.Errorf("--context %d is over the model's maximum %d; extending it needs RoPE scaling (serving.hfOverrides, see the guide's 'Increasing Context Length with RoPE') set by hand", o.Context, f.MaxContext)
+		}
+		ctx = o.Context
+		ctxWhy = fmt.Sprintf("--context %s (the model's own is %s)", commas(int64(ctx)), commas(int64(f.MaxContext)))
+	}
+	if ctx <= 0 {
+		return nil, fmt.Errorf("model %s: config.json gives no context length; pass --context", in.Name)
+	}
+
+	// Utilization.
+	util := utilizationFor(g.VRAMBytes)
+	p.Reasons[ReasonUtil] = fmt.Sprintf("min(%.2f, 1 - %d GiB / %.1f GiB) = %.2f: %d GiB per GPU stay outside the fraction for CUDA graphs (the guide, loading step 2)",
+		MaxUtilization, CUDAGraphReserve/GiB, float64(g.VRAMBytes)/GiB, util, CUDAGraphReserve/GiB)
+	if o.GPUMemoryUtilization > 0 {
+		if o.GPUMemoryUtilization > 1 {
+			return nil, fmt.Errorf("gpu-memory-utilization %.3f must be between 0 and 1", o.GPUMemoryUtilization)
+		}
+		util = o.GPUMemoryUtilization
+		p.Reasons[ReasonUtil] = fmt.Sprintf("%.2f as asked", util)
+		if (1-util)*float64(g.VRAMBytes) < CUDAGraphReserve {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("gpu-memory-utilization %.2f leaves %.1f GiB outside for CUDA graphs (< %d GiB); lower it if graph capture runs out of memory", util, (1-util)*float64(g.VRAMBytes)/GiB, CUDAGraphReserve/GiB))
+		}
+	}
+	p.GPUMemoryUtilization = util
+
+	perNode := g.GPUsPerNode
+	if perNode < 1 {
+		perNode = 1
+	}
+	maxPod := perNode
+	if o.MaxGPUsPerPod > 0 {
+		maxPod = min(o.MaxGPUsPerPod, perNode)
+	}
+	maxNodes := o.MaxNodes
+	if maxNodes <= 0 {
+		maxNodes = DefaultMaxNodes
+	}
+	maxSeqs := MaxNumSeqs
+	if task == model.TaskEmbed {
+		maxSeqs = 256
+	}
+	fitsAt := func(c candidate, tokens, mnbt int) (bool, int64, int64, int64, int64) {
+		wpg := weightsPerGPU(f, weightSplit{in.Weights.Loaded, in.Weights.Embed, visionIf(p.Multimodal, in.Weights.Vision)}, c.l)
+		ovh := overheadPerGPU(f, c.l, mnbt, maxSeqs, p.Multimodal)
+		budget := int64(float64(g.VRAMBytes)*util) - wpg - ovh
+		need, err := model.KVBytesForSequence(f, tokens, c.l, model.KVOptions{DType: o.KVCacheDType, MaxNumBatchedTokens: mnbt})
+		if err != nil || budget <= 0 {
+			return false, wpg, ovh, budget, need
+		}
+		return need <= budget, wpg, ovh, budget, need
+	}
+
+	// 1. One pod, fewest GPUs, full context.
+	var chosen *candidate
+	for n := 1; n <= maxPod && chosen == nil; n++ {
+		for _, c := range layouts(f, n, n, 1) {
+			if ok, _, _, _, _ := fitsAt(c, ctx, DefaultBatchedTokens); ok {
+				c := c
+				chosen = &c
+				break
+			}
+		}
+	}
+	// 2. Several pods (nodes) joined by pipeline parallelism, full context.
+	if chosen == nil {
+		for n := maxPod + 1; n <= maxPod*maxNodes && chosen == nil; n++ {
+			for _, pod := range podSizes(maxPod) {
+				if n%pod != 0 || n/pod < 2 || n/pod > maxNodes {
+					continue
+				}
+				for _, c := range layouts(f, n, pod, n/pod) {
+					if ok, _, _, _, _ := fitsAt(c, ctx, DefaultBatchedTokens); ok {
+						c := c
+						chosen = &c
+						break
+					}
+				}
+				if chosen != nil {
+					break
+				}
+			}
+		}
+		if chosen != nil {
+			p.MultiNode = true
+		}
+	}
+	// 3. Nothing holds a full context: the largest one-pod context, with a warning.
+	if chosen == nil {
+		var best *candidate
+		bestTokens := 0
+		for n := 1; n <= maxPod; n++ {
+			for _, c := range layouts(f, n, n, 1) {
+				_, _, _, budget, _ := fitsAt(c, ctx, DefaultBatchedTokens)
+				if budget <= 0 {
+					continue
+				}
+				t, err := model.TokensThatFit(f, budget, ctx, c.l, model.KVOptions{DType: o.KVCacheDType})
+				if err == nil && t > bestTokens {
+					c := c
+					best, bestTokens = &c, t
+				}
+			}
+		}
+		short := bestTokens / 1024 * 1024
+		if best != nil && short >= 4096 {
+			chosen = best
+			p.Shortened = true
+			p.Warnings = append(p.Warnings, fmt.Sprintf("the full context %s does not fit on %d %s GPUs in one pod nor on %d nodes; max_model_len cut to %s, the most one pod holds (the guide's last resort: first check a larger GPU type)",
+				commas(int64(ctx)), maxPod, g.ID, maxNodes, commas(int64(short))))
+			ctxWhy = fmt.Sprintf("cut from %s to %s: the longest context whose KV fits after the weights on the best one-pod layout (rounded down to 1,024)", commas(int64(ctx)), commas(int64(short)))
+			ctx = short
+		}
+	}
+	if chosen == nil {
+		wpg := float64(in.Weights.Loaded) / float64(maxPod*maxNodes) / GiB
+		p.NotFit = fmt.Sprintf("does not fit: %.1f GiB of weights + one %s-token context do not fit in %d nodes × %d %s GPUs (%.1f GiB of weights per GPU against %.1f GiB usable at %.2f); use a larger GPU type",
+			float64(in.Weights.Loaded)/GiB, commas(int64(ctx)), maxNodes, maxPod, g.ID, wpg, float64(g.VRAMBytes)*util/GiB, util)
+		p.Reasons[ReasonGPUs] = p.NotFit
+		return p, nil
+	}
+
+	c := *chosen
+	p.Fits = !p.MultiNode
+	p.TP, p.PP, p.DCP, p.EP = c.l.TP, c.l.PP, max(1, c.l.DCP), c.ep
+	p.GPUs = c.l.TP * c.l.PP
+	p.GPUsPerPod, p.Nodes = c.perPod, c.pods
+	p.MaxModelLen = ctx
+	p.Reasons[ReasonContext] = ctxWhy
+	p.Reasons[ReasonParallelism] = c.why
+
+	// max-num-batched-tokens: 16384 when the context is longer and one full context still fits with it.
+	mnbt := DefaultBatchedTokens
+	if task == model.TaskGenerate && ctx > BatchedTokens {
+		if ok, _, _, _, _ := fitsAt(c, ctx, BatchedTokens); ok {
+			mnbt = BatchedTokens
+			p.MaxNumBatchedTokens = BatchedTokens
+			p.Reasons[ReasonBatched] = fmt.Sprintf("%d: the guide's value for long-context models (below max_model_len %s), and one full context still fits with its larger activations", BatchedTokens, commas(int64(ctx)))
+		} else {
+			p.Reasons[ReasonBatched] = fmt.Sprintf("engine default (%d): with %d the larger activations would not leave room for one full context", DefaultBatchedTokens, BatchedTokens)
+		}
+	} else {
+		p.Reasons[ReasonBatched] = fmt.Sprintf("engine default (%d): the guide raises it only for long-context generation models with VRAM to spare", DefaultBatchedTokens)
+	}
+	_, wpg, ovh, budget, need := fitsAt(c, ctx, mnbt)
+	p.WeightsPerGPU, p.OverheadPerGPU, p.KVBudgetPerGPU, p.KVPerGPUForContext = wpg, ovh, budget, need
+	if need > 0 {
+		p.Concurrency = float64(budget) / float64(need)
+		p.KVTokens = int64(math.Floor(p.Concurrency * float64(ctx)))
+	}
+	usable := float64(g.VRAMBytes) * util
+	p.Reasons[ReasonGPUs] = fmt.Sprintf("%d %s GPU(s)%s: %.1f GiB of weights + %.2f GiB of KV for one %s-token context need, per GPU, %.2f GiB of weights + %.2f GiB of KV + %.2f GiB of activations and runtime = %.2f GiB of the %.2f GiB usable at %.2f (%.1f GiB each)%s",
+		p.GPUs, g.ID, podWords(p), float64(in.Weights.Loaded)/GiB, float64(kvWhole(f, ctx, o.KVCacheDType))/GiB, commas(int64(ctx)),
+		float64(wpg)/GiB, float64(need)/GiB, float64(ovh)/GiB, float64(wpg+need+ovh)/GiB, usable/GiB, util, float64(g.VRAMBytes)/GiB, fewerNote(p))
+	p.Reasons[ReasonKV] = fmt.Sprintf("%.2f GiB of KV budget per GPU holds %s tokens (%.2f× one full context)", float64(budget)/GiB, commas(p.KVTokens), p.Concurrency)
+	if c.ep {
+		p.Reasons[ReasonEP] = fmt.Sprintf("FP8 block-quantized experts need (moe_intermediate_size %d / TP %d) %% %d == 0, which fails; expert parallelism keeps the experts whole (DESIGN.md)", f.MoE.Intermediate, c.l.TP, blockN(f))
+	}
+	if p.MultiNode {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("needs %d nodes: %d pods of %d %s GPUs joined by pipeline parallelism (TP %d × DCP %d × PP %d); the llm-model chart does not render multi-node replicas yet", p.Nodes, p.Nodes, p.GPUsPerPod, g.ID, p.TP, p.DCP, p.PP))
+	}
+
+	// Engine flags.
+	api := 4
+	if in.Weights.Params >= LargeModelParams {
+		api = 8
+	}
+	p.APIServers = api
+	p.Reasons[ReasonAPIServers] = fmt.Sprintf("%d: the guide suggests 4 API servers for smaller models and 8 for larger ones (%.0fB parameters; the line is at %.0fB)", api, float64(in.Weights.Params)/1e9, LargeModelParams/1e9)
+	if task == model.TaskGenerate {
+		p.MaxNumSeqs = MaxNumSeqs
+		p.Reasons[ReasonMaxNumSeqs] = fmt.Sprintf("%d, as the guide's deployment: fewer CUDA-graph batch sizes and a smaller sampler peak than the engine default", MaxNumSeqs)
+		p.ChunkedPrefill, p.PrefixCaching = true, true
+		p.Reasons[ReasonPrefill] = "on, as the guide's deployment (long prompts are split across steps of max-num-batched-tokens)"
+		p.Reasons[ReasonPrefix] = "on, as the guide's deployment (shared prompt prefixes reuse KV blocks)"
+	}
+	p.Parsers = parsersFor(f, in.Name, task)
+	p.TrustRemoteCode, p.Reasons[ReasonTrust] = trustRemoteCode(f)
+	if f.CountLayers(model.LayerMamba)+f.CountLayers(model.LayerLinear) > 0 && task == model.TaskGenerate {
+		p.MambaCacheMode = "align"
+		p.Reasons[ReasonMamba] = "align: the model has Mamba / linear-attention layers, and the guide requires --mamba-cache-mode align for prefix caching on them"
+	}
+	if p.Multimodal {
+		p.Reasons[ReasonMultimodal] = fmt.Sprintf("multimodal model: --mm-processor-cache-gb %d (the guide: more than the default 4, perhaps 8); cache type shm with more than one GPU (chart default)", MultimodalCacheGB)
+	}
+
+	// Pod resources, probe and placement.
+	r := &p.Resources
+	r.CPURequest, r.CPULimit, r.CPUReason = cpuThreads(p.GPUsPerPod, api, p.DP)
+	podWeights := in.Weights.Loaded
+	if p.Nodes > 1 {
+		podWeights = in.Weights.Loaded * int64(p.GPUsPerPod) / int64(p.GPUs)
+	}
+	r.MemRequestGiB, r.MemLimitGiB, r.MemAddedGiB, r.MemReason = memory(podWeights, p.GPUsPerPod, api, p.Multimodal)
+	if p.Nodes > 1 {
+		r.MemReason = fmt.Sprintf("per pod (each loads 1/%d of the weights): ", p.Nodes) + r.MemReason
+	}
+	if g.NodeMemoryGiB > 0 && r.MemLimitGiB > int64(g.NodeMemoryGiB) {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("memory limit %d GiB is over the %s node's %d GiB; capped (the guide: or whatever lesser amount the node can fit)", r.MemLimitGiB, g.ID, g.NodeMemoryGiB))
+		r.MemLimitGiB = int64(g.NodeMemoryGiB)
+		r.MemRequestGiB = min(r.MemRequestGiB, r.MemLimitGiB)
+	}
+	if !p.Multimodal {
+		r.MemAddedGiB = 0
+	}
+	r.DiskGiB, r.DiskReason = disk(in.Weights.OnDisk)
+	p.Probe = startupProbe(in.Weights.Params, p.MultiNode)
+	p.Placement = placement(g, p.GPUsPerPod)
+	return p, nil
+}
+
+func visionIf(b bool, v int64) int64 {
+	if b {
+		return v
+	}
+	return 0
+}
+
+func podWords(p *Plan) string {
+	if p.MultiNode {
+		return fmt.Sprintf(" in %d pods of %d (one per node)", p.Nodes, p.GPUsPerPod)
+	}
+	return " in one pod"
+}
+
+func fewerNote(p *Plan) string {
+	if p.GPUs <= 1 {
+		return ""
+	}
+	return "; fewer GPUs do not hold it"
+}
+
+func kvWhole(f *model.Facts, tokens int, dtype string) int64 {
+	b, err := model.KVBytesForSequence(f, tokens, model.Layout{TP: 1}, model.KVOptions{DType: dtype})
+	if err != nil {
+		return 0
+	}
+	return b
+}
+
+// podSizes are the pod sizes a multi-node replica may use, larger first: a whole node or half of one (each pipeline
+// stage across pods is a network hop, so pods stay large; the guide's GLM-5 example uses 4-GPU pods).
+func podSizes(maxPod int) []int {
+	var out []int
+	for _, s := range []int{maxPod, maxPod / 2} {
+		if s >= 1 && (len(out) == 0 || out[len(out)-1] != s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func blockN(f *model.Facts) int {
+	if f.Quant != nil && f.Quant.WeightBlock[0] > 0 {
+		return f.Quant.WeightBlock[0]
+	}
+	return 128
+}
+
+// fp8Block reports whether the checkpoint is FP8 block-quantized.
+func fp8Block(f *model.Facts) bool {
+	return f.Quant != nil && f.Quant.Method == "fp8" && f.Quant.WeightBlock[0] > 0
+}
+
+// layouts lists the valid layouts of n GPUs whose pods hold perPod GPUs (pods = n / perPod), best first:
+// TP is a power of two within a pod (the guide: TP inside a node, {1,2,4,8}), PP takes the rest. For GQA/MHA
+// models TP stays at or below the KV-head count (no KV duplication), PP making up the count; a TP above it with
+// DCP = TP / kv_heads comes after. MLA models (KV heads = 1 for the engine) always get DCP = TP. TP must divide the
+// attention heads; FP8 block-quantized MoE models whose (moe_intermediate_size / TP) % block != 0 get expert
+// parallelism; a dense FP8 block model whose intermediate size does not split is skipped.
+func layouts(f *model.Facts, n, perPod, pods int) []candidate {
+	var out, later []candidate
+	for tp := 8; tp >= 1; tp /= 2 {
+		if tp > perPod || perPod%tp != 0 || n%tp != 0 {
+			continue
+		}
+		pp := n / tp
+		if pp > f.Layers || f.Heads%tp != 0 || pp/pods > MaxPPPerPod {
+			continue
+		}
+		c := candidate{l: model.Layout{TP: tp, PP: pp, DCP: 1}, perPod: perPod, pods: pods}
+		if fp8Block(f) {
+			b := blockN(f)
+			if f.MoE != nil && f.MoE.Routed > 0 {
+				if f.MoE.Intermediate%(tp*b) != 0 && tp > 1 {
+					c.ep = true
+				}
+			} else if f.Intermediate%(tp*b) != 0 && tp > 1 {
+				continue
+			}
+		}
+		switch {
+		case f.MLA != nil:
+			c.l.DCP = tp
+			c.why = fmt.Sprintf("TP %d × DCP %d × PP %d: an MLA model (one latent KV head for the engine) duplicates its KV on every TP rank, so DCP = TP shards it (the guide: always DCP for MLA); PP %s", tp, tp, pp, ppWhy(pp, pods))
+			out = append(out, c)
+		case tp <= f.KVHeads:
+			c.why = fmt.Sprintf("TP %d × PP %d: TP up to the %d KV heads, so the KV cache is not duplicated; TP divides the %d attention heads; PP %s", tp, pp, f.KVHeads, f.Heads, ppWhy(pp, pods))
+			out = append(out, c)
+		case tp%f.KVHeads == 0:
+			c.l.DCP = tp / f.KVHeads
+			c.why = fmt.Sprintf("TP %d × DCP %d × PP %d: TP above the %d KV heads would duplicate the KV cache, so DCP = TP / KV heads shards it again (the guide's option 2); PP %s", tp, c.l.DCP, pp, f.KVHeads, ppWhy(pp, pods))
+			later = append(later, c)
+		}
+	}
+	all := append(out, later...)
+	if pods > 1 {
+		// Across nodes every pod must be one whole set of pipeline stages: TP fills the pod.
+		var keep []candidate
+		for _, c := range all {
+			if c.l.TP*c.l.PP/pods == perPod && c.l.PP%pods == 0 {
+				keep = append(keep, c)
+			}
+		}
+		all = keep
+	}
+	return all
+}
+
+func ppWhy(pp, pods int) string {
+	switch {
+	case pp == 1:
+		return "1 (the weights fit without it)"
+	case pods > 1:
+		return fmt.Sprintf("%d across %d pods (the guide: PP between nodes, TP within)", pp, pods)
+	default:
+		return fmt.Sprintf("%d for the rest of the GPUs (the guide: PP for counts TP cannot take and to shard weights and KV without duplication)", pp)
+	}
+}
+
+// commas formats 196608 as 196,608.
+func commas(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Commas is commas for other packages.
+func Commas(n int64) string { return commas(n) }
+
+// All plans one model on several GPU types.
+func All(in Input, gpus []gpu.GPU, o Options) ([]*Plan, error) {
+	out := make([]*Plan, 0, len(gpus))
+	for _, g := range gpus {
+		p, err := New(in, g, o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -24,7 +24,9 @@ type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
 
-func usageErr(format string, args ...any) error { return &UsageError{Msg: fmt.Sprintf(format, args...)} }
+func usageErr(format string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
 
 // ExitCode maps an error to the process exit code: 0 ok, 2 usage, 1 anything else.
 func ExitCode(err error) int {

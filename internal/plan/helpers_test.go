@@ -31,3 +31,16 @@ func catalogGPUs(t testing.TB) []gpu.GPU {
 	}
 	return c.All()
 }
+
+func gpuByID(t testing.TB, id string) gpu.GPU {
+	t.Helper()
+	c, err := gpu.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := c.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}

@@ -87,8 +87,8 @@ func memory(loaded int64, gpus, api int, multimodal bool) (int64, int64, int64, 
 	return req, limit, added, why
 }
 
-// disk sizes the cache volume: DiskOverWeights over the checkpoint, rounded up to 8 Gi below 128 Gi, 16 Gi below
-// 1 Ti, 64 Gi above (so that 214.3 GiB gives the guide's 256Gi and 16.3 GiB its embedding example's 24Gi).
+// disk sizes the cache volume: DiskOverWeights over the checkpoint, rounded up to 2 Gi below 32 Gi, 8 Gi below
+// 128 Gi, 16 Gi below 1 Ti, 64 Gi above, so the result stays 10-25% over (214.3 GiB gives the guide's 256Gi).
 func disk(onDisk int64) (int64, string) {
 	w := float64(onDisk) / GiB
 	t := w * DiskOverWeights
@@ -98,6 +98,8 @@ func disk(onDisk int64) (int64, string) {
 		step = 64
 	case t >= 128:
 		step = 16
+	case t < 32:
+		step = 2
 	}
 	g := ceilTo(t, step)
 	return g, fmt.Sprintf("%.1f GiB of checkpoint files × %.2f = %.1f GiB, rounded up to %d Gi steps = %dGi (%.0f%% over; the guide: 10-20%%)",

@@ -73,7 +73,9 @@ func Lint(obj runtime.Object) []string {
 				p = append(p, fmt.Sprintf("selector uses %s, which changes between versions: selectors are immutable", k))
 			}
 		}
-		p = append(p, lintPodSpec(&o.Spec.Template.Spec)...)
+		// Workers of multi-node instances serve no HTTP and are never behind a Service: no readiness probe.
+		worker := o.Spec.Template.Labels["llm-charts.io/role"] == "worker"
+		p = append(p, lintPodSpec(&o.Spec.Template.Spec, worker)...)
 	case *corev1.Service:
 		p = append(p, lintLabels("metadata.labels", o.Labels)...)
 		if len(o.Spec.Selector) == 0 {
@@ -96,7 +98,7 @@ func lintLabels(where string, labels map[string]string) []string {
 	return p
 }
 
-func lintPodSpec(s *corev1.PodSpec) []string {
+func lintPodSpec(s *corev1.PodSpec, worker bool) []string {
 	var p []string
 	if a := s.Affinity; a != nil && a.NodeAffinity != nil && a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution != nil {
 		for _, term := range a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
@@ -130,7 +132,7 @@ func lintPodSpec(s *corev1.PodSpec) []string {
 				p = append(p, fmt.Sprintf("container %s: %s request %s is over its limit %s", c.Name, name, req.String(), lim.String()))
 			}
 		}
-		if c.StartupProbe == nil || c.ReadinessProbe == nil || c.LivenessProbe == nil {
+		if c.StartupProbe == nil || c.LivenessProbe == nil || (c.ReadinessProbe == nil && !worker) {
 			p = append(p, fmt.Sprintf("container %s lacks a startup, readiness or liveness probe", c.Name))
 		}
 		if sc := c.SecurityContext; sc == nil || sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation {

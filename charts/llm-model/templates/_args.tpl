@@ -5,7 +5,7 @@ become engine flags; the order is fixed.
 Usage: {{ include "llm-model.args" (dict "root" $ "group" $g) | nindent 12 }}
 */}}
 {{- define "llm-model.args" -}}
-{{- $args := include "llm-model.vllm.args" . | fromYamlArray }}
+{{- $args := include (printf "llm-model.%s.args" .root.Values.engine) . | fromYamlArray }}
 {{- toYaml $args }}
 {{- end }}
 
@@ -64,18 +64,89 @@ Usage: {{ include "llm-model.vllm.args" (dict "root" $ "group" $g) | fromYamlArr
 {{- end }}
 
 {{/*
-The container command. Without pre-start commands it runs the engine directly; with them, bash runs them and then
-`exec`s the engine with "$@", which is the same argument list (args:), so no flag is ever re-quoted.
-Usage: {{ include "llm-model.command" (dict "root" $ "group" $g) | nindent 12 }}
+SGLang flags: the engine-neutral `serving` block mapped to `python3 -m sglang.launch_server`'s names, plus the
+`sglang` block. The API key reaches SGLang as `--api-key $(SGLANG_API_KEY)`, which the kubelet expands from the
+Secret-backed variable, so the key never appears in the manifest.
+Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlArray }}
+*/}}
+{{- define "llm-model.sglang.args" -}}
+{{- $v := .root.Values }}
+{{- $g := .group }}
+{{- $s := $g.serving }}
+{{- $x := $g.sglang }}
+{{- $a := list "--port" (toString (int $v.service.port)) "--host" "0.0.0.0" }}
+{{- $a = concat $a (list "--download-dir" (printf "%s/huggingface/hub" (trimSuffix "/" $v.storage.mountPath))) }}
+{{- $a = concat $a (list "--model-path" $v.model.name) }}
+{{- with $v.model.revision }}{{ $a = concat $a (list "--revision" .) }}{{ end }}
+{{- with $v.model.servedModelNames }}{{ $a = concat $a (list "--served-model-name" (first .)) }}{{ end }}
+{{- $a = concat $a (list "--tp-size" (toString $g.tp)) }}
+{{- if gt (int $g.pp) 1 }}{{ $a = concat $a (list "--pp-size" (toString $g.pp)) }}{{ end }}
+{{- if gt (int $g.dp) 1 }}{{ $a = concat $a (list "--dp-size" (toString $g.dp)) }}{{ end }}
+{{- if $x.enableDpAttention }}{{ $a = append $a "--enable-dp-attention" }}{{ end }}
+{{- /* The guide: in SGLang, expert parallelism is an EP size equal to the TP size. */}}
+{{- if $s.enableExpertParallel }}{{ $a = concat $a (list "--ep-size" (toString $g.tp)) }}{{ end }}
+{{- if $s.trustRemoteCode }}{{ $a = append $a "--trust-remote-code" }}{{ end }}
+{{- if eq (toString $s.enablePrefixCaching) "false" }}{{ $a = append $a "--disable-radix-cache" }}{{ end }}
+{{- if not (kindIs "invalid" $s.maxNumSeqs) }}{{ $a = concat $a (list "--max-running-requests" (toString (int64 $s.maxNumSeqs))) }}{{ end }}
+{{- if not (kindIs "invalid" $s.gpuMemoryUtilization) }}{{ $a = concat $a (list "--mem-fraction-static" (toString $s.gpuMemoryUtilization)) }}{{ end }}
+{{- if not (kindIs "invalid" $s.maxModelLen) }}{{ $a = concat $a (list "--context-length" (toString (int64 $s.maxModelLen))) }}{{ end }}
+{{- if not (kindIs "invalid" $s.maxNumBatchedTokens) }}{{ $a = concat $a (list "--chunked-prefill-size" (toString (int64 $s.maxNumBatchedTokens))) }}{{ end }}
+{{- with $s.kvCacheDtype }}
+{{- $map := dict "auto" "auto" "bfloat16" "bf16" "fp8" "fp8_e4m3" "fp8_e4m3" "fp8_e4m3" "fp8_e5m2" "fp8_e5m2" }}
+{{- $a = concat $a (list "--kv-cache-dtype" (get $map .)) }}
+{{- end }}
+{{- if eq $v.model.task "embed" }}{{ $a = append $a "--is-embedding" }}{{ end }}
+{{- with $s.toolCallParser }}{{ $a = concat $a (list "--tool-call-parser" .) }}{{ end }}
+{{- with $s.reasoningParser }}{{ $a = concat $a (list "--reasoning-parser" .) }}{{ end }}
+{{- $distTimeout := $x.distTimeoutSeconds }}
+{{- if and (kindIs "invalid" $distTimeout) (gt (int $g.nodes) 1) }}{{ $distTimeout = 1200 }}{{ end }}
+{{- if not (kindIs "invalid" $distTimeout) }}{{ $a = concat $a (list "--dist-timeout" (toString (int64 $distTimeout))) }}{{ end }}
+{{- if $v.credentials.apiKey.secretName }}{{ $a = concat $a (list "--api-key" "$(SGLANG_API_KEY)") }}{{ end }}
+{{- with $s.hfOverrides }}{{ $a = concat $a (list "--json-model-override-args" (toJson .)) }}{{ end }}
+{{- range $s.extraArgs }}{{ $a = append $a (toString .) }}{{ end }}
+{{- toYaml $a }}
+{{- end }}
+
+{{/*
+The container command. A single-node pod without pre-start commands runs the engine directly. Otherwise bash runs the
+pre-start commands, works out the pod's rank in a multi-node instance, and `exec`s the engine with "$@" (the same
+argument list, args:) followed by the rank flags, so no flag is ever re-quoted.
+Ranks: the leader StatefulSet's pod i is rank 0 of instance i; the workers StatefulSet's pod j is rank 1 + j % (n-1)
+of instance j / (n-1), where n is the nodes per instance. Workers reach rank 0 at
+<leader StatefulSet>-<instance>.<headless Service>.<namespace>.svc.<clusterDomain>, and write that address to
+/tmp/llm-leader for their probes.
+Usage: {{ include "llm-model.command" (dict "root" $ "group" $g "role" "leader"|"worker") | nindent 12 }}
 */}}
 {{- define "llm-model.command" -}}
-{{- $engine := list "python3" "-m" "vllm.entrypoints.openai.api_server" }}
-{{- $pre := .group.serving.preStartCommands }}
-{{- if $pre }}
-{{- $script := printf "set -e\n%s\nexec %s \"$@\"" (join "\n" $pre) (join " " $engine) }}
-{{- toYaml (list "bash" "-c" $script "engine") }}
+{{- $v := .root.Values }}
+{{- $g := .group }}
+{{- $engine := ternary (list "python3" "-m" "vllm.entrypoints.openai.api_server") (list "python3" "-m" "sglang.launch_server") (eq $v.engine "vllm") }}
+{{- $lines := list "set -e" }}
+{{- $lines = concat $lines ($g.serving.preStartCommands | default list) }}
+{{- $rankFlags := "" }}
+{{- $nodes := int $g.nodes }}
+{{- if gt $nodes 1 }}
+{{- $host := printf "%s-${INSTANCE}.%s.%s.svc.%s" $g.workloadName (include "llm-model.ranksServiceName" $g) $.root.Release.Namespace $v.clusterDomain }}
+{{- if eq .role "worker" }}
+{{- $lines = append $lines (printf "INSTANCE=$((POD_INDEX / %d))" (sub $nodes 1)) }}
+{{- $lines = append $lines (printf "RANK=$((1 + POD_INDEX %% %d))" (sub $nodes 1)) }}
 {{- else }}
+{{- $lines = concat $lines (list "INSTANCE=$POD_INDEX" "RANK=0") }}
+{{- end }}
+{{- $lines = append $lines (printf "LEADER=%s" $host) }}
+{{- $lines = append $lines "echo \"$LEADER\" > /tmp/llm-leader" }}
+{{- if eq $v.engine "vllm" }}
+{{- $rankFlags = printf " --nnodes %d --node-rank \"$RANK\" --master-addr \"$LEADER\" --master-port %d" $nodes (int $v.multiNode.port) }}
+{{- if eq .role "worker" }}{{ $rankFlags = printf "%s --headless" $rankFlags }}{{ end }}
+{{- else }}
+{{- $rankFlags = printf " --nnodes %d --node-rank \"$RANK\" --dist-init-addr \"$LEADER:%d\"" $nodes (int $v.multiNode.port) }}
+{{- end }}
+{{- end }}
+{{- if eq (len $lines) 1 }}
 {{- toYaml $engine }}
+{{- else }}
+{{- $lines = append $lines (printf "exec %s \"$@\"%s" (join " " $engine) $rankFlags) }}
+{{- toYaml (list "bash" "-c" (join "\n" $lines) "engine") }}
 {{- end }}
 {{- end }}
 
@@ -89,11 +160,12 @@ Usage: {{ include "llm-model.env" (dict "root" $ "group" $g) | nindent 12 }}
 {{- $g := .group }}
 {{- $x := $g.vllm }}
 {{- $env := dict }}
-{{- if gt (int $g.pp) 1 }}
+{{- $vllmEngine := eq $v.engine "vllm" }}
+{{- if and $vllmEngine (gt (int $g.pp) 1) }}
 {{- $t := $x.pipelineTimeouts }}
-{{- $_ := set $env "VLLM_RPC_TIMEOUT" (toString (int64 $t.rpcTimeoutMs)) }}
-{{- $_ := set $env "VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS" (toString (int64 $t.executeModelTimeoutSeconds)) }}
-{{- $_ := set $env "VLLM_ENGINE_ITERATION_TIMEOUT_S" (toString (int64 $t.engineIterationTimeoutSeconds)) }}
+{{- $_ := set $env "VLLM_RPC_TIMEOUT" (toString (int64 ($t.rpcTimeoutMs | default 1200000))) }}
+{{- $_ := set $env "VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS" (toString (int64 ($t.executeModelTimeoutSeconds | default 1200))) }}
+{{- $_ := set $env "VLLM_ENGINE_ITERATION_TIMEOUT_S" (toString (int64 ($t.engineIterationTimeoutSeconds | default 1200))) }}
 {{- end }}
 {{- if $x.cpuOffload.backend }}
 {{- $_ := set $env "PYTORCH_ALLOC_CONF" "expandable_segments:True" }}
@@ -102,9 +174,12 @@ Usage: {{ include "llm-model.env" (dict "root" $ "group" $g) | nindent 12 }}
 {{- end }}
 {{- $long := $x.allowLongMaxModelLen }}
 {{- if kindIs "invalid" $long }}{{ $long = not (empty $g.serving.hfOverrides) }}{{ end }}
-{{- if $long }}{{ $_ := set $env "VLLM_ALLOW_LONG_MAX_MODEL_LEN" "1" }}{{ end }}
+{{- if $long }}{{ $_ := set $env (ternary "VLLM_ALLOW_LONG_MAX_MODEL_LEN" "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN" $vllmEngine) "1" }}{{ end }}
 {{- range $k, $val := $g.serving.env }}{{ $_ := set $env $k (toString $val) }}{{ end }}
 {{- $list := list }}
+{{- if gt (int $g.nodes) 1 }}
+{{- $list = append $list (dict "name" "POD_INDEX" "valueFrom" (dict "fieldRef" (dict "fieldPath" "metadata.labels['apps.kubernetes.io/pod-index']"))) }}
+{{- end }}
 {{- range $k := keys $env | sortAlpha }}
 {{- $list = append $list (dict "name" $k "value" (get $env $k)) }}
 {{- end }}
@@ -112,7 +187,7 @@ Usage: {{ include "llm-model.env" (dict "root" $ "group" $g) | nindent 12 }}
 {{- $list = append $list (dict "name" "HF_TOKEN" "valueFrom" (dict "secretKeyRef" (dict "name" . "key" $v.credentials.hfToken.key))) }}
 {{- end }}
 {{- with $v.credentials.apiKey.secretName }}
-{{- $list = append $list (dict "name" "VLLM_API_KEY" "valueFrom" (dict "secretKeyRef" (dict "name" . "key" $v.credentials.apiKey.key))) }}
+{{- $list = append $list (dict "name" (ternary "VLLM_API_KEY" "SGLANG_API_KEY" $vllmEngine) "valueFrom" (dict "secretKeyRef" (dict "name" . "key" $v.credentials.apiKey.key))) }}
 {{- end }}
 {{- if $list }}{{ toYaml $list }}{{ end }}
 {{- end }}

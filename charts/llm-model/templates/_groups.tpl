@@ -3,9 +3,9 @@ Resolves every resource group once: merges the group's `serving` and `vllm` over
 derives GPU count, CPU and memory, affinity thresholds and tolerations, and checks the values for contradictions the
 JSON Schema cannot express. Every problem found is reported in one `fail`, each line naming its key.
 Returns YAML `{groups: [...]}`; each item has: index, path (e.g. "resourceGroups[0]"), name, workloadName, replicas,
-serving, vllm, tp, pp, dp, dcp, gpuCount, gpuResource, apiServers, cpuRequest, cpuLimit, memoryRequestGiB,
-memoryLimitGiB, memoryAddedGiB, memoryReasons, affinity {memoryMiBGt, products, computeMajorGt, driverMajorGt},
-largeGpu, nodeSelector.
+nodes, serving, vllm, sglang, tp, pp, dp, dcp, gpuCount (per pod), gpusPerInstance, gpuResource, apiServers,
+cpuRequest, cpuLimit, memoryRequestGiB, memoryLimitGiB, memoryAddedGiB, memoryReasons,
+affinity {memoryMiBGt, products, computeMajorGt, driverMajorGt}, largeGpu, nodeSelector.
 Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 */}}
 {{- define "llm-model.groups" -}}
@@ -24,8 +24,14 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- end }}
 {{- $cudaDefaults := dict "13.0" (dict "computeMajorGt" 7 "driverMajorGt" 575) "12.9" (dict "computeMajorGt" 6 "driverMajorGt" 565) }}
 {{- $cuda := get $cudaDefaults (toString $v.image.cuda) }}
-{{- if not (hasKey $v.image.cudaTagSuffixes (toString $v.image.cuda)) }}
-{{- $errors = append $errors (printf "image.cudaTagSuffixes has no entry for image.cuda %q" (toString $v.image.cuda)) }}
+{{- $engine := $v.engine }}
+{{- if not (hasKey (get $v.image.cudaTagSuffixes $engine | default dict) (toString $v.image.cuda)) }}
+{{- $errors = append $errors (printf "image.cudaTagSuffixes.%s has no entry for image.cuda %q" $engine (toString $v.image.cuda)) }}
+{{- end }}
+{{- /* Options of the other engine: every key of its block must be unset. */}}
+{{- $other := ternary "sglang" "vllm" (eq $engine "vllm") }}
+{{- range $p := (include "llm-model.setLeaves" (dict "prefix" $other "value" (get $v $other)) | fromYamlArray) }}
+{{- $errors = append $errors (printf "%s is a %s option, but engine is %s: remove it or set engine: %s" $p $other $engine $other) }}
 {{- end }}
 {{- range $i, $own := $v.resourceGroups }}
 {{- $path := printf "resourceGroups[%d]" $i }}
@@ -35,6 +41,11 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- range $k, $x := $g.serving }}{{ $_ := set $serving $k $x }}{{ end }}
 {{- $vllm := deepCopy $v.vllm }}
 {{- range $k, $x := $g.vllm }}{{ $_ := set $vllm $k $x }}{{ end }}
+{{- $sglang := deepCopy $v.sglang }}
+{{- range $k, $x := $g.sglang }}{{ $_ := set $sglang $k $x }}{{ end }}
+{{- range $p := (include "llm-model.setLeaves" (dict "prefix" (printf "%s.%s" $path $other) "value" (get $own $other)) | fromYamlArray) }}
+{{- $errors = append $errors (printf "%s is a %s option, but engine is %s" $p $other $engine) }}
+{{- end }}
 {{- $name := $g.name | default "" }}
 {{- $workload := $fullname }}
 {{- if $name }}
@@ -52,11 +63,33 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- $tp := int $serving.tensorParallelSize }}
 {{- $pp := int $serving.pipelineParallelSize }}
 {{- $dp := int $serving.dataParallelSize }}
-{{- $dcp := int $vllm.decodeContextParallelSize }}
-{{- $gpus := mul $tp $pp $dp }}
+{{- $dcp := int ($vllm.decodeContextParallelSize | default 1) }}
+{{- $nodes := int $g.nodes }}
+{{- /* GPUs of one instance: vLLM runs DP engines side by side; SGLang's DP attention runs inside the TP group. */}}
+{{- $instanceGpus := mul $tp $pp $dp }}
+{{- $gpuRule := printf "tensor (%d) × pipeline (%d) × data (%d) parallel sizes" $tp $pp $dp }}
+{{- if and (eq $engine "sglang") $sglang.enableDpAttention }}
+{{- $instanceGpus = mul $tp $pp }}
+{{- $gpuRule = printf "tensor (%d) × pipeline (%d) parallel sizes (DP attention runs inside the TP group)" $tp $pp }}
+{{- if or (le $dp 1) (ne (mod $tp $dp) 0) }}
+{{- $errors = append $errors (printf "%s: sglang.enableDpAttention needs serving.dataParallelSize > 1 dividing serving.tensorParallelSize (%d), got %d" $path $tp $dp) }}
+{{- end }}
+{{- end }}
+{{- $gpus := div $instanceGpus $nodes }}
+{{- if ne (mod $instanceGpus $nodes) 0 }}
+{{- $errors = append $errors (printf "%s.nodes %d does not divide the %d GPUs of one instance (%s)" $path $nodes $instanceGpus $gpuRule) }}
+{{- end }}
+{{- if gt $nodes 1 }}
+{{- if and (eq $engine "vllm") (gt $dp 1) }}
+{{- $errors = append $errors (printf "%s: multi-node instances (nodes %d) with vLLM data parallelism are not supported; use replicas for more instances" $path $nodes) }}
+{{- end }}
+{{- if gt (len (printf "%s-workers" $workload)) 52 }}
+{{- $errors = append $errors (printf "%s.name: worker StatefulSet name %q is over 52 characters; shorten fullnameOverride or the group name" $path (printf "%s-workers" $workload)) }}
+{{- end }}
+{{- end }}
 {{- if not (kindIs "invalid" $g.gpu.count) }}
 {{- if ne (int $g.gpu.count) $gpus }}
-{{- $errors = append $errors (printf "%s.gpu.count is %d but tensor (%d) × pipeline (%d) × data (%d) parallel sizes need %d GPUs per pod" $path (int $g.gpu.count) $tp $pp $dp $gpus) }}
+{{- $errors = append $errors (printf "%s.gpu.count is %d but %s need %d GPUs per pod (over %d nodes)" $path (int $g.gpu.count) $gpuRule $gpus $nodes) }}
 {{- end }}
 {{- end }}
 {{- if gt $dcp 1 }}
@@ -66,6 +99,12 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- end }}
 {{- if and $serving.enableExpertParallel (le (mul $tp $dp) 1) }}
 {{- $errors = append $errors (printf "%s: serving.enableExpertParallel needs tensor × data parallel size > 1 (experts are spread across GPUs)" $path) }}
+{{- end }}
+{{- if and (eq $engine "sglang") (gt (len $v.model.servedModelNames) 1) }}
+{{- $errors = append $errors "model.servedModelNames: SGLang serves one name (--served-model-name); give at most one" }}
+{{- end }}
+{{- if and (eq $engine "sglang") (has $serving.kvCacheDtype (list "float16" "fp8_inc" "fp8_ds_mla")) }}
+{{- $errors = append $errors (printf "%s: serving.kvCacheDtype %q has no SGLang equivalent (SGLang takes auto, bfloat16, fp8, fp8_e4m3, fp8_e5m2)" $path $serving.kvCacheDtype) }}
 {{- end }}
 {{- if eq $v.model.task "embed" }}
 {{- if or $serving.toolCallParser $serving.reasoningParser }}
@@ -95,7 +134,9 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- end }}
 {{- end }}
 {{- /* Offload. */}}
-{{- $off := $vllm.cpuOffload }}
+{{- /* vLLM-only checks look at an empty block under another engine (its keys were refused above). */}}
+{{- $vllmChecked := ternary $vllm (dict "cpuOffload" (dict "backend" "") "kvOffload" dict "multimodal" dict) (eq $engine "vllm") }}
+{{- $off := $vllmChecked.cpuOffload }}
 {{- $offloading := false }}
 {{- if eq $off.backend "uva" }}
 {{- $offloading = true }}
@@ -122,16 +163,16 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- $errors = append $errors (printf "%s: vllm.cpuOffload settings need vllm.cpuOffload.backend uva or prefetch" $path) }}
 {{- end }}
 {{- end }}
-{{- if not (kindIs "invalid" $vllm.kvOffload.sizeGb) }}
+{{- if not (kindIs "invalid" $vllmChecked.kvOffload.sizeGb) }}
 {{- $offloading = true }}
 {{- end }}
-{{- $mm := $vllm.multimodal }}
+{{- $mm := $vllmChecked.multimodal }}
 {{- if and (not $mm.enabled) (or (not (kindIs "invalid" $mm.processorCacheGb)) $mm.processorCacheType $mm.encoderTpMode) }}
 {{- $errors = append $errors (printf "%s: vllm.multimodal settings need vllm.multimodal.enabled: true" $path) }}
 {{- end }}
 {{- /* CPU: the guide's formula unless set. */}}
 {{- $api := 1 }}
-{{- if not (kindIs "invalid" $vllm.apiServerCount) }}{{ $api = max 1 (int $vllm.apiServerCount) }}{{ end }}
+{{- if and (eq $engine "vllm") (not (kindIs "invalid" $vllm.apiServerCount)) }}{{ $api = max 1 (int $vllm.apiServerCount) }}{{ end }}
 {{- $threads := add 1 $gpus $api (max 1 $dp) (ternary 1 0 (gt $dp 1)) }}
 {{- $cpu := $g.resources.cpu }}
 {{- if and $offloading (or (kindIs "invalid" $cpu.request) (kindIs "invalid" $cpu.limit)) }}
@@ -153,9 +194,9 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- $added = add $added (mul (int $off.gb) $gpus) }}
 {{- $reasons = append $reasons (printf "CPU weight offload %d GB × %d GPUs" (int $off.gb) $gpus) }}
 {{- end }}{{ end }}
-{{- if not (kindIs "invalid" $vllm.kvOffload.sizeGb) }}
-{{- $added = add $added (int $vllm.kvOffload.sizeGb) }}
-{{- $reasons = append $reasons (printf "KV offload %d GB" (int $vllm.kvOffload.sizeGb)) }}
+{{- if not (kindIs "invalid" $vllmChecked.kvOffload.sizeGb) }}
+{{- $added = add $added (int $vllmChecked.kvOffload.sizeGb) }}
+{{- $reasons = append $reasons (printf "KV offload %d GB" (int $vllmChecked.kvOffload.sizeGb)) }}
 {{- end }}
 {{- $memRequest := 0 }}
 {{- $memLimit := 0 }}
@@ -174,9 +215,11 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- $_ := set $aff "memoryMiBGt" $g.gpu.memoryMiBGt }}
 {{- $_ := set $aff "computeMajorGt" (ternary (get ($cuda | default dict) "computeMajorGt") $g.gpu.computeMajorGt (kindIs "invalid" $g.gpu.computeMajorGt)) }}
 {{- $_ := set $aff "driverMajorGt" (ternary (get ($cuda | default dict) "driverMajorGt") $g.gpu.driverMajorGt (kindIs "invalid" $g.gpu.driverMajorGt)) }}
-{{- $item := dict "index" $i "path" $path "name" $name "workloadName" $workload "replicas" (int $g.replicas) }}
+{{- $item := dict "index" $i "path" $path "name" $name "workloadName" $workload "replicas" (int $g.replicas) "nodes" $nodes }}
 {{- $_ := set $item "serving" $serving }}
 {{- $_ := set $item "vllm" $vllm }}
+{{- $_ := set $item "sglang" $sglang }}
+{{- $_ := set $item "gpusPerInstance" $instanceGpus }}
 {{- $_ := set $item "tp" $tp }}
 {{- $_ := set $item "pp" $pp }}
 {{- $_ := set $item "dp" $dp }}
@@ -200,4 +243,22 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- fail (printf "\n%s" (join "\n" (without $errors ""))) }}
 {{- end }}
 {{- toYaml (dict "groups" $out) }}
+{{- end }}
+
+{{/*
+Paths of the leaves of a values block that are set: not null, not "", not false, not an empty list or map. Used to
+refuse the other engine's options.
+Usage: {{ include "llm-model.setLeaves" (dict "prefix" "vllm" "value" .Values.vllm) | fromYamlArray }}
+*/}}
+{{- define "llm-model.setLeaves" -}}
+{{- $out := list }}
+{{- range $k, $x := (.value | default dict) }}
+{{- $p := printf "%s.%s" $.prefix $k }}
+{{- if kindIs "map" $x }}
+{{- $out = concat $out (include "llm-model.setLeaves" (dict "prefix" $p "value" $x) | fromYamlArray) }}
+{{- else if not (empty $x) }}
+{{- $out = append $out $p }}
+{{- end }}
+{{- end }}
+{{- toYaml $out }}
 {{- end }}

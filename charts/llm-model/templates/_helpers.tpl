@@ -42,7 +42,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
-Common labels: the standard app.kubernetes.io ones, plus the guide's `component: llm` and `service-group`.
+Common labels: the standard app.kubernetes.io ones, plus the guide's `component: llm`.
 Usage: {{ include "llm-model.labels" . }}
 */}}
 {{- define "llm-model.labels" -}}
@@ -52,26 +52,33 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: llm-charts
 component: llm
-service-group: {{ include "llm-model.fullname" . }}
 {{- end }}
 
 {{/*
-Labels of one resource group's StatefulSet and pods: the common labels plus `app: <statefulset name>`.
-Usage: {{ include "llm-model.groupLabels" (dict "root" $ "group" $g) }} where $g comes from llm-model.groups.
+Labels of one resource group's StatefulSet and pods: the common labels, `app: <statefulset name>`, and for pods
+that serve requests (single-node pods and rank 0 of multi-node instances) `service-group`, which the Service selects.
+Workers of multi-node instances are labelled `llm-charts.io/role: worker` and are never behind the Service.
+Usage: {{ include "llm-model.groupLabels" (dict "root" $ "group" $g "role" "leader"|"worker") }}
 */}}
 {{- define "llm-model.groupLabels" -}}
 {{ include "llm-model.labels" .root }}
-app: {{ .group.workloadName }}
+app: {{ include "llm-model.roleName" . }}
+{{- if ne .role "worker" }}
+service-group: {{ include "llm-model.fullname" .root }}
+{{- end }}
+{{- if gt (int .group.nodes) 1 }}
+llm-charts.io/role: {{ .role }}
+{{- end }}
 {{- end }}
 
 {{/*
 Selector labels of one resource group's StatefulSet: the release's selector labels plus `app`. Minimal and stable:
 nothing here changes on upgrade.
-Usage: {{ include "llm-model.groupSelectorLabels" (dict "root" $ "group" $g) }}
+Usage: {{ include "llm-model.groupSelectorLabels" (dict "root" $ "group" $g "role" "leader"|"worker") }}
 */}}
 {{- define "llm-model.groupSelectorLabels" -}}
 {{ include "llm-model.selectorLabels" .root }}
-app: {{ .group.workloadName }}
+app: {{ include "llm-model.roleName" . }}
 {{- end }}
 
 {{/*
@@ -81,12 +88,14 @@ Usage: {{ include "llm-model.image" . }}
 */}}
 {{- define "llm-model.image" -}}
 {{- $img := .Values.image }}
+{{- $defaults := dict "vllm" (dict "repository" "vllm/vllm-openai" "version" .Chart.AppVersion) "sglang" (dict "repository" "lmsysorg/sglang" "version" "v0.5.19") }}
+{{- $d := get $defaults .Values.engine }}
 {{- $tag := $img.tag }}
 {{- if not $tag }}
-{{- $suffix := get $img.cudaTagSuffixes $img.cuda }}
-{{- $tag = printf "%s%s" (default .Chart.AppVersion $img.version) $suffix }}
+{{- $suffix := get (get $img.cudaTagSuffixes .Values.engine | default dict) $img.cuda }}
+{{- $tag = printf "%s%s" (default $d.version $img.version) $suffix }}
 {{- end }}
-{{- printf "%s:%s" $img.repository $tag }}
+{{- printf "%s:%s" (default $d.repository $img.repository) $tag }}
 {{- end }}
 
 {{/*
@@ -105,4 +114,21 @@ Usage: {{ $merged := include "llm-model.merge" (dict "base" $a "over" $b) | from
 {{- end }}
 {{- end }}
 {{- toYaml $out }}
+{{- end }}
+
+{{/*
+Name of the headless Service that gives rank 0 of each multi-node instance its DNS name.
+Usage: {{ include "llm-model.ranksServiceName" $g }} where $g comes from llm-model.groups.
+*/}}
+{{- define "llm-model.ranksServiceName" -}}
+{{- printf "%s-ranks" .workloadName }}
+{{- end }}
+
+{{/*
+The StatefulSet name of a group's role: the leader (or the only StatefulSet of a single-node group) is named after
+the group; the workers of a multi-node group get "-workers".
+Usage: {{ include "llm-model.roleName" (dict "group" $g "role" $role) }}
+*/}}
+{{- define "llm-model.roleName" -}}
+{{- if eq .role "worker" }}{{ printf "%s-workers" .group.workloadName }}{{ else }}{{ .group.workloadName }}{{ end }}
 {{- end }}

@@ -43,25 +43,27 @@ Usage: {{ include "llm-model.tolerations" (dict "root" $ "group" $g) | nindent 8
 {{- end }}
 
 {{/*
-Probes on /health with the guide's numbers; the startup threshold comes from probes.sizeClass unless set.
-Usage: {{ include "llm-model.probes" . | nindent 10 }}
+Probes. Pods that serve (single-node pods, rank 0 of multi-node instances) probe /health with the guide's numbers;
+the startup threshold comes from probes.sizeClass unless set. Workers of multi-node instances serve no HTTP: they
+probe rank 0's /health (its address is in /tmp/llm-leader), with the same windows, so a worker whose instance is
+gone is restarted and rejoins.
+Usage: {{ include "llm-model.probes" (dict "root" $ "group" $g "role" "leader"|"worker") | nindent 10 }}
 */}}
 {{- define "llm-model.probes" -}}
-{{- $p := .Values.probes }}
+{{- $p := .root.Values.probes }}
 {{- $byClass := dict "small" 90 "medium" 270 "large" 360 "xlarge" 2160 }}
 {{- $startup := $p.startup.failureThreshold }}
 {{- if kindIs "invalid" $startup }}{{ $startup = get $byClass $p.sizeClass }}{{ end }}
-{{- $get := dict "path" "/health" "port" "http" -}}
-startupProbe:
-  httpGet: {{- toYaml $get | nindent 4 }}
-  periodSeconds: {{ int $p.startup.periodSeconds }}
-  failureThreshold: {{ int $startup }}
-readinessProbe:
-  httpGet: {{- toYaml $get | nindent 4 }}
-  periodSeconds: {{ int $p.readiness.periodSeconds }}
-  failureThreshold: {{ int $p.readiness.failureThreshold }}
-livenessProbe:
-  httpGet: {{- toYaml $get | nindent 4 }}
-  periodSeconds: {{ int $p.liveness.periodSeconds }}
-  failureThreshold: {{ int $p.liveness.failureThreshold }}
+{{- $check := dict "httpGet" (dict "path" "/health" "port" "http") }}
+{{- if eq .role "worker" }}
+{{- $url := printf "'http://' + open('/tmp/llm-leader').read().strip() + ':%d/health'" (int .root.Values.service.port) }}
+{{- $check = dict "exec" (dict "command" (list "python3" "-c" (printf "import urllib.request; urllib.request.urlopen(%s, timeout=5)" $url))) }}
+{{- end }}
+{{- $probes := dict }}
+{{- $_ := set $probes "startupProbe" (merge (dict "periodSeconds" (int $p.startup.periodSeconds) "failureThreshold" (int $startup)) $check) }}
+{{- if ne .role "worker" }}
+{{- $_ := set $probes "readinessProbe" (merge (dict "periodSeconds" (int $p.readiness.periodSeconds) "failureThreshold" (int $p.readiness.failureThreshold)) $check) }}
+{{- end }}
+{{- $_ := set $probes "livenessProbe" (merge (dict "periodSeconds" (int $p.liveness.periodSeconds) "failureThreshold" (int $p.liveness.failureThreshold)) $check) }}
+{{- toYaml $probes }}
 {{- end }}

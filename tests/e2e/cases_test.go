@@ -176,9 +176,10 @@ func TestErrorCasesRefused(t *testing.T) {
 	}
 }
 
-// runCase: install c, check what is stored; upgrade to next (expecting the API
-// server to refuse it when an immutable StatefulSet field changes); uninstall and
-// check that everything Helm owned is gone and that PVCs are kept.
+// runCase: install c, check what is stored; upgrade to the same values; upgrade
+// to next (expecting the API server to refuse it when an immutable StatefulSet
+// field changes); uninstall and check that everything Helm owned is gone and that
+// PVCs are kept.
 func runCase(t *testing.T, h helmCLI, c, next testCase) {
 	ctx := t.Context()
 	start := time.Now()
@@ -218,7 +219,16 @@ func runCase(t *testing.T, h helmCLI, c, next testCase) {
 	t.Logf("install of %s: %d objects stored, %d PVCs created by the StatefulSet controller (%s)",
 		c.name, len(stored), len(pvcs), time.Since(t0).Round(time.Millisecond))
 
-	// Upgrade.
+	// Upgrade to the same values: must be accepted and change nothing the chart set
+	// (Helm 3's three-way merge and Helm 4's server-side apply both re-send everything).
+	t0 = time.Now()
+	if _, err := h.run(ctx, t, nil, "upgrade", rel, chart, "-n", ns, "-f", c.path); err != nil {
+		t.Fatalf("upgrade %s → %s (same values) refused: %v", c.name, c.name, err)
+	}
+	assertStored(ctx, t, ns, h.manifest(ctx, t, rel, ns))
+	t.Logf("upgrade %s → %s (same values) (%s)", c.name, c.name, time.Since(t0).Round(time.Millisecond))
+
+	// Upgrade to the related case.
 	t0 = time.Now()
 	_, err = h.run(ctx, t, nil, "upgrade", rel, chart, "-n", ns, "-f", next.path)
 	switch {

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
@@ -123,7 +124,8 @@ func setup() (stop func()) {
 
 	te := &envtest.Environment{
 		BinaryAssetsDirectory: env.binDir,
-		CRDDirectoryPaths:     []string{crdDir},
+		// The Prometheus Operator CRDs the llm-model chart's monitors need (tests/testdata/crds/SOURCES.md).
+		CRDDirectoryPaths:     []string{crdDir, filepath.Join(root, "tests", "testdata", "crds")},
 		ErrorIfCRDPathMissing: true,
 	}
 	te.ControlPlane.GetAPIServer().StartTimeout = 2 * time.Minute
@@ -190,6 +192,11 @@ func setup() (stop func()) {
 		"HELM_NAMESPACE=", "HELM_KUBECONTEXT=",
 	)
 
+	if err := createClusterObjects(filepath.Join("testdata", "cluster")); err != nil {
+		env.err = err
+		return stopAll
+	}
+
 	stopKCM, err := startControllerManager()
 	if err != nil {
 		env.err = err
@@ -198,6 +205,42 @@ func setup() (stop func()) {
 	stops = append(stops, stopKCM)
 	logf("control plane ready in %s total", time.Since(start).Round(time.Millisecond))
 	return stopAll
+}
+
+// createClusterObjects creates every object in dir/*.yaml: what a real cluster
+// already has and the charts only reference (e.g. PriorityClasses).
+func createClusterObjects(dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		objs, err := parseManifest(string(b))
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		for _, o := range objs {
+			gvk := o.GroupVersionKind()
+			m, err := env.mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+			if err != nil {
+				return fmt.Errorf("%s: %s: %w", f, key(o), err)
+			}
+			var ri dynamic.ResourceInterface = env.dyn.Resource(m.Resource)
+			if m.Scope.Name() == meta.RESTScopeNameNamespace {
+				ri = env.dyn.Resource(m.Resource).Namespace(o.GetNamespace())
+			}
+			if _, err := ri.Create(ctx, o, createOpts); err != nil {
+				return fmt.Errorf("%s: creating %s: %w", f, key(o), err)
+			}
+			logf("created %s from %s", key(o), f)
+		}
+	}
+	return nil
 }
 
 // controllers are the kube-controller-manager loops the tests rely on: the
@@ -360,4 +403,3 @@ func tailFile(path string, n int) string {
 	}
 	return tail(string(b), n)
 }
-

@@ -155,5 +155,5 @@ var (
 )
 
 func objMeta(name string) metav1.ObjectMeta { return metav1.ObjectMeta{Name: name} }
-func isNotFound(err error) bool            { return apierrors.IsNotFound(err) }
-func isAlreadyExists(err error) bool       { return apierrors.IsAlreadyExists(err) }
+func isNotFound(err error) bool             { return apierrors.IsNotFound(err) }
+func isAlreadyExists(err error) bool        { return apierrors.IsAlreadyExists(err) }

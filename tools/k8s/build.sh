@@ -27,9 +27,12 @@ export CGO_ENABLED=0
 
 gover=$(go env GOVERSION)
 
-# key FILE... prints a hash of the named files, this script and the Go version.
+# key RECIPE FILE... prints a hash of the build recipe (flags, versions), the
+# named files (go.mod, go.sum) and the Go version.
 key() {
-	cat "$@" "$here/build.sh" | sha256sum | cut -d' ' -f1 | tr -d '\n'
+	local recipe=$1
+	shift
+	{ echo "$recipe"; cat "$@"; } | sha256sum | cut -d' ' -f1 | tr -d '\n'
 	echo "-$gover"
 }
 
@@ -52,32 +55,34 @@ timed() {
 }
 
 # --- kube-apiserver, kube-controller-manager, etcd, helm 4 (tools/k8s module) ---
-tools_key=$(key "$here/go.mod" "$here/go.sum")
+minor=${k8s_version#v1.}
+minor=${minor%%.*}
+ldk8s="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+	ldk8s+=" -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+	ldk8s+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+done
+ldhelm4="-s -w -X helm.sh/helm/v4/internal/version.version=$helm4_version -X helm.sh/helm/v4/internal/version.gitTreeState=clean"
+tools_key=$(key "trimpath|$ldk8s|$ldhelm4" "$here/go.mod" "$here/go.sum")
 tools_stamp=$out/.stamp-tools
 if fresh "$tools_stamp" "$tools_key" kube-apiserver kube-controller-manager etcd helm; then
-	echo "build.sh: tools in $out are up to date" >&2
+	echo "build.sh: kube-apiserver, kube-controller-manager, etcd, helm in $out are up to date" >&2
 else
 	rm -f "$tools_stamp"
-	minor=${k8s_version#v1.}
-	minor=${minor%%.*}
-	ldk8s=""
-	for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-		ldk8s+=" -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-		ldk8s+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
-	done
 	cd "$here"
 	timed "kube-apiserver kube-controller-manager ($k8s_version)" \
-		go build -trimpath -ldflags "-s -w $ldk8s" -o "$out/" \
+		go build -trimpath -ldflags "$ldk8s" -o "$out/" \
 		k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
 	timed "etcd" go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3
-	timed "helm ($helm4_version)" go build -trimpath \
-		-ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$helm4_version -X helm.sh/helm/v4/internal/version.gitTreeState=clean" \
-		-o "$out/helm" helm.sh/helm/v4/cmd/helm
+	timed "helm ($helm4_version)" go build -trimpath -ldflags "$ldhelm4" -o "$out/helm" helm.sh/helm/v4/cmd/helm
 	echo "$tools_key" >"$tools_stamp"
 fi
 
 # --- helm3: the Helm 3 CLI pinned by the main module's `tool` directive ---------
-helm3_key=$(key "$root/go.mod" "$root/go.sum")
+# Built without -trimpath and with the same compile flags as `go tool helm`, so
+# that the packages compiled for `make lint` are reused: only the link is new.
+ldhelm3="-X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+helm3_key=$(key "$ldhelm3" "$root/go.mod" "$root/go.sum")
 helm3_stamp=$out/.stamp-helm3
 if fresh "$helm3_stamp" "$helm3_key" helm3; then
 	echo "build.sh: helm3 in $out is up to date" >&2
@@ -85,8 +90,8 @@ else
 	rm -f "$helm3_stamp"
 	cd "$root"
 	helm3_version=$(go list -m -f '{{.Version}}' helm.sh/helm/v3)
-	timed "helm3 ($helm3_version)" go build -trimpath \
-		-ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$helm3_version -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
+	timed "helm3 ($helm3_version)" go build \
+		-ldflags "$ldhelm3 -X helm.sh/helm/v3/internal/version.version=$helm3_version" \
 		-o "$out/helm3" helm.sh/helm/v3/cmd/helm
 	echo "$helm3_key" >"$helm3_stamp"
 fi

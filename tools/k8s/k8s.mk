@@ -10,7 +10,7 @@
 # `cd tests/e2e && go test ./...` works on its own.
 
 K8S_BIN_DIR ?= $(CURDIR)/bin/k8s
-E2E_GOTESTFLAGS ?= -count=1 -timeout 45m -v
+E2E_GOTESTFLAGS ?= -count=1 -timeout 45m -parallel 4 -v
 
 .PHONY: e2e-tools e2e
 

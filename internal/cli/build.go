@@ -94,7 +94,7 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 			}
 		}
 		if p.DCP > 1 {
-			xv.DecodeContextParallelSize = p.DCP
+			xv.DecodeContextParallelSize = ptr(p.DCP)
 			c[prefix+"vllm.decodeContextParallelSize"] = fmt.Sprintf("Decode context parallel %d: shards the KV cache across the %d tensor-parallel GPUs instead of duplicating it.", p.DCP, p.TP)
 		}
 		if p.EP {
@@ -127,7 +127,7 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 			c[gp+"name"] = fmt.Sprintf("%s: one StatefulSet per GPU type, all behind the one Service (the guide's service-group).", p.GPU)
 			g.Serving, g.VLLM = &values.Serving{}, &values.VLLM{}
 			layout(p, g.Serving, g.VLLM, gp)
-			if g.VLLM.DecodeContextParallelSize == 0 {
+			if g.VLLM.DecodeContextParallelSize == nil {
 				g.VLLM = nil
 			}
 		}

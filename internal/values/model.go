@@ -9,10 +9,13 @@ type Model struct {
 	NameOverride          string            `json:"nameOverride,omitempty"`
 	FullnameOverride      string            `json:"fullnameOverride,omitempty"`
 	Engine                string            `json:"engine,omitempty"`
+	ClusterDomain         string            `json:"clusterDomain,omitempty"`
 	Model                 ModelRef          `json:"model"`
 	Image                 *Image            `json:"image,omitempty"`
 	Serving               *Serving          `json:"serving,omitempty"`
 	VLLM                  *VLLM             `json:"vllm,omitempty"`
+	SGLang                *SGLang           `json:"sglang,omitempty"`
+	MultiNode             *MultiNode        `json:"multiNode,omitempty"`
 	ResourceGroupDefaults *GroupSettings    `json:"resourceGroupDefaults,omitempty"`
 	ResourceGroups        []ResourceGroup   `json:"resourceGroups,omitempty"`
 	Service               *Service          `json:"service,omitempty"`
@@ -50,12 +53,18 @@ const (
 
 // Image is the engine image.
 type Image struct {
-	Repository      string            `json:"repository,omitempty"`
-	Version         string            `json:"version,omitempty"`
-	CUDA            string            `json:"cuda,omitempty"`
-	CUDATagSuffixes map[string]string `json:"cudaTagSuffixes,omitempty"`
-	Tag             string            `json:"tag,omitempty"`
-	PullPolicy      string            `json:"pullPolicy,omitempty"`
+	Repository      string           `json:"repository,omitempty"`
+	Version         string           `json:"version,omitempty"`
+	CUDA            string           `json:"cuda,omitempty"`
+	CUDATagSuffixes *CUDATagSuffixes `json:"cudaTagSuffixes,omitempty"`
+	Tag             string           `json:"tag,omitempty"`
+	PullPolicy      string           `json:"pullPolicy,omitempty"`
+}
+
+// CUDATagSuffixes are the image tag suffixes per engine and CUDA build ("13.0", "12.9").
+type CUDATagSuffixes struct {
+	VLLM   map[string]string `json:"vllm,omitempty"`
+	SGLang map[string]string `json:"sglang,omitempty"`
 }
 
 // Serving holds the engine-neutral settings (also the per-group overrides).
@@ -82,7 +91,7 @@ type Serving struct {
 // VLLM holds the vLLM-only settings (also the per-group overrides).
 type VLLM struct {
 	APIServerCount            *int              `json:"apiServerCount,omitempty"`
-	DecodeContextParallelSize int               `json:"decodeContextParallelSize,omitempty"`
+	DecodeContextParallelSize *int              `json:"decodeContextParallelSize,omitempty"`
 	EnableChunkedPrefill      *bool             `json:"enableChunkedPrefill,omitempty"`
 	MambaCacheMode            string            `json:"mambaCacheMode,omitempty"`
 	AllowLongMaxModelLen      *bool             `json:"allowLongMaxModelLen,omitempty"`
@@ -117,14 +126,32 @@ type KVOffload struct {
 
 // PipelineTimeouts are the variables set when pipeline parallel size > 1.
 type PipelineTimeouts struct {
-	RPCTimeoutMs                  int64 `json:"rpcTimeoutMs,omitempty"`
-	ExecuteModelTimeoutSeconds    int64 `json:"executeModelTimeoutSeconds,omitempty"`
-	EngineIterationTimeoutSeconds int64 `json:"engineIterationTimeoutSeconds,omitempty"`
+	RPCTimeoutMs                  *int64 `json:"rpcTimeoutMs,omitempty"`
+	ExecuteModelTimeoutSeconds    *int64 `json:"executeModelTimeoutSeconds,omitempty"`
+	EngineIterationTimeoutSeconds *int64 `json:"engineIterationTimeoutSeconds,omitempty"`
+}
+
+// Engines.
+const (
+	EngineVLLM   = "vllm"
+	EngineSGLang = "sglang"
+)
+
+// SGLang holds the SGLang-only settings (also the per-group overrides).
+type SGLang struct {
+	EnableDPAttention  bool `json:"enableDpAttention,omitempty"`
+	DistTimeoutSeconds *int `json:"distTimeoutSeconds,omitempty"`
+}
+
+// MultiNode configures multi-node instances.
+type MultiNode struct {
+	Port int `json:"port,omitempty"`
 }
 
 // GroupSettings are what every resource group starts from (resourceGroupDefaults) and may set itself.
 type GroupSettings struct {
 	Replicas     *int              `json:"replicas,omitempty"`
+	Nodes        int               `json:"nodes,omitempty"`
 	GPU          *GPU              `json:"gpu,omitempty"`
 	Resources    *Resources        `json:"resources,omitempty"`
 	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
@@ -136,6 +163,7 @@ type ResourceGroup struct {
 	GroupSettings
 	Serving *Serving `json:"serving,omitempty"`
 	VLLM    *VLLM    `json:"vllm,omitempty"`
+	SGLang  *SGLang  `json:"sglang,omitempty"`
 }
 
 // GPU is a group's GPU request and placement.

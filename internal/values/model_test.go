@@ -23,25 +23,27 @@ func fullModel() Model {
 		ExtraArgs:   []string{"--seed", "1"}, PreStartCommands: []string{"true"}, Env: map[string]string{"A": "1"},
 	}
 	vllm := &VLLM{
-		APIServerCount: ptr(8), DecodeContextParallelSize: 2, EnableChunkedPrefill: ptr(true), MambaCacheMode: "align",
+		APIServerCount: ptr(8), DecodeContextParallelSize: ptr(2), EnableChunkedPrefill: ptr(true), MambaCacheMode: "align",
 		AllowLongMaxModelLen: ptr(true),
 		Multimodal:           &Multimodal{Enabled: true, ProcessorCacheGB: ptr(8), ProcessorCacheType: "shm", EncoderTPMode: "data"},
 		CPUOffload:           &CPUOffload{Backend: "prefetch", GB: ptr(1), GroupSize: ptr(1), NumInGroup: ptr(1), PrefetchStep: ptr(1), DisableUVA: true},
 		KVOffload:            &KVOffload{SizeGB: ptr(64)},
-		PipelineTimeouts:     &PipelineTimeouts{RPCTimeoutMs: 1200000, ExecuteModelTimeoutSeconds: 1200, EngineIterationTimeoutSeconds: 1200},
+		PipelineTimeouts:     &PipelineTimeouts{RPCTimeoutMs: ptr(int64(1200000)), ExecuteModelTimeoutSeconds: ptr(int64(1200)), EngineIterationTimeoutSeconds: ptr(int64(1200))},
 	}
 	group := GroupSettings{
-		Replicas: ptr(1),
+		Replicas: ptr(1), Nodes: 2,
 		GPU: &GPU{Resource: "nvidia.com/a100", Count: ptr(8), MemoryMiBGt: ptr(int64(80000)), Products: []string{"NVIDIA-A100-SXM4-80GB"},
 			ComputeMajorGt: ptr(7), DriverMajorGt: ptr(575)},
 		Resources:    &Resources{CPU: &CPU{Request: 14, Limit: "28"}, Memory: &Memory{RequestGiB: ptr(int64(180)), LimitGiB: ptr(int64(360))}},
 		NodeSelector: map[string]string{"a": "b"},
 	}
-	named := ResourceGroup{Name: ptr("a100"), GroupSettings: group, Serving: serving, VLLM: vllm}
+	sglang := &SGLang{EnableDPAttention: true, DistTimeoutSeconds: ptr(600)}
+	named := ResourceGroup{Name: ptr("a100"), GroupSettings: group, Serving: serving, VLLM: vllm, SGLang: sglang}
 	return Model{
-		NameOverride: "minimax", FullnameOverride: "minimax-vllm-inference", Engine: "vllm",
+		NameOverride: "minimax", FullnameOverride: "minimax-vllm-inference", Engine: EngineVLLM, ClusterDomain: "cluster.local",
+		SGLang: sglang, MultiNode: &MultiNode{Port: 29500},
 		Model: ModelRef{Name: "MiniMaxAI/MiniMax-M2.5", Task: TaskGenerate, ServedModelNames: []string{"minimax"}, Revision: "main"},
-		Image: &Image{Repository: "vllm/vllm-openai", Version: "v0.19.0", CUDA: CUDA13, CUDATagSuffixes: map[string]string{"13.0": "-cu130"},
+		Image: &Image{Repository: "vllm/vllm-openai", Version: "v0.19.0", CUDA: CUDA13, CUDATagSuffixes: &CUDATagSuffixes{VLLM: map[string]string{"13.0": "-cu130"}, SGLang: map[string]string{"12.9": "-cu129"}},
 			Tag: "x", PullPolicy: "Always"},
 		Serving: serving, VLLM: vllm, ResourceGroupDefaults: &group, ResourceGroups: []ResourceGroup{named},
 		Service:     &Service{Type: "ClusterIP", Port: 5000, Annotations: map[string]string{"a": "b"}},

@@ -1,0 +1,244 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/llm-charts/llm-charts/internal/render"
+	"github.com/llm-charts/llm-charts/internal/source"
+)
+
+var update = flag.Bool("update", false, "rewrite tests/cases/llm-model/chartgen-*.yaml from chartgen's current output")
+
+// offlineHub fails like the Hub client does with HF_HUB_OFFLINE=1 and an empty cache.
+type offlineHub struct{}
+
+func (offlineHub) Load(_ context.Context, ref string) (*source.Metadata, error) {
+	return nil, errors.New("HF_HUB_OFFLINE is set and " + ref + " is not in the cache")
+}
+
+func run(t testing.TB, args ...string) (string, string, error) {
+	t.Helper()
+	hubSource = func() source.Source { return offlineHub{} }
+	var out, errOut bytes.Buffer
+	err := Run(args, IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	return out.String(), errOut.String(), err
+}
+
+// goldenCases are chartgen outputs committed as llm-model golden cases (rendered by tests/golden_test.go).
+var goldenCases = []struct {
+	file string
+	args []string
+}{
+	{"chartgen-minimax-m2.5-a100.yaml", []string{"values", "--model", "MiniMaxAI/MiniMax-M2.5", "--gpu", "a100-80gb"}},
+	{"chartgen-qwen3-8b-two-gpus.yaml", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "l4", "--gpu", "v100-32gb"}},
+}
+
+// TestGoldenCasesCurrent fails when a committed chartgen case differs from what chartgen writes now
+// (refresh: go test ./internal/cli -run TestGoldenCasesCurrent -update, then go test ./tests -run TestGolden -update).
+func TestGoldenCasesCurrent(t *testing.T) {
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	for _, c := range goldenCases {
+		t.Run(c.file, func(t *testing.T) {
+			out, _, err := run(t, c.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("..", "..", "tests", "cases", "llm-model", c.file)
+			if *update {
+				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run: go test ./internal/cli -run TestGoldenCasesCurrent -update)", err)
+			}
+			if string(want) != out {
+				t.Errorf("%s differs from chartgen's output; run: go test ./internal/cli -run TestGoldenCasesCurrent -update, then go test ./tests -run TestGolden -update, and read the diff\n--- got:\n%s", path, out)
+			}
+		})
+	}
+}
+
+// TestAcceptanceMiniMaxA100 is the issue's "done when": offline, the guide's deployment, rendered through the chart.
+func TestAcceptanceMiniMaxA100(t *testing.T) {
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "minimax.yaml")
+	_, _, err := run(t, "values", "--model", "MiniMaxAI/MiniMax-M2.5", "--gpu", "a100-80gb", "-o", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := render.ReadValues(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := render.Load(filepath.Join("..", "..", "charts", "llm-model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := render.Chart(ch, vals, render.Options{ReleaseName: "minimax", Namespace: "nrp-llm"})
+	if err != nil {
+		t.Fatalf("the values do not render: %v", err)
+	}
+	m := res.Manifest
+	for _, want := range []string{
+		"--tensor-parallel-size\n            - \"4\"", "--max-model-len\n            - \"196608\"", "--api-server-count\n            - \"8\"",
+		"--max-num-batched-tokens\n            - \"16384\"", "--max-num-seqs\n            - \"128\"", "--gpu-memory-utilization\n            - \"0.95\"",
+		"--tool-call-parser\n            - minimax_m2", "--reasoning-parser\n            - minimax_m2", "--trust-remote-code",
+		"--enable-chunked-prefill", "--enable-prefix-caching",
+		"cpu: \"14\"", "cpu: \"28\"", "memory: 180Gi", "memory: 360Gi", "nvidia.com/a100: \"4\"", "storage: 256Gi",
+		"- \"80000\"", "value: large-gpu",
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("rendered manifest lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(m)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"no command", nil, 2, []string{"a command is required"}},
+		{"unknown command", []string{"deploy"}, 2, []string{`unknown command "deploy"`, "values"}},
+		{"bad flag", []string{"values", "--modle", "x"}, 2, []string{"flag provided but not defined: -modle", "--help"}},
+		{"no model", []string{"values", "--gpu", "l4"}, 2, []string{"--model is required"}},
+		{"unknown GPU", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "b200", "--gpu", "h300"}, 2, []string{`"b200", "h300"`, "allowed: a100-80gb"}},
+		{"unknown model", []string{"values", "--model", "acme/Nope-1B"}, 1, []string{"not in the embedded catalog", "HF_HUB_OFFLINE", "--config"}},
+		{"not an id", []string{"values", "--model", "nope"}, 1, []string{"not a Hugging Face id", "chartgen models"}},
+		{"multi-node", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb"}, 1, []string{"3 pods of 4", "TP 4 × DCP 4 × PP 3", "does not render multi-node", "h200 (6 GPUs)"}},
+		{"does not fit anywhere in a pod", []string{"values", "--model", "moonshotai/Kimi-K2-Instruct", "--gpu", "a10"}, 1, []string{"does not fit", "h200"}},
+		{"bad engine and context", []string{"values", "--model", "Qwen/Qwen3-8B", "--engine", "sglang", "--context", "-5"}, 2, []string{"sglang", "--context -5"}},
+		{"context over the model's", []string{"values", "--model", "Qwen/Qwen3-8B", "--context", "1000000"}, 1, []string{"RoPE"}},
+		{"bad task", []string{"values", "--model", "Qwen/Qwen3-8B", "--task", "chat"}, 2, []string{`--task "chat"`}},
+		{"bad kv dtype", []string{"values", "--model", "Qwen/Qwen3-8B", "--kv-cache-dtype", "int3"}, 1, []string{"allowed: auto"}},
+		{"bad output format", []string{"explain", "--model", "Qwen/Qwen3-8B", "-o", "xml"}, 2, []string{"allowed: table, json, yaml"}},
+		{"missing config", []string{"values", "--model", "a/b", "--config", "/nonexistent/config.json"}, 1, []string{"config file"}},
+		{"missing gpu catalog", []string{"gpus", "--gpu-catalog", "/nonexistent.yaml"}, 1, []string{"GPU catalog"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := run(t, c.args...)
+			if got := ExitCode(err); got != c.code {
+				t.Fatalf("exit code %d, want %d (err: %v)", got, c.code, err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestNoPartialFile: a failing run leaves neither the target nor a temporary file, and keeps an old file intact.
+func TestNoPartialFile(t *testing.T) {
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "out.yaml")
+	if _, _, err := run(t, "values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "-o", file); err == nil {
+		t.Fatal("expected an error")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("files left after a failed run: %v", entries)
+	}
+	if err := os.WriteFile(file, []byte("old: true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, "values", "--model", "moonshotai/Kimi-K2-Instruct", "--gpu", "a10", "-o", file); err == nil {
+		t.Fatal("expected an error")
+	}
+	if b, _ := os.ReadFile(file); string(b) != "old: true\n" {
+		t.Errorf("old file changed: %q", b)
+	}
+	if _, _, err := run(t, "values", "--model", "Qwen/Qwen3-8B", "--gpu", "l4", "-o", filepath.Join(dir, "missing", "x.yaml")); err == nil || ExitCode(err) != 1 {
+		t.Errorf("writing into a missing directory: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("files left: %v", entries)
+	}
+}
+
+func TestListAndExplain(t *testing.T) {
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	out, _, err := run(t, "explain", "--model", "MiniMaxAI/MiniMax-M2.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "GPU") || !strings.Contains(out, "a100-80gb  4     4/1/1") || strings.Count(out, "\n") != 14 {
+		t.Errorf("explain table:\n%s", out)
+	}
+	out, _, err = run(t, "explain", "--model", "MiniMaxAI/MiniMax-M2.5", "--gpu", "a100-80gb", "-o", "json")
+	if err != nil || !strings.Contains(out, `"tensorParallel": 4`) || !strings.Contains(out, `"reasons"`) {
+		t.Errorf("explain json: %v\n%s", err, out)
+	}
+	out, _, err = run(t, "explain", "--model", "MiniMaxAI/MiniMax-M2.5", "--gpu", "a100-80gb", "-o", "yaml")
+	if err != nil || !strings.Contains(out, "tensorParallel: 4") {
+		t.Errorf("explain yaml: %v\n%s", err, out)
+	}
+	out, _, err = run(t, "gpus")
+	if err != nil || !strings.Contains(out, "nvidia.com/rtxa6000") || !strings.HasPrefix(out, "ID") {
+		t.Errorf("gpus: %v\n%s", err, out)
+	}
+	out, _, err = run(t, "models", "-o", "json")
+	if err != nil || !strings.Contains(out, `"id": "zai-org/GLM-5-FP8"`) {
+		t.Errorf("models: %v\n%s", err, out)
+	}
+	out, _, err = run(t, "models")
+	if err != nil || !strings.Contains(out, "MiniMaxAI/MiniMax-M2.5") {
+		t.Errorf("models: %v\n%s", err, out)
+	}
+	out, _, err = run(t, "--help")
+	if err != nil || !strings.Contains(out, "explain") {
+		t.Errorf("help: %v\n%s", err, out)
+	}
+	out, _, err = run(t, "values", "--help")
+	if err != nil || !strings.Contains(out, "-kv-cache-dtype") {
+		t.Errorf("values --help: %v\n%s", err, out)
+	}
+}
+
+func TestConfigAndModelDir(t *testing.T) {
+	cfg := filepath.Join("..", "catalog", "models", "Qwen__Qwen3-8B", "config.json")
+	out, _, err := run(t, "values", "--model", "Qwen/Qwen3-8B", "--config", cfg, "--gpu", "l40s")
+	if err != nil || !strings.Contains(out, "name: Qwen/Qwen3-8B") || !strings.Contains(out, "NVIDIA-L40S") {
+		t.Errorf("--config: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	b, _ := os.ReadFile(cfg)
+	os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644)
+	if _, _, err := run(t, "explain", "--model-dir", dir, "--gpu", "l4"); err != nil {
+		t.Errorf("--model-dir: %v", err)
+	}
+}
+
+func BenchmarkValues(b *testing.B) {
+	b.Setenv("HF_HUB_OFFLINE", "1")
+	hubSource = func() source.Source { return offlineHub{} }
+	b.ReportAllocs()
+	for b.Loop() {
+		var out bytes.Buffer
+		if err := Run([]string{"values", "--model", "MiniMaxAI/MiniMax-M2.5", "--gpu", "a100-80gb"}, IOStreams{Out: &out}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

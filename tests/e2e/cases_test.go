@@ -31,7 +31,10 @@ var charts = []string{"llm-model", "llm-gateway"}
 // chart in alphabetical order (the last one to the first; a chart with one case is
 // upgraded to itself). Whether an upgrade must be refused is worked out from the
 // two renderings (an immutable StatefulSet field that differs), not declared.
-var upgradeTo = map[string]string{}
+var upgradeTo = map[string]string{
+	// Removing models from the gateway values removes their objects (DESIGN.md).
+	"llm-gateway/many-models": "llm-gateway/many-models-removed",
+}
 
 // immutableRefusal is how the API server refuses a change to an immutable
 // StatefulSet field: per field in Kubernetes 1.37 ("spec.volumeClaimTemplates:
@@ -454,6 +457,10 @@ func retention(s *appsv1.StatefulSet) string {
 // whenDeleted: Retain still exist and those with Delete are removed.
 func assertPVCsKept(ctx context.Context, t *testing.T, _ string, pvcs []string) {
 	t.Helper()
+	// Give the garbage collector time to act on any owner reference first.
+	if len(pvcs) > 0 {
+		time.Sleep(time.Second)
+	}
 	seen := map[string]bool{}
 	for _, p := range pvcs {
 		if seen[p] {
@@ -475,8 +482,6 @@ func assertPVCsKept(ctx context.Context, t *testing.T, _ string, pvcs []string) 
 			}
 			continue
 		}
-		// Give the garbage collector time to act on any owner reference first.
-		time.Sleep(time.Second)
 		pvc, err := env.kube.CoreV1().PersistentVolumeClaims(ns).Get(ctx, name, getOpts)
 		switch {
 		case err != nil:

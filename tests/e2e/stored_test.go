@@ -50,7 +50,11 @@ func assertStored(ctx context.Context, t *testing.T, ns string, objs []*unstruct
 	t.Helper()
 	var stored []*unstructured.Unstructured
 	for _, o := range objs {
-		ri, _ := resourceFor(t, o, ns)
+		ri, n := resourceFor(t, o, ns)
+		if n != "" && o.GetNamespace() == "" {
+			o = o.DeepCopy()
+			o.SetNamespace(n)
+		}
 		got, err := ri.Get(ctx, o.GetName(), getOpts)
 		if err != nil {
 			t.Errorf("%s was sent by Helm but is not stored: %v", key(o), err)

@@ -23,6 +23,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
@@ -62,6 +63,11 @@ func TestMain(m *testing.M) {
 	stop := setup()
 	code := m.Run()
 	printSummary()
+	if code != 0 && env.workDir != "" {
+		// Keep the kubeconfig and the kube-controller-manager log for a look.
+		os.Setenv("E2E_KEEP", "1")
+		logf("tests failed: kubeconfig and kube-controller-manager.log kept in %s", env.workDir)
+	}
 	if stop != nil {
 		stop()
 	}
@@ -203,6 +209,10 @@ func setup() (stop func()) {
 		return stopAll
 	}
 	stops = append(stops, stopKCM)
+	if err := checkServiceAccountAdmission(); err != nil {
+		env.err = err
+		return stopAll
+	}
 	logf("control plane ready in %s total", time.Since(start).Round(time.Millisecond))
 	return stopAll
 }
@@ -309,6 +319,24 @@ func startControllerManager() (func(), error) {
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
+}
+
+// checkServiceAccountAdmission makes sure the ServiceAccount admission plugin
+// runs (envtest turns it off by default): it sets serviceAccountName on a pod.
+func checkServiceAccountAdmission() error {
+	ctx := context.Background()
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{GenerateName: "admission-check-"},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "example.invalid/none"}}},
+	}
+	got, err := env.kube.CoreV1().Pods("default").Create(ctx, pod, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+	if err != nil {
+		return fmt.Errorf("dry-run pod for the admission check: %w", err)
+	}
+	if got.Spec.ServiceAccountName != "default" {
+		return fmt.Errorf("the ServiceAccount admission plugin is not running (serviceAccountName=%q)", got.Spec.ServiceAccountName)
+	}
+	return nil
 }
 
 // createNamespace creates ns (and waits for its default ServiceAccount, which

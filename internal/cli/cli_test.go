@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
@@ -239,6 +240,44 @@ func BenchmarkValues(b *testing.B) {
 		var out bytes.Buffer
 		if err := Run([]string{"values", "--model", "MiniMaxAI/MiniMax-M2.5", "--gpu", "a100-80gb"}, IOStreams{Out: &out}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestEveryFittingPlanRenders writes values for every catalog model on every GPU type that holds it in one pod and
+// renders them through the chart (schema, template checks and all).
+func TestEveryFittingPlanRenders(t *testing.T) {
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	ch, err := render.Load(filepath.Join("..", "..", "charts", "llm-model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "models", "-o", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var models []struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(out), &models); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range models {
+		for _, g := range []string{"h200", "a100-80gb", "l40s", "v100-32gb"} {
+			out, _, err := run(t, "values", "--model", m.ID, "--gpu", g)
+			if err != nil {
+				if !strings.Contains(err.Error(), "more than one node") && !strings.Contains(err.Error(), "does not fit") {
+					t.Errorf("%s on %s: %v", m.ID, g, err)
+				}
+				continue
+			}
+			vals, err := render.ReadValues([]byte(out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := render.Chart(ch, vals, render.Options{ReleaseName: "m", Namespace: "llm"}); err != nil {
+				t.Errorf("%s on %s does not render: %v\n%s", m.ID, g, err, out)
+			}
 		}
 	}
 }

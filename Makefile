@@ -7,6 +7,12 @@ GO        ?= go
 HELM      := $(GO) tool helm
 KUBE_VERSION := 1.37.2
 CHARTS    := llm-model llm-gateway
+# The one place the charts' version is set: both Chart.yaml files must say the same (tests/version_test.go checks),
+# and `make package` stamps it with --version. Each chart's appVersion stays in its Chart.yaml: it is what the
+# templates target (the vLLM release, the Envoy AI Gateway CRD version).
+VERSION   := $(shell cat VERSION)
+# OCI registry for `make push`, e.g. ghcr.io/llm-charts (charts land in oci://$(REGISTRY)/charts).
+REGISTRY  ?=
 # A values file per chart that `helm lint --strict` runs with (the charts need a model or a list of models).
 LINT_VALUES_llm-model   := tests/cases/llm-model/guide-minimax-m2.5.yaml
 LINT_VALUES_llm-gateway := tests/cases/llm-gateway/one-model.yaml
@@ -46,14 +52,31 @@ catalog: ## Refresh chartgen's embedded model catalog from ../shared/models.
 	rm -rf internal/catalog/models && mkdir -p internal/catalog/models
 	cp -r ../shared/models/*/ internal/catalog/models/ && chmod -R u+w internal/catalog/models
 
+.PHONY: docs
+docs: ## Write charts/*/README.md from the values.yaml comments (internal/chartdoc).
+	$(GO) run ./cmd/chartdoc $(addprefix charts/,$(CHARTS))
+
+.PHONY: package
+package: check-generated ## helm package both charts into dist/ with the version in VERSION.
+	@mkdir -p dist
+	@for c in $(CHARTS); do $(HELM) package charts/$$c --version $(VERSION) --destination dist; done
+
+.PHONY: push
+push: package ## helm push the packaged charts to oci://$(REGISTRY)/charts (make push REGISTRY=ghcr.io/llm-charts).
+	@[ -n "$(REGISTRY)" ] || { echo "set REGISTRY, e.g. make push REGISTRY=ghcr.io/llm-charts (after helm registry login)"; exit 1; }
+	@for c in $(CHARTS); do $(HELM) push dist/$$c-$(VERSION).tgz oci://$(REGISTRY)/charts; done
+
 .PHONY: golden
 golden: ## Rewrite the golden files from the current output; read `git diff` before committing.
 	$(GO) test ./tests -run 'TestGolden' -update
 
 .PHONY: check-generated
-check-generated: ## Fail when the charts' schema copies drift from schema/.
+check-generated: ## Fail when the charts' schema copies drift from schema/, a README from its values.yaml, or a Chart.yaml version from VERSION.
 	@for f in schema/*.values.schema.json; do c=$$(basename $$f .values.schema.json); \
 	  cmp -s $$f charts/$$c/values.schema.json || { echo "charts/$$c/values.schema.json differs from $$f: run make schemas"; exit 1; }; done
+	@$(GO) run ./cmd/chartdoc -check $(addprefix charts/,$(CHARTS))
+	@for c in $(CHARTS); do v=$$(sed -n 's/^version: *//p' charts/$$c/Chart.yaml); \
+	  [ "$$v" = "$(VERSION)" ] || { echo "charts/$$c/Chart.yaml version $$v differs from VERSION $(VERSION)"; exit 1; }; done
 
 .PHONY: bench
 bench: ## Benchmarks (rendering, planning, chartgen).

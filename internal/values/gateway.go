@@ -33,6 +33,7 @@ type GatewayValues struct {
 	Backends         map[string]GatewayBackend `json:"backends,omitempty"`
 	TrafficPolicy    *GatewayTrafficPolicy     `json:"trafficPolicy,omitempty"`
 	RBAC             *GatewayRBAC              `json:"rbac,omitempty"`
+	Tests            *GatewayTests             `json:"tests,omitempty"`
 }
 
 // GatewayParentRef is the Gateway every AIGatewayRoute attaches to.

@@ -29,6 +29,9 @@ type Model struct {
 	SecurityContext       map[string]any    `json:"securityContext,omitempty"`
 	PodAnnotations        map[string]string `json:"podAnnotations,omitempty"`
 	PodLabels             map[string]string `json:"podLabels,omitempty"`
+	Plan                  *Plan             `json:"plan,omitempty"`
+	Tests                 *ModelTests       `json:"tests,omitempty"`
+	Monitoring            *Monitoring       `json:"monitoring,omitempty"`
 }
 
 // Model tasks.

@@ -1,0 +1,183 @@
+package gatewaygen
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/llm-charts/llm-charts/internal/values"
+)
+
+func TestServiceName(t *testing.T) {
+	for _, c := range []struct {
+		fullname, name, release, want string
+	}{
+		{"minimax-vllm-inference", "", "minimax", "minimax-vllm-inference"},
+		{"minimax-vllm-inference", "", "", "minimax-vllm-inference"},
+		{"", "", "minimax", "minimax-llm-model"},
+		{"", "", "my-llm-model", "my-llm-model"},
+		{"", "qwen", "qwen", "qwen"},
+		{"", "qwen", "qwen-prod", "qwen-prod"},
+		{"", "qwen", "prod", "prod-qwen"},
+		// release + "-llm-model" cut to 52
+		{"", "", strings.Repeat("a", 50) + "-bc", strings.Repeat("a", 50) + "-b"},
+		// 51 characters + "-x" cut to 52 ends with "-", which is dropped
+		{"", "x", strings.Repeat("b", 51), strings.Repeat("b", 51)},
+		{strings.Repeat("c", 51) + "-d", "", "r", strings.Repeat("c", 51)},
+	} {
+		m := &values.Model{FullnameOverride: c.fullname, NameOverride: c.name}
+		got := ServiceName(m, c.release)
+		if got != c.want {
+			t.Errorf("ServiceName(%+v, %q) = %q, want %q", *m, c.release, got, c.want)
+		}
+		if len(got) > 52 || strings.HasSuffix(got, "-") {
+			t.Errorf("ServiceName(%+v, %q) = %q: over 52 characters or ends with -", *m, c.release, got)
+		}
+	}
+}
+
+func TestShortName(t *testing.T) {
+	for in, want := range map[string]string{
+		"MiniMaxAI/MiniMax-M2.5":                 "minimax-m2.5",
+		"Qwen/Qwen3-8B":                          "qwen3-8b",
+		"zai-org/GLM-5-FP8":                      "glm-5-fp8",
+		"/models/local/Llama_3.1 8B":             "llama-3.1-8b",
+		"gpt2":                                   "gpt2",
+		"Qwen/Qwen3-235B-A22B-Thinking-2507-FP8": "qwen3-235b-a22b-thinking-2507-fp8",
+	} {
+		if got := ShortName(in); got != want {
+			t.Errorf("ShortName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func input(path, yaml string) Input { return Input{Path: path, Data: []byte(yaml)} }
+
+func TestGenerateMergeWithBase(t *testing.T) {
+	a := input("a.yaml", "fullnameOverride: a-vllm\nmodel:\n  name: Org/Model-A\n")
+	b := input("b.yaml", "model:\n  name: Org/Model-B\n  servedModelNames: [mb]\nservice:\n  port: 8000\ncredentials:\n  apiKey: {secretName: b-key, key: apiKey}\n")
+	b.Release, b.Namespace = "bee", "team"
+	first, err := Generate([]Input{a, b}, Options{Gateway: "gw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := first.Values.Backends["bee-llm-model"]; got.Service.Port != 8000 || got.Service.Namespace != "team" || got.APIKeySecret == nil || got.APIKeySecret.Name != "b-key" {
+		t.Errorf("backend of b: %+v", got)
+	}
+	out, err := first.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A person edits the generated file: pins model-a, gives a-vllm a key, adds an external backend and a failover
+	// model using the generated backend.
+	edited := strings.Replace(string(out), "  - name: model-a\n", "  - name: model-a\n    route: pinned\n", 1)
+	edited = strings.Replace(edited, "  a-vllm:\n", "  a-vllm:\n    apiKeySecret:\n      name: shared\n", 1)
+	edited += "  remote:\n    fqdn:\n      hostname: llm.example.org\n      port: 443\n"
+	edited = strings.Replace(edited, "models:\n", "models:\n  - name: model-a-ha\n    backendRefs:\n      - name: a-vllm\n      - name: remote\n        priority: 1\n", 1)
+	base, err := ParseBase("gateway.yaml", []byte(edited))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(base.genModels) != 2 || len(base.genBackends) != 2 {
+		t.Fatalf("marked entries: models %v backends %v\n%s", base.genModels, base.genBackends, edited)
+	}
+	// b.yaml is gone: its model and backend go; the hand-written entries stay; the pin and the key are kept.
+	second, err := Generate([]Input{a}, Options{Base: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := second.Values
+	var names []string
+	for _, m := range v.Models {
+		names = append(names, m.Name+"@"+m.Route)
+	}
+	if got := strings.Join(names, ","); got != "model-a-ha@,model-a@pinned" {
+		t.Errorf("models: %s", got)
+	}
+	if _, ok := v.Backends["bee-llm-model"]; ok || len(v.Backends) != 2 {
+		t.Errorf("backends: %v", v.Backends)
+	}
+	if k := v.Backends["a-vllm"].APIKeySecret; k == nil || k.Name != "shared" {
+		t.Errorf("apiKeySecret not kept: %+v", v.Backends["a-vllm"])
+	}
+	if v.Gateway == nil || v.Gateway.Name != "gw" {
+		t.Errorf("gateway: %+v", v.Gateway)
+	}
+	// Dropping a.yaml too leaves the failover model pointing at nothing: an error naming it.
+	_, err = Generate([]Input{b}, Options{Base: base})
+	if err == nil || !strings.Contains(err.Error(), `"model-a-ha" backendRefs[0]: backend "a-vllm"`) {
+		t.Errorf("dangling reference: %v", err)
+	}
+	// A hand-written model with a generated one's name wins, with a note.
+	hand := "gateway: {name: gw}\nmodels:\n  - name: model-a\n    backendRefs: [{name: a-vllm}, {name: remote, priority: 1}]\nbackends:\n  remote: {fqdn: {hostname: x.example.org, port: 443}}\n"
+	base, err = ParseBase("hand.yaml", []byte(hand))
+	if err != nil {
+		t.Fatal(err)
+	}
+	third, err := Generate([]Input{a}, Options{Base: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(third.Values.Models) != 1 || len(third.Values.Models[0].BackendRefs) != 2 || len(third.Notes) != 1 || !strings.Contains(third.Notes[0], "hand-written entry of hand.yaml is kept") {
+		t.Errorf("hand-written model: %+v, notes %q", third.Values.Models, third.Notes)
+	}
+}
+
+func TestGenerateErrors(t *testing.T) {
+	ok := input("ok.yaml", "fullnameOverride: ok\nmodel: {name: A/B}\n")
+	for name, c := range map[string]struct {
+		in   []Input
+		opts Options
+		want []string
+	}{
+		"not llm-model":    {[]Input{input("gw.yaml", "models: []\nbackends: {}\n")}, Options{Gateway: "g"}, []string{"gw.yaml is not llm-model values", "models"}},
+		"no model name":    {[]Input{input("e.yaml", "{}\n")}, Options{Gateway: "g"}, []string{"e.yaml", "model.name is missing"}},
+		"not yaml":         {[]Input{input("x.yaml", "a: [\n")}, Options{Gateway: "g"}, []string{"x.yaml", "not YAML"}},
+		"missing release":  {[]Input{input("r.yaml", "model: {name: A/C}\n")}, Options{Gateway: "g"}, []string{"r.yaml", "--release r.yaml=RELEASE", "fullnameOverride"}},
+		"dotted release":   {[]Input{{Path: "d.yaml", Data: []byte("model: {name: A/C}\n"), Release: "a.b"}}, Options{Gateway: "g"}, []string{`"a.b-llm-model" (from release a.b) is not a DNS-1123 label`}},
+		"duplicate public": {[]Input{ok, input("dup.yaml", "fullnameOverride: other\nmodel: {name: C/B}\n")}, Options{Gateway: "g"}, []string{`ok.yaml and dup.yaml both publish the model "b"`, "--name"}},
+		"duplicate svc":    {[]Input{ok, input("dup.yaml", "fullnameOverride: ok\nmodel: {name: C/D}\n")}, Options{Gateway: "g"}, []string{`both address the Service "ok"`}},
+		"no gateway":       {[]Input{ok}, Options{}, []string{"gateway.name is required", "--gateway"}},
+		"bad public name":  {[]Input{{Path: "p.yaml", Data: []byte("fullnameOverride: p\nmodel: {name: A/B}\n"), PublicName: "a  b"}}, Options{Gateway: "g"}, []string{"p.yaml", `"a  b"`}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Generate(c.in, c.opts)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// Inputs is n generated llm-model values files (half with fullnameOverride, half needing a release).
+func Inputs(n int) []Input {
+	in := make([]Input, n)
+	for i := range in {
+		if i%2 == 0 {
+			in[i] = input(fmt.Sprintf("m%04d.yaml", i), fmt.Sprintf("fullnameOverride: m%04d-vllm-inference\nmodel:\n  name: Org%d/Model-%04d-Instruct\nservice:\n  port: 5000\n", i, i%7, i))
+		} else {
+			in[i] = input(fmt.Sprintf("m%04d.yaml", i), fmt.Sprintf("model:\n  name: Org%d/Model-%04d\n  servedModelNames: [model-%04d-chat]\n", i%7, i, i))
+			in[i].Release, in[i].Namespace = fmt.Sprintf("m%04d", i), "llm"
+		}
+	}
+	return in
+}
+
+func BenchmarkGenerate1000(b *testing.B) {
+	in := Inputs(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := Generate(in, Options{Gateway: "gw"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.Marshal(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -68,7 +68,7 @@ func WeightsFromEstimate(f *model.Facts, est *model.ParamEstimate, exact *model.
 
 // Options are the user's choices.
 type Options struct {
-	// Engine: only "vllm".
+	// Engine: "vllm" (the default when empty) or "sglang".
 	Engine string
 	// Context overrides max_model_len (0 = the model's own).
 	Context int
@@ -84,6 +84,15 @@ type Options struct {
 	Task model.Task
 }
 
+// Engines the planner knows.
+const (
+	EngineVLLM   = "vllm"
+	EngineSGLang = "sglang"
+)
+
+// Engines lists the allowed Options.Engine values.
+var Engines = []string{EngineVLLM, EngineSGLang}
+
 // Input is one model to plan.
 type Input struct {
 	Name    string
@@ -93,12 +102,13 @@ type Input struct {
 
 // Plan is the decision for one GPU type. Every choice carries a reason.
 type Plan struct {
-	Model string `json:"model"`
-	GPU   string `json:"gpu"`
+	Model  string `json:"model"`
+	GPU    string `json:"gpu"`
+	Engine string `json:"engine"`
 	// Fits: one pod holds the weights and one max_model_len context (Shortened says the context was cut).
 	Fits bool `json:"fits"`
-	// MultiNode: the model needs several pods (nodes) joined by pipeline parallelism; the chart does not render that
-	// yet, so values are refused with this plan explained.
+	// MultiNode: the model needs several pods (nodes) joined by pipeline parallelism: one multi-node resource group
+	// (nodes: Nodes, GPUsPerPod GPUs in each pod).
 	MultiNode bool `json:"multiNode"`
 	// NotFit explains why there is no plan (empty when Fits or MultiNode).
 	NotFit string `json:"notFit,omitempty"`
@@ -111,6 +121,8 @@ type Plan struct {
 	DCP        int  `json:"decodeContextParallel"`
 	DP         int  `json:"dataParallel"`
 	EP         bool `json:"expertParallel"`
+	// DPAttention is SGLang's --enable-dp-attention (DP = TP ranks inside the TP group, each with its own KV).
+	DPAttention bool `json:"dpAttention,omitempty"`
 
 	MaxModelLen          int     `json:"maxModelLen"`
 	ModelMaxLen          int     `json:"modelMaxLen"`
@@ -122,6 +134,8 @@ type Plan struct {
 	WeightsTotal   int64 `json:"weightsBytes"`
 	WeightsPerGPU  int64 `json:"weightsBytesPerGPU"`
 	OverheadPerGPU int64 `json:"overheadBytesPerGPU"`
+	// ReservedPerGPU (SGLang) is what stays outside --mem-fraction-static: activations, CUDA graphs, NCCL buffers.
+	ReservedPerGPU int64 `json:"reservedBytesPerGPU,omitempty"`
 	KVBudgetPerGPU int64 `json:"kvBudgetBytesPerGPU"`
 	// KVPerGPUForContext is one max_model_len sequence's KV (and fixed state) on the most loaded GPU.
 	KVPerGPUForContext int64 `json:"kvBytesPerGPUForContext"`
@@ -168,12 +182,14 @@ const (
 	ReasonMultimodal  = "multimodal"
 	ReasonWeights     = "weights"
 	ReasonTask        = "task"
+	ReasonDPAttention = "dpAttention"
 )
 
 // candidate is one layout of one replica.
 type candidate struct {
 	l      model.Layout
 	ep     bool
+	dpAttn bool // SGLang DP attention with DP = TP
 	perPod int
 	pods   int
 	why    string
@@ -185,8 +201,18 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	if f == nil {
 		return nil, errors.New("plan: no model facts")
 	}
-	if o.Engine != "" && o.Engine != "vllm" {
-		return nil, fmt.Errorf("engine %q is not supported; allowed: vllm", o.Engine)
+	engine := o.Engine
+	if engine == "" {
+		engine = EngineVLLM
+	}
+	if engine != EngineVLLM && engine != EngineSGLang {
+		return nil, fmt.Errorf("engine %q is not supported; allowed: %s", o.Engine, strings.Join(Engines, ", "))
+	}
+	sglang := engine == EngineSGLang
+	if sglang {
+		if err := SGLangKVDType(o.KVCacheDType); err != nil {
+			return nil, err
+		}
 	}
 	if f.Layers < 1 || f.Heads < 1 || f.KVHeads < 1 || f.HeadDim < 1 || f.Hidden < 1 || len(f.LayerTypes) != f.Layers {
 		return nil, fmt.Errorf("model %s: config.json lacks the shape the planner needs (layers %d, heads %d, KV heads %d, head dim %d, hidden %d)", in.Name, f.Layers, f.Heads, f.KVHeads, f.HeadDim, f.Hidden)
@@ -211,7 +237,7 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 			task = model.TaskEmbed
 		}
 	}
-	p := &Plan{Model: in.Name, GPU: g.ID, DP: 1, VRAMPerGPU: g.VRAMBytes, WeightsTotal: in.Weights.Loaded, KVDType: kv.Name,
+	p := &Plan{Model: in.Name, GPU: g.ID, Engine: engine, DP: 1, VRAMPerGPU: g.VRAMBytes, WeightsTotal: in.Weights.Loaded, KVDType: kv.Name,
 		Reasons: map[string]string{}, Task: string(task), Multimodal: f.Multimodal && task == model.TaskGenerate}
 	if f.Multimodal && task == model.TaskEmbed {
 		p.Multimodal = true
@@ -240,8 +266,11 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		return nil, fmt.Errorf("model %s: config.json gives no context length; pass --context", in.Name)
 	}
 
-	// Utilization.
+	// Utilization (vLLM; SGLang's fraction depends on the layout and is set per candidate below).
 	util := utilizationFor(g.VRAMBytes)
+	if sglang {
+		util = MaxUtilization
+	}
 	p.Reasons[ReasonUtil] = fmt.Sprintf("min(%.2f, 1 - %d GiB / %.1f GiB) = %.2f: %d GiB per GPU stay outside the fraction for CUDA graphs (the guide, loading step 2)",
 		MaxUtilization, CUDAGraphReserve/GiB, float64(g.VRAMBytes)/GiB, util, CUDAGraphReserve/GiB)
 	if o.GPUMemoryUtilization > 0 {
@@ -250,7 +279,7 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		}
 		util = o.GPUMemoryUtilization
 		p.Reasons[ReasonUtil] = fmt.Sprintf("%.2f as asked", util)
-		if (1-util)*float64(g.VRAMBytes) < CUDAGraphReserve {
+		if !sglang && (1-util)*float64(g.VRAMBytes) < CUDAGraphReserve {
 			p.Warnings = append(p.Warnings, fmt.Sprintf("gpu-memory-utilization %.2f leaves %.1f GiB outside for CUDA graphs (< %d GiB); lower it if graph capture runs out of memory", util, (1-util)*float64(g.VRAMBytes)/GiB, CUDAGraphReserve/GiB))
 		}
 	}
@@ -272,22 +301,35 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	if task == model.TaskEmbed {
 		maxSeqs = 256
 	}
-	fitsAt := func(c candidate, tokens, mnbt int) (bool, int64, int64, int64, int64) {
-		wpg := weightsPerGPU(f, weightSplit{in.Weights.Loaded, in.Weights.Embed, visionIf(p.Multimodal, in.Weights.Vision)}, c.l)
-		ovh := overheadPerGPU(f, c.l, mnbt, maxSeqs, p.Multimodal)
-		budget := int64(float64(g.VRAMBytes)*util) - wpg - ovh
-		need, err := model.KVBytesForSequence(f, tokens, c.l, model.KVOptions{DType: o.KVCacheDType, MaxNumBatchedTokens: mnbt})
-		if err != nil || budget <= 0 {
-			return false, wpg, ovh, budget, need
+	// fitsAt: weights + activations + one context of KV inside the fraction (vLLM), or weights + KV inside
+	// mem-fraction-static with activations, graphs and NCCL buffers in the reserve outside it (SGLang).
+	fitsAt := func(c candidate, tokens, mnbt int) fit {
+		r := fit{util: util}
+		r.wpg = weightsPerGPU(f, weightSplit{in.Weights.Loaded, in.Weights.Embed, visionIf(p.Multimodal, in.Weights.Vision)}, c.l)
+		if c.dpAttn {
+			r.wpg += dpAttentionExtra(f, in.Weights.Embed, c.l)
 		}
-		return need <= budget, wpg, ovh, budget, need
+		r.ovh = overheadPerGPU(f, c.l, mnbt, maxSeqs, p.Multimodal)
+		if sglang {
+			r.reserved, r.reserveWhy = sglangReserve(g.VRAMBytes, c.l, mnbt, maxSeqs, r.ovh, c.dpAttn)
+			if o.GPUMemoryUtilization == 0 {
+				r.util = sglangFraction(g.VRAMBytes, r.reserved)
+			}
+			r.budget = int64(float64(g.VRAMBytes)*r.util) - r.wpg
+		} else {
+			r.budget = int64(float64(g.VRAMBytes)*r.util) - r.wpg - r.ovh
+		}
+		need, err := model.KVBytesForSequence(f, tokens, c.l, model.KVOptions{DType: o.KVCacheDType, MaxNumBatchedTokens: mnbt})
+		r.need = need
+		r.ok = err == nil && r.budget > 0 && need <= r.budget
+		return r
 	}
 
 	// 1. One pod, fewest GPUs, full context.
 	var chosen *candidate
 	for n := 1; n <= maxPod && chosen == nil; n++ {
-		for _, c := range layouts(f, n, n, 1) {
-			if ok, _, _, _, _ := fitsAt(c, ctx, DefaultBatchedTokens); ok {
+		for _, c := range layouts(f, n, n, 1, engine) {
+			if fitsAt(c, ctx, DefaultBatchedTokens).ok {
 				c := c
 				chosen = &c
 				break
@@ -301,8 +343,8 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 				if n%pod != 0 || n/pod < 2 || n/pod > maxNodes {
 					continue
 				}
-				for _, c := range layouts(f, n, pod, n/pod) {
-					if ok, _, _, _, _ := fitsAt(c, ctx, DefaultBatchedTokens); ok {
+				for _, c := range layouts(f, n, pod, n/pod, engine) {
+					if fitsAt(c, ctx, DefaultBatchedTokens).ok {
 						c := c
 						chosen = &c
 						break
@@ -322,8 +364,8 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		var best *candidate
 		bestTokens := 0
 		for n := 1; n <= maxPod; n++ {
-			for _, c := range layouts(f, n, n, 1) {
-				_, _, _, budget, _ := fitsAt(c, ctx, DefaultBatchedTokens)
+			for _, c := range layouts(f, n, n, 1, engine) {
+				budget := fitsAt(c, ctx, DefaultBatchedTokens).budget
 				if budget <= 0 {
 					continue
 				}
@@ -360,11 +402,14 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	p.MaxModelLen = ctx
 	p.Reasons[ReasonContext] = ctxWhy
 	p.Reasons[ReasonParallelism] = c.why
+	if sglang {
+		c = p.chooseDPAttention(f, c, task, func(d candidate) bool { return fitsAt(d, ctx, DefaultBatchedTokens).ok })
+	}
 
 	// max-num-batched-tokens: 16384 when the context is longer and one full context still fits with it.
 	mnbt := DefaultBatchedTokens
 	if task == model.TaskGenerate && ctx > BatchedTokens {
-		if ok, _, _, _, _ := fitsAt(c, ctx, BatchedTokens); ok {
+		if fitsAt(c, ctx, BatchedTokens).ok {
 			mnbt = BatchedTokens
 			p.MaxNumBatchedTokens = BatchedTokens
 			p.Reasons[ReasonBatched] = fmt.Sprintf("%d: the guide's value for long-context models (below max_model_len %s), and one full context still fits with its larger activations", BatchedTokens, commas(int64(ctx)))
@@ -374,22 +419,48 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	} else {
 		p.Reasons[ReasonBatched] = fmt.Sprintf("engine default (%d): the guide raises it only for long-context generation models with VRAM to spare", DefaultBatchedTokens)
 	}
-	_, wpg, ovh, budget, need := fitsAt(c, ctx, mnbt)
+	fa := fitsAt(c, ctx, mnbt)
+	wpg, ovh, budget, need := fa.wpg, fa.ovh, fa.budget, fa.need
 	p.WeightsPerGPU, p.OverheadPerGPU, p.KVBudgetPerGPU, p.KVPerGPUForContext = wpg, ovh, budget, need
 	if need > 0 {
 		p.Concurrency = float64(budget) / float64(need)
+		if c.dpAttn {
+			// Every DP rank keeps its own requests' KV: the instance holds dp times one rank's pool.
+			p.Concurrency *= float64(p.DP)
+		}
 		p.KVTokens = int64(math.Floor(p.Concurrency * float64(ctx)))
 	}
 	usable := float64(g.VRAMBytes) * util
-	p.Reasons[ReasonGPUs] = fmt.Sprintf("%d %s GPU(s)%s: %.1f GiB of weights + %.2f GiB of KV for one %s-token context need, per GPU, %.2f GiB of weights + %.2f GiB of KV + %.2f GiB of activations and runtime = %.2f GiB of the %.2f GiB usable at %.2f (%.1f GiB each)%s",
-		p.GPUs, g.ID, podWords(p), float64(in.Weights.Loaded)/GiB, float64(kvWhole(f, ctx, o.KVCacheDType))/GiB, commas(int64(ctx)),
-		float64(wpg)/GiB, float64(need)/GiB, float64(ovh)/GiB, float64(wpg+need+ovh)/GiB, usable/GiB, util, float64(g.VRAMBytes)/GiB, fewerNote(p))
+	if sglang {
+		util = fa.util
+		p.GPUMemoryUtilization = util
+		usable = float64(g.VRAMBytes) * util
+		p.ReservedPerGPU = fa.reserved
+		if o.GPUMemoryUtilization == 0 {
+			p.Reasons[ReasonUtil] = fmt.Sprintf("--mem-fraction-static %.2f = (%.1f GiB - %.2f GiB reserved) / %.1f GiB, rounded down: SGLang puts weights and the KV pool inside the fraction (max_total_num_tokens = (available - total × (1 - fraction)) / cell size) and activations, CUDA graphs and NCCL buffers outside it; reserved = %s",
+				util, float64(g.VRAMBytes)/GiB, float64(fa.reserved)/GiB, float64(g.VRAMBytes)/GiB, fa.reserveWhy)
+		} else if (1-util)*float64(g.VRAMBytes) < float64(fa.reserved) {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("mem-fraction-static %.2f leaves %.1f GiB outside for activations, CUDA graphs and NCCL buffers (< %.1f GiB estimated); lower it if SGLang runs out of memory", util, (1-util)*float64(g.VRAMBytes)/GiB, float64(fa.reserved)/GiB))
+		}
+		p.Reasons[ReasonGPUs] = fmt.Sprintf("%d %s GPU(s)%s: %.1f GiB of weights + %.2f GiB of KV for one %s-token context need, per GPU, %.2f GiB of weights + %.2f GiB of KV = %.2f GiB of the %.2f GiB inside --mem-fraction-static %.2f (%.1f GiB each; %.2f GiB reserved outside for activations and runtime)%s",
+			p.GPUs, g.ID, podWords(p), float64(in.Weights.Loaded)/GiB, float64(kvWhole(f, ctx, o.KVCacheDType))/GiB, commas(int64(ctx)),
+			float64(wpg)/GiB, float64(need)/GiB, float64(wpg+need)/GiB, usable/GiB, util, float64(g.VRAMBytes)/GiB, float64(fa.reserved)/GiB, fewerNote(p))
+	} else {
+		p.Reasons[ReasonGPUs] = fmt.Sprintf("%d %s GPU(s)%s: %.1f GiB of weights + %.2f GiB of KV for one %s-token context need, per GPU, %.2f GiB of weights + %.2f GiB of KV + %.2f GiB of activations and runtime = %.2f GiB of the %.2f GiB usable at %.2f (%.1f GiB each)%s",
+			p.GPUs, g.ID, podWords(p), float64(in.Weights.Loaded)/GiB, float64(kvWhole(f, ctx, o.KVCacheDType))/GiB, commas(int64(ctx)),
+			float64(wpg)/GiB, float64(need)/GiB, float64(ovh)/GiB, float64(wpg+need+ovh)/GiB, usable/GiB, util, float64(g.VRAMBytes)/GiB, fewerNote(p))
+	}
 	p.Reasons[ReasonKV] = fmt.Sprintf("%.2f GiB of KV budget per GPU holds %s tokens (%.2f× one full context)", float64(budget)/GiB, commas(p.KVTokens), p.Concurrency)
+	if c.dpAttn {
+		p.Reasons[ReasonKV] = fmt.Sprintf("%.2f GiB of KV budget per GPU, on each of the %d DP-attention ranks, holds %s tokens in all (%.2f× one full context)", float64(budget)/GiB, p.DP, commas(p.KVTokens), p.Concurrency)
+	} else if sglang && f.MLA != nil && p.TP > 1 {
+		p.Reasons[ReasonKV] += fmt.Sprintf("; every one of the %d TP ranks holds the same latent KV (SGLang has no decode context parallelism)", p.TP)
+	}
 	if c.ep {
 		p.Reasons[ReasonEP] = fmt.Sprintf("FP8 block-quantized experts need (moe_intermediate_size %d / TP %d) %% %d == 0, which fails; expert parallelism keeps the experts whole (DESIGN.md)", f.MoE.Intermediate, c.l.TP, blockN(f))
 	}
 	if p.MultiNode {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("needs %d nodes: %d pods of %d %s GPUs joined by pipeline parallelism (TP %d × DCP %d × PP %d); the llm-model chart does not render multi-node replicas yet", p.Nodes, p.Nodes, p.GPUsPerPod, g.ID, p.TP, p.DCP, p.PP))
+		p.Warnings = append(p.Warnings, fmt.Sprintf("needs %d nodes: one instance is %d pods of %d %s GPUs joined by pipeline parallelism (TP %d × DCP %d × PP %d), each pod on its own node; chartgen writes a multi-node resource group (nodes: %d)", p.Nodes, p.Nodes, p.GPUsPerPod, g.ID, p.TP, p.DCP, p.PP, p.Nodes))
 	}
 
 	// Engine flags.
@@ -399,20 +470,35 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	}
 	p.APIServers = api
 	p.Reasons[ReasonAPIServers] = fmt.Sprintf("%d: the guide suggests 4 API servers for smaller models and 8 for larger ones (%.0fB parameters; the line is at %.0fB)", api, float64(in.Weights.Params)/1e9, LargeModelParams/1e9)
+	if sglang {
+		api = 1
+		p.APIServers = api
+		p.Reasons[ReasonAPIServers] = "1: SGLang has one HTTP server and tokenizer process (no --api-server-count); the chart counts 1 API server in the CPU formula"
+	}
 	if task == model.TaskGenerate {
 		p.MaxNumSeqs = MaxNumSeqs
 		p.Reasons[ReasonMaxNumSeqs] = fmt.Sprintf("%d, as the guide's deployment: fewer CUDA-graph batch sizes and a smaller sampler peak than the engine default", MaxNumSeqs)
 		p.ChunkedPrefill, p.PrefixCaching = true, true
 		p.Reasons[ReasonPrefill] = "on, as the guide's deployment (long prompts are split across steps of max-num-batched-tokens)"
 		p.Reasons[ReasonPrefix] = "on, as the guide's deployment (shared prompt prefixes reuse KV blocks)"
+		if sglang {
+			// SGLang chunks prefill and keeps the radix (prefix) cache by default; the chart has no flag to turn them on.
+			p.ChunkedPrefill, p.PrefixCaching = false, false
+			p.Reasons[ReasonPrefill] = "SGLang's default (chunked prefill is on; --chunked-prefill-size sets the chunk)"
+			p.Reasons[ReasonPrefix] = "SGLang's default (the radix cache is on unless --disable-radix-cache)"
+		}
 	}
-	p.Parsers = parsersFor(f, in.Name, task)
+	if sglang {
+		p.Parsers = sglangParsersFor(f, in.Name, task)
+	} else {
+		p.Parsers = parsersFor(f, in.Name, task)
+	}
 	p.TrustRemoteCode, p.Reasons[ReasonTrust] = trustRemoteCode(f)
-	if f.CountLayers(model.LayerMamba)+f.CountLayers(model.LayerLinear) > 0 && task == model.TaskGenerate {
+	if !sglang && f.CountLayers(model.LayerMamba)+f.CountLayers(model.LayerLinear) > 0 && task == model.TaskGenerate {
 		p.MambaCacheMode = "align"
 		p.Reasons[ReasonMamba] = "align: the model has Mamba / linear-attention layers, and the guide requires --mamba-cache-mode align for prefix caching on them"
 	}
-	if p.Multimodal {
+	if p.Multimodal && !sglang {
 		p.Reasons[ReasonMultimodal] = fmt.Sprintf("multimodal model: --mm-processor-cache-gb %d (the guide: more than the default 4, perhaps 8); cache type shm with more than one GPU (chart default)", MultimodalCacheGB)
 	}
 
@@ -423,7 +509,7 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	if p.Nodes > 1 {
 		podWeights = in.Weights.Loaded * int64(p.GPUsPerPod) / int64(p.GPUs)
 	}
-	r.MemRequestGiB, r.MemLimitGiB, r.MemAddedGiB, r.MemReason = memory(podWeights, p.GPUsPerPod, api, p.Multimodal)
+	r.MemRequestGiB, r.MemLimitGiB, r.MemAddedGiB, r.MemReason = memory(podWeights, p.GPUsPerPod, api, p.Multimodal, !sglang)
 	if p.Nodes > 1 {
 		r.MemReason = fmt.Sprintf("per pod (each loads 1/%d of the weights): ", p.Nodes) + r.MemReason
 	}
@@ -432,10 +518,13 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		r.MemLimitGiB = int64(g.NodeMemoryGiB)
 		r.MemRequestGiB = min(r.MemRequestGiB, r.MemLimitGiB)
 	}
-	if !p.Multimodal {
+	if !p.Multimodal || sglang {
 		r.MemAddedGiB = 0
 	}
 	r.DiskGiB, r.DiskReason = disk(in.Weights.OnDisk)
+	if p.Nodes > 1 {
+		r.DiskReason = fmt.Sprintf("per pod (each of the %d pods has its own cache volume and downloads the whole checkpoint): ", p.Nodes) + r.DiskReason
+	}
 	p.Probe = startupProbe(in.Weights.Params, p.MultiNode)
 	p.Placement = placement(g, p.GPUsPerPod)
 	return p, nil
@@ -500,7 +589,12 @@ func fp8Block(f *model.Facts) bool {
 // DCP = TP / kv_heads comes after. MLA models (KV heads = 1 for the engine) always get DCP = TP. TP must divide the
 // attention heads; FP8 block-quantized MoE models whose (moe_intermediate_size / TP) % block != 0 get expert
 // parallelism; a dense FP8 block model whose intermediate size does not split is skipped.
-func layouts(f *model.Facts, n, perPod, pods int) []candidate {
+//
+// SGLang has no decode context parallelism: its layouts keep DCP 1, so TP above the KV heads (and any TP of an MLA
+// model) duplicates the KV cache on every rank; for MLA + MoE models its DP attention avoids that (see
+// chooseDPAttention).
+func layouts(f *model.Facts, n, perPod, pods int, engine string) []candidate {
+	sglang := engine == EngineSGLang
 	var out, later []candidate
 	for tp := 8; tp >= 1; tp /= 2 {
 		if tp > perPod || perPod%tp != 0 || n%tp != 0 {
@@ -522,6 +616,12 @@ func layouts(f *model.Facts, n, perPod, pods int) []candidate {
 			}
 		}
 		switch {
+		case sglang && f.MLA != nil:
+			c.why = fmt.Sprintf("TP %d × PP %d: an MLA model (one latent KV head for the engine); SGLang has no decode context parallelism, so %s; PP %s", tp, pp, mlaDupWhy(tp), ppWhy(pp, pods))
+			out = append(out, c)
+		case sglang && tp > f.KVHeads && tp%f.KVHeads == 0:
+			c.why = fmt.Sprintf("TP %d × PP %d: TP above the %d KV heads duplicates the KV cache (SGLang has no decode context parallelism to shard it again), so this comes after the layouts without duplication; TP divides the %d attention heads; PP %s", tp, pp, f.KVHeads, f.Heads, ppWhy(pp, pods))
+			later = append(later, c)
 		case f.MLA != nil:
 			c.l.DCP = tp
 			c.why = fmt.Sprintf("TP %d × DCP %d × PP %d: an MLA model (one latent KV head for the engine) duplicates its KV on every TP rank, so DCP = TP shards it (the guide: always DCP for MLA); PP %s", tp, tp, pp, ppWhy(pp, pods))

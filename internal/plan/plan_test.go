@@ -90,7 +90,7 @@ func TestEveryModelOnEveryGPU(t *testing.T) {
 				}
 				// Fewest GPUs: one GPU fewer in one pod does not hold it.
 				if p.Fits && p.GPUs > 1 {
-					for _, c := range layouts(f, p.GPUs-1, p.GPUs-1, 1) {
+					for _, c := range layouts(f, p.GPUs-1, p.GPUs-1, 1, EngineVLLM) {
 						wpg := weightsPerGPU(f, weightSplit{in.Weights.Loaded, in.Weights.Embed, visionIf(p.Multimodal, in.Weights.Vision)}, c.l)
 						budget := usable - wpg - overheadPerGPU(f, c.l, DefaultBatchedTokens, MaxNumSeqs, p.Multimodal)
 						need, _ := model.KVBytesForSequence(f, p.MaxModelLen, c.l, model.KVOptions{})
@@ -268,8 +268,8 @@ func TestRules(t *testing.T) {
 		if _, err := New(in, g, Options{}); err == nil {
 			t.Error("zero weights accepted")
 		}
-		if _, err := New(catalogInput(t, "Qwen/Qwen3-8B"), g, Options{Engine: "sglang"}); err == nil {
-			t.Error("sglang accepted")
+		if _, err := New(catalogInput(t, "Qwen/Qwen3-8B"), g, Options{Engine: "tgi"}); err == nil || !strings.Contains(err.Error(), "allowed: vllm, sglang") {
+			t.Errorf("unknown engine: %v", err)
 		}
 	})
 }

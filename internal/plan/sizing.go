@@ -65,7 +65,8 @@ func ceilTo(x float64, step int64) int64 {
 }
 
 // memory sizes the pod's RAM before the chart's additions.
-func memory(loaded int64, gpus, api int, multimodal bool) (int64, int64, int64, string) {
+// chartCache says the chart adds the multimodal processor cache (vLLM) on top.
+func memory(loaded int64, gpus, api int, multimodal, chartCache bool) (int64, int64, int64, string) {
 	w := float64(loaded) / GiB
 	over := float64(RAMPerAPIServerGiB*api + RAMPerGPUWorkerGiB*gpus)
 	limit := ceilTo(RAMOverWeights*w+over, 8)
@@ -80,7 +81,7 @@ func memory(loaded int64, gpus, api int, multimodal bool) (int64, int64, int64, 
 	var added int64
 	why := fmt.Sprintf("limit = 1.5 × %.1f GiB of weights + %d GiB for %d API servers and %d GPU workers, rounded up to 8 GiB = %d GiB; request = %d%% of it = %d GiB (the guide: around half, more for multimodal; its MiniMax deployment uses 180/360)",
 		w, int64(over), api, gpus, limit, int(frac*100), req)
-	if multimodal {
+	if multimodal && chartCache {
 		added = int64(MultimodalCacheGB * api)
 		why += fmt.Sprintf("; the chart adds the multimodal cache %d GB × %d API servers = %d GiB to both", MultimodalCacheGB, api, added)
 	}

@@ -52,6 +52,7 @@ func commands() map[string]command {
 		"explain": {"plan a model on GPU types and print the plans side by side (table, json or yaml)", runExplain},
 		"gpus":    {"list the GPU catalog", runGPUs},
 		"models":  {"list the embedded model catalog (works offline)", runModels},
+		"import":  {"port existing StatefulSet / Deployment manifests onto llm-model values, listing what cannot be mapped", runImport},
 		"gateway": {"write the llm-gateway values that publish llm-model values files through Envoy AI Gateway", runGateway},
 	}
 }

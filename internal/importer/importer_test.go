@@ -1,0 +1,124 @@
+package importer
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const sts = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: qwen, namespace: llm, labels: {app: qwen, team: ml}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: qwen}}
+  serviceName: qwen
+  template:
+    metadata: {labels: {app: qwen, tier: gpu}}
+    spec:
+      serviceAccountName: runner
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+            - matchExpressions:
+              - {key: nvidia.com/gpu.product, operator: In, values: [NVIDIA-L40]}
+              - {key: nvidia.com/gpu.compute.major, operator: Gt, values: ['7']}
+              - {key: nvidia.com/cuda.driver.major, operator: Gt, values: ['575']}
+              - {key: zone, operator: In, values: [a]}
+      tolerations:
+      - {key: nvidia.com/gpu, operator: Exists, effect: PreferNoSchedule}
+      - {key: dedicated, operator: Equal, value: llm, effect: NoSchedule}
+      containers:
+      - name: vllm
+        image: vllm/vllm-openai:v0.19.0-cu130
+        command: [bash, -c]
+        args:
+        - >-
+          pip install foo && apt-get update; exec vllm serve Qwen/Qwen3-8B --port 8000 -tp 2
+          --max-model-len 32k --enforce-eager --compilation-config '{"level": 3}' --served-model-name qwen a
+          --hf-overrides '{"rope_scaling": {"type": "yarn", "factor": 2}}' --cpu-offload-gb 4
+        env:
+        - {name: HF_TOKEN, value: hf_plaintext}
+        - {name: VLLM_API_KEY, valueFrom: {secretKeyRef: {name: keys, key: api}}}
+        - {name: NCCL_DEBUG, value: INFO}
+        ports: [{name: http, containerPort: 8000}]
+        resources:
+          requests: {cpu: 4, memory: 40Gi, nvidia.com/gpu: 2, ephemeral-storage: 10Gi}
+          limits: {cpu: 8, memory: 64Gi, nvidia.com/gpu: 2}
+        volumeMounts: [{name: cache, mountPath: /root/.cache}]
+        readinessProbe: {httpGet: {path: /health, port: 8000}, initialDelaySeconds: 60}
+      - {name: sidecar, image: busybox}
+  volumeClaimTemplates:
+  - metadata: {name: cache}
+    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 100Gi}}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: stray}
+`
+
+func TestImportListsWhatItCannotMap(t *testing.T) {
+	objs, err := Read("x.yaml", []byte(sts))
+	require.NoError(t, err)
+	res, err := Import(objs)
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	r := res[0]
+	v := r.Values
+	assert.Equal(t, "Qwen/Qwen3-8B", v.Model.Name)
+	assert.Equal(t, []string{"qwen", "a"}, v.Model.ServedModelNames)
+	assert.Equal(t, []string{"pip install foo", "apt-get update"}, v.Serving.PreStartCommands)
+	assert.Equal(t, 2, v.Serving.TensorParallelSize)
+	assert.Equal(t, []string{"--max-model-len", "32k", "--enforce-eager", "--compilation-config", `{"level": 3}`}, v.Serving.ExtraArgs)
+	assert.Contains(t, strings.Join(r.Notes, "\n"), "the chart adds --download-dir /root/.cache/huggingface/hub")
+	assert.Equal(t, "uva", v.VLLM.CPUOffload.Backend)
+	assert.Equal(t, false, *v.VLLM.AllowLongMaxModelLen)
+	assert.Equal(t, map[string]string{"NCCL_DEBUG": "INFO"}, v.Serving.Env)
+	assert.Equal(t, "keys", v.Credentials.APIKey.SecretName)
+	assert.Equal(t, 8000, v.Service.Port)
+	assert.Equal(t, map[string]string{"tier": "gpu"}, v.PodLabels)
+	assert.Equal(t, []string{"NVIDIA-L40"}, v.ResourceGroups[0].GPU.Products)
+	assert.Equal(t, int64(40-8), *v.ResourceGroups[0].Resources.Memory.RequestGiB, "uva 4 GB × 2 GPUs come off the base")
+	all := strings.Join(r.Unmapped, "\n")
+	for _, want := range []string{
+		"--max-model-len 32k: not a plain integer",
+		"--enforce-eager: no values key",
+		"--compilation-config",
+		"env HF_TOKEN: a secret in plain text, NOT copied",
+		"resources.requests.ephemeral-storage",
+		`{"key":"zone"`,
+		"2 containers",
+		`sidecar`,
+		"readinessProbe.initialDelaySeconds",
+		"startupProbe: absent",
+		"serviceAccountName",
+		"metadata.labels.team",
+		"ConfigMap stray",
+	} {
+		assert.Contains(t, all, want)
+	}
+	assert.NotContains(t, all, "hf_plaintext", "a secret never appears in the output")
+	var b strings.Builder
+	require.NoError(t, WriteValues(&b, r))
+	assert.Contains(t, b.String(), "# NOT MAPPED")
+	assert.NotContains(t, b.String(), "hf_plaintext")
+}
+
+func TestImportRefusesScriptsItCannotSplit(t *testing.T) {
+	doc := strings.Replace(sts, "pip install foo && apt-get update; exec vllm serve", "pip install foo || true; vllm serve", 1)
+	objs, err := Read("x.yaml", []byte(doc))
+	require.NoError(t, err)
+	res, err := Import(objs)
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(res[0].Unmapped, "\n"), "the shell script cannot be mapped")
+}
+
+func TestImportNeedsAWorkload(t *testing.T) {
+	objs, err := Read("x.yaml", []byte("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"))
+	require.NoError(t, err)
+	_, err = Import(objs)
+	assert.ErrorContains(t, err, "no StatefulSet or Deployment")
+}

@@ -1,0 +1,208 @@
+package tests
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/llm-charts/llm-charts/internal/importer"
+	"github.com/llm-charts/llm-charts/internal/render"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+)
+
+// importExamples are the guide's three example manifests (copies of ../shared/reference/examples), each imported
+// with internal/importer and rendered through the chart: the StatefulSet must come out equivalent field by field.
+var importExamples = []struct {
+	file         string
+	wantUnmapped []string // substrings of what the importer must list as not mapped
+}{
+	{"minimax-m2.5-statefulset.yaml", []string{`image tag "<v0.xx.xx-cu130_or_cu130-nightly-commit_hash>"`}},
+	{"qwen3-vl-embedding-8b-statefulset.yaml", []string{`image tag "<v0.xx.xx_or_nightly-commit_hash>"`}},
+	{"minimax-m2.5-deployment-deprecated.yaml", []string{`image tag "<v0.xx.xx-cu130_or_cu130-nightly-commit_hash>"`}},
+}
+
+func TestImportGuideExamplesRoundTrip(t *testing.T) {
+	for _, ex := range importExamples {
+		t.Run(ex.file, func(t *testing.T) {
+			path := filepath.Join("testdata", "guide", ex.file)
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			objs, err := importer.Read(path, data)
+			require.NoError(t, err)
+			results, err := importer.Import(objs)
+			require.NoError(t, err)
+			require.Len(t, results, 1)
+			r := results[0]
+			t.Logf("unmapped:\n  %s\nnotes:\n  %s", strings.Join(r.Unmapped, "\n  "), strings.Join(r.Notes, "\n  "))
+			// Everything not mapped is listed; the guide's examples lose nothing but the placeholder image tag.
+			assert.Len(t, r.Unmapped, len(ex.wantUnmapped), "unmapped: %q", r.Unmapped)
+			for _, w := range ex.wantUnmapped {
+				assert.True(t, containsSub(r.Unmapped, w), "want %q listed as unmapped", w)
+			}
+
+			raw, err := json.Marshal(r.Values)
+			require.NoError(t, err)
+			vals := map[string]any{}
+			require.NoError(t, json.Unmarshal(raw, &vals))
+			res, err := render.Chart(LoadChart(t, "llm-model"), vals, render.Options{ReleaseName: "imported", Namespace: r.Namespace})
+			require.NoError(t, err, "values:\n%s", raw)
+			var gotSts *appsv1.StatefulSet
+			var gotSvc *corev1.Service
+			for _, d := range res.Docs {
+				CheckDocument(t, d)
+				obj, err := DecodeStrict(d)
+				require.NoError(t, err)
+				switch o := obj.(type) {
+				case *appsv1.StatefulSet:
+					gotSts = o
+				case *corev1.Service:
+					gotSvc = o
+				}
+			}
+			require.NotNil(t, gotSts)
+			require.NotNil(t, gotSvc)
+			wantSts, wantSvc := readImportExample(t, data)
+			compareImported(t, wantSts, gotSts)
+			compareServices(t, wantSvc, gotSvc, gotSts)
+		})
+	}
+}
+
+// TestImportCopiesMatchShared keeps the Deployment example's copy identical to ../shared (the StatefulSets are
+// checked by TestGuideCopiesMatchShared).
+func TestImportCopiesMatchShared(t *testing.T) {
+	shared := filepath.Join(repoRoot, "..", "shared", "reference", "examples", "minimax-m2.5-deployment-deprecated.yaml")
+	want, err := os.ReadFile(shared)
+	if err != nil {
+		t.Skipf("no %s beside the repository: %v", shared, err)
+	}
+	got, err := os.ReadFile(filepath.Join("testdata", "guide", "minimax-m2.5-deployment-deprecated.yaml"))
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(want, got), "tests/testdata/guide/minimax-m2.5-deployment-deprecated.yaml differs from %s: copy it again", shared)
+}
+
+func containsSub(list []string, sub string) bool {
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// readImportExample reads a StatefulSet + Service, or a Deployment + PVC + Service, as the StatefulSet it should
+// become: the Deployment's pod template, its PVC as the volume claim template (named after the pod's volume), and
+// the chart's OrderedReady / Retain policies.
+func readImportExample(t *testing.T, data []byte) (*appsv1.StatefulSet, *corev1.Service) {
+	var sts *appsv1.StatefulSet
+	var dep *appsv1.Deployment
+	var pvc *corev1.PersistentVolumeClaim
+	var svc *corev1.Service
+	for _, part := range strings.Split(string(data), "\n---\n") {
+		var meta struct{ Kind string }
+		require.NoError(t, yaml.Unmarshal([]byte(part), &meta))
+		switch meta.Kind {
+		case "StatefulSet":
+			sts = &appsv1.StatefulSet{}
+			require.NoError(t, yaml.UnmarshalStrict([]byte(part), sts))
+		case "Deployment":
+			dep = &appsv1.Deployment{}
+			require.NoError(t, yaml.UnmarshalStrict([]byte(part), dep))
+		case "PersistentVolumeClaim":
+			pvc = &corev1.PersistentVolumeClaim{}
+			require.NoError(t, yaml.UnmarshalStrict([]byte(part), pvc))
+		case "Service":
+			svc = &corev1.Service{}
+			require.NoError(t, yaml.UnmarshalStrict([]byte(part), svc))
+		}
+	}
+	require.NotNil(t, svc)
+	if sts != nil {
+		return sts, svc
+	}
+	require.NotNil(t, dep)
+	require.NotNil(t, pvc)
+	sts = &appsv1.StatefulSet{ObjectMeta: dep.ObjectMeta}
+	sts.Spec.Replicas = dep.Spec.Replicas
+	sts.Spec.Selector = dep.Spec.Selector
+	sts.Spec.Template = *dep.Spec.Template.DeepCopy()
+	sts.Spec.ServiceName = dep.Name
+	sts.Spec.PodManagementPolicy = appsv1.OrderedReadyPodManagement
+	sts.Spec.PersistentVolumeClaimRetentionPolicy = &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{
+		WhenDeleted: appsv1.RetainPersistentVolumeClaimRetentionPolicyType, WhenScaled: appsv1.RetainPersistentVolumeClaimRetentionPolicyType}
+	var vols []corev1.Volume
+	for _, v := range sts.Spec.Template.Spec.Volumes {
+		if v.PersistentVolumeClaim != nil && v.PersistentVolumeClaim.ClaimName == pvc.Name {
+			claim := corev1.PersistentVolumeClaim{Spec: pvc.Spec}
+			claim.Name = v.Name
+			sts.Spec.VolumeClaimTemplates = append(sts.Spec.VolumeClaimTemplates, claim)
+			continue
+		}
+		vols = append(vols, v)
+	}
+	sts.Spec.Template.Spec.Volumes = vols
+	return sts, svc
+}
+
+// compareImported is compareStatefulSets without the chart's deliberate differences from the guide: the import keeps
+// the manifest's own choices (a ConfigMap for the token, no large-gpu toleration), so everything is compared exactly
+// except the image (the guide's tags are placeholders).
+func compareImported(t *testing.T, want, got *appsv1.StatefulSet) {
+	assert.Equal(t, want.Name, got.Name, "name")
+	assertSubset(t, "metadata.labels", want.Labels, got.Labels)
+	assertSubset(t, "selector", want.Spec.Selector.MatchLabels, got.Spec.Selector.MatchLabels)
+	assertSubset(t, "pod labels", want.Spec.Template.Labels, got.Spec.Template.Labels)
+	assert.Equal(t, want.Spec.Replicas, got.Spec.Replicas, "replicas")
+	assert.Equal(t, want.Spec.ServiceName, got.Spec.ServiceName, "serviceName")
+	assert.Equal(t, want.Spec.PodManagementPolicy, got.Spec.PodManagementPolicy, "podManagementPolicy")
+	assert.Equal(t, want.Spec.PersistentVolumeClaimRetentionPolicy, got.Spec.PersistentVolumeClaimRetentionPolicy, "PVC retention")
+
+	ws, gs := want.Spec.Template.Spec, got.Spec.Template.Spec
+	assert.Equal(t, ws.PriorityClassName, gs.PriorityClassName, "priorityClassName")
+	assert.Equal(t, ws.SecurityContext, gs.SecurityContext, "pod securityContext")
+	assert.ElementsMatch(t, matchExpressions(ws.Affinity), matchExpressions(gs.Affinity), "node affinity")
+	assert.ElementsMatch(t, ws.Tolerations, gs.Tolerations, "tolerations")
+	assert.ElementsMatch(t, ws.Volumes, gs.Volumes, "volumes")
+	assert.Equal(t, ws.NodeSelector, gs.NodeSelector, "nodeSelector")
+
+	require.Len(t, gs.Containers, 1)
+	wc, gc := ws.Containers[0], gs.Containers[0]
+	if !strings.Contains(wc.Image, "<") {
+		assert.Equal(t, wc.Image, gc.Image, "image")
+	}
+	assert.Equal(t, wc.ImagePullPolicy, gc.ImagePullPolicy, "imagePullPolicy")
+	assert.Equal(t, wc.Ports, gc.Ports, "ports")
+	assert.Equal(t, wc.SecurityContext, gc.SecurityContext, "container securityContext")
+	assert.ElementsMatch(t, wc.VolumeMounts, gc.VolumeMounts, "volumeMounts")
+	assert.Equal(t, wc.EnvFrom, gc.EnvFrom, "envFrom")
+	assert.ElementsMatch(t, wc.Env, gc.Env, "env")
+	assertResources(t, wc.Resources, gc.Resources)
+	for _, p := range []struct {
+		name      string
+		want, got *corev1.Probe
+	}{{"startup", wc.StartupProbe, gc.StartupProbe}, {"readiness", wc.ReadinessProbe, gc.ReadinessProbe}, {"liveness", wc.LivenessProbe, gc.LivenessProbe}} {
+		require.NotNil(t, p.got, p.name)
+		g := p.got.DeepCopy()
+		g.HTTPGet.Port = resolvePort(g.HTTPGet.Port, gc.Ports)
+		assert.Equal(t, p.want, g, "%s probe", p.name)
+	}
+	wantPre, wantArgv := guideCommand(t, wc)
+	gotPre, gotArgv := chartCommand(t, gc)
+	assert.Equal(t, wantPre, gotPre, "pre-start commands")
+	assert.Equal(t, argvFlags(t, wantArgv), argvFlags(t, gotArgv), "engine flags")
+
+	require.Len(t, got.Spec.VolumeClaimTemplates, 1)
+	wv, gv := want.Spec.VolumeClaimTemplates[0], got.Spec.VolumeClaimTemplates[0]
+	assert.Equal(t, wv.Name, gv.Name, "volume claim template name")
+	assert.Equal(t, wv.Spec.AccessModes, gv.Spec.AccessModes)
+	assert.Equal(t, wv.Spec.StorageClassName, gv.Spec.StorageClassName)
+	assert.Equal(t, wv.Spec.VolumeMode, gv.Spec.VolumeMode)
+	assert.Zero(t, wv.Spec.Resources.Requests.Storage().Cmp(*gv.Spec.Resources.Requests.Storage()), "storage")
+}

@@ -244,6 +244,9 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	}
 	p.Warnings = append(p.Warnings, f.Warnings...)
 	p.Reasons[ReasonKVDType] = fmt.Sprintf("%s (%d byte(s) per value): %s", kv.Name, kv.Bytes, kv.Reason)
+	if sglang {
+		p.Reasons[ReasonKVDType] = strings.Replace(p.Reasons[ReasonKVDType], "(vLLM does not use fp8 KV for fp8 weights unless asked)", "(SGLang's auto is the model's dtype; fp8 KV only when asked)", 1)
+	}
 	p.Reasons[ReasonWeights] = fmt.Sprintf("%.2f GiB loaded on GPUs, %.2f GiB on disk, %.2fB parameters: %s",
 		float64(in.Weights.Loaded)/GiB, float64(in.Weights.OnDisk)/GiB, float64(in.Weights.Params)/1e9, in.Weights.Source)
 	p.Reasons[ReasonTask] = string(task)
@@ -460,7 +463,11 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		p.Reasons[ReasonEP] = fmt.Sprintf("FP8 block-quantized experts need (moe_intermediate_size %d / TP %d) %% %d == 0, which fails; expert parallelism keeps the experts whole (DESIGN.md)", f.MoE.Intermediate, c.l.TP, blockN(f))
 	}
 	if p.MultiNode {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("needs %d nodes: one instance is %d pods of %d %s GPUs joined by pipeline parallelism (TP %d × DCP %d × PP %d), each pod on its own node; chartgen writes a multi-node resource group (nodes: %d)", p.Nodes, p.Nodes, p.GPUsPerPod, g.ID, p.TP, p.DCP, p.PP, p.Nodes))
+		shape := fmt.Sprintf("TP %d × DCP %d × PP %d", p.TP, p.DCP, p.PP)
+		if sglang {
+			shape = fmt.Sprintf("TP %d × PP %d", p.TP, p.PP)
+		}
+		p.Warnings = append(p.Warnings, fmt.Sprintf("needs %d nodes: one instance is %d pods of %d %s GPUs joined by pipeline parallelism (%s), each pod on its own node; chartgen writes a multi-node resource group (nodes: %d)", p.Nodes, p.Nodes, p.GPUsPerPod, g.ID, shape, p.Nodes))
 	}
 
 	// Engine flags.

@@ -1,0 +1,177 @@
+package plan
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/llm-charts/llm-charts/internal/catalog"
+	"github.com/llm-charts/llm-charts/internal/gpu"
+	"github.com/llm-charts/llm-charts/internal/model"
+)
+
+// sglangToolParsers and sglangReasoningParsers are the keys of SGLang's registries
+// (FunctionCallParser.ToolCallParserEnum in python/sglang/srt/function_call/function_call_parser.py and
+// ReasoningParser.DetectorMap in python/sglang/srt/parser/reasoning_parser.py) that chartgen may emit.
+var (
+	sglangToolParsers      = map[string]bool{"deepseekv3": true, "deepseekv31": true, "deepseekv32": true, "glm": true, "glm45": true, "glm47": true, "gpt-oss": true, "kimi_k2": true, "llama3": true, "mistral": true, "qwen": true, "qwen25": true, "qwen3_coder": true, "minimax-m2": true, "hermes": true, "pythonic": true}
+	sglangReasoningParsers = map[string]bool{"deepseek-r1": true, "deepseek-v3": true, "glm45": true, "gpt-oss": true, "kimi": true, "kimi_k2": true, "qwen3": true, "qwen3-thinking": true, "minimax": true, "minimax-append-think": true, "mistral": true}
+)
+
+// TestSGLangEveryModelOnEveryGPU: SGLang plans keep DCP 1, put weights + one context inside mem-fraction-static with
+// the reserve outside, use 1 API server in the CPU formula, and emit only parser names SGLang registers.
+func TestSGLangEveryModelOnEveryGPU(t *testing.T) {
+	for _, id := range catalog.IDs() {
+		in := catalogInput(t, id)
+		for _, g := range catalogGPUs(t) {
+			p, err := New(in, g, Options{Engine: EngineSGLang})
+			if err != nil {
+				t.Fatalf("%s on %s: %v", id, g.ID, err)
+			}
+			if p.NotFit != "" {
+				continue
+			}
+			name := id + "/" + g.ID
+			if p.Engine != EngineSGLang || p.DCP != 1 || p.GPUs != p.TP*p.PP || p.GPUsPerPod*p.Nodes != p.GPUs {
+				t.Errorf("%s: engine %s, DCP %d, GPUs %d = TP %d × PP %d = %d pods × %d", name, p.Engine, p.DCP, p.GPUs, p.TP, p.PP, p.Nodes, p.GPUsPerPod)
+			}
+			if p.DPAttention && (p.DP != p.TP || p.PP != 1) {
+				t.Errorf("%s: DP attention with DP %d, TP %d, PP %d", name, p.DP, p.TP, p.PP)
+			}
+			frac := float64(g.VRAMBytes) * p.GPUMemoryUtilization
+			if p.WeightsPerGPU+p.KVBudgetPerGPU != int64(frac) || p.KVPerGPUForContext > p.KVBudgetPerGPU {
+				t.Errorf("%s: weights %d + KV budget %d != %d inside the fraction, or one context %d over the budget", name, p.WeightsPerGPU, p.KVBudgetPerGPU, int64(frac), p.KVPerGPUForContext)
+			}
+			if p.ReservedPerGPU < p.OverheadPerGPU+CUDAGraphReserve || frac+float64(p.ReservedPerGPU) > float64(g.VRAMBytes) {
+				t.Errorf("%s: reserve %d outside the fraction %.2f does not hold activations %d + graphs", name, p.ReservedPerGPU, p.GPUMemoryUtilization, p.OverheadPerGPU)
+			}
+			if p.GPUMemoryUtilization != sglangFraction(g.VRAMBytes, p.ReservedPerGPU) {
+				t.Errorf("%s: fraction %.2f, want %.2f", name, p.GPUMemoryUtilization, sglangFraction(g.VRAMBytes, p.ReservedPerGPU))
+			}
+			extra := 0
+			if p.DP > 1 {
+				extra = 1
+			}
+			if p.APIServers != 1 || p.Resources.CPURequest != 1+p.GPUsPerPod+1+p.DP+extra {
+				t.Errorf("%s: API servers %d, CPU %d", name, p.APIServers, p.Resources.CPURequest)
+			}
+			if p.MambaCacheMode != "" || p.ChunkedPrefill || p.PrefixCaching {
+				t.Errorf("%s: vLLM-only settings in an SGLang plan", name)
+			}
+			if p.Parsers.Tool != "" && !sglangToolParsers[p.Parsers.Tool] || p.Parsers.Reasoning != "" && !sglangReasoningParsers[p.Parsers.Reasoning] {
+				t.Errorf("%s: parsers %q / %q are not SGLang names", name, p.Parsers.Tool, p.Parsers.Reasoning)
+			}
+		}
+	}
+}
+
+// TestSGLangGLM5A100: on 80 GB A100s SGLang gets the same shape as vLLM (three 4-GPU pods, TP 4 × PP 3) but no DCP:
+// the latent KV is duplicated on the 4 TP ranks, and DP attention is off because SGLang's PP + DP attention crashes.
+func TestSGLangGLM5A100(t *testing.T) {
+	p, err := New(catalogInput(t, "zai-org/GLM-5-FP8"), gpuByID(t, "a100-80gb"), Options{Engine: EngineSGLang})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.MultiNode || p.Nodes != 3 || p.GPUsPerPod != 4 || p.TP != 4 || p.PP != 3 || p.DCP != 1 || p.DPAttention {
+		t.Errorf("%d pods × %d, TP %d PP %d DCP %d DPA %v", p.Nodes, p.GPUsPerPod, p.TP, p.PP, p.DCP, p.DPAttention)
+	}
+	if !strings.Contains(p.Reasons[ReasonDPAttention], "9805") || !strings.Contains(p.Reasons[ReasonParallelism], "no decode context parallelism") {
+		t.Errorf("reasons: %q / %q", p.Reasons[ReasonDPAttention], p.Reasons[ReasonParallelism])
+	}
+	if p.Parsers.Tool != "glm47" || p.Parsers.Reasoning != "glm45" || p.Probe.FailureThreshold != 2160 {
+		t.Errorf("parsers %+v, probe %d", p.Parsers, p.Probe.FailureThreshold)
+	}
+	// The duplicated latent: 4× the per-GPU KV of vLLM's DCP 4 plan.
+	v, err := New(catalogInput(t, "zai-org/GLM-5-FP8"), gpuByID(t, "a100-80gb"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := float64(p.KVPerGPUForContext) / float64(v.KVPerGPUForContext); math.Abs(r-4) > 0.01 {
+		t.Errorf("SGLang KV per GPU %d is %.2f× vLLM's %d, want 4×", p.KVPerGPUForContext, r, v.KVPerGPUForContext)
+	}
+}
+
+// TestSGLangDPAttention: an MLA + MoE model whose plan needs no PP gets DP attention (DP = TP), with the attention
+// weights replicated on every rank and the KV capacity multiplied by DP.
+func TestSGLangDPAttention(t *testing.T) {
+	big := gpu.GPU{ID: "big", MemoryMiB: 288 * 1024, VRAMBytes: 288 * GiB, GPUsPerNode: 8, Resource: "nvidia.com/gpu", Product: "X", ComputeMajor: 10}
+	in := catalogInput(t, "moonshotai/Kimi-K2-Instruct")
+	p, err := New(in, big, Options{Engine: EngineSGLang})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.DPAttention || p.DP != p.TP || p.TP < 2 || p.PP != 1 || p.GPUs != p.TP {
+		t.Fatalf("DPA %v DP %d TP %d PP %d GPUs %d: %s", p.DPAttention, p.DP, p.TP, p.PP, p.GPUs, p.Reasons[ReasonDPAttention])
+	}
+	plain := weightsPerGPU(in.Facts, weightSplit{in.Weights.Loaded, in.Weights.Embed, 0}, model.Layout{TP: p.TP, PP: 1})
+	if p.WeightsPerGPU <= plain {
+		t.Errorf("DP attention weights per GPU %d not above plain TP %d", p.WeightsPerGPU, plain)
+	}
+	want := int64(math.Floor(float64(p.KVBudgetPerGPU) / float64(p.KVPerGPUForContext) * float64(p.DP) * float64(p.MaxModelLen)))
+	if p.KVTokens != want || p.Resources.CPURequest != 1+p.GPUs+1+p.DP+1 {
+		t.Errorf("KV tokens %d, want %d (DP × one rank); CPU %d", p.KVTokens, want, p.Resources.CPURequest)
+	}
+	// The same model and GPU with vLLM uses DCP, never DP attention.
+	v, err := New(in, big, Options{})
+	if err != nil || v.DPAttention || v.DCP != v.TP {
+		t.Errorf("vLLM: %v DPA %v DCP %d TP %d", err, v.DPAttention, v.DCP, v.TP)
+	}
+}
+
+func TestSGLangRules(t *testing.T) {
+	t.Run("parsers by family", func(t *testing.T) {
+		for _, c := range []struct{ id, tool, reasoning string }{
+			{"Qwen/Qwen3-32B", "qwen25", "qwen3"},
+			{"Qwen/Qwen3-Next-80B-A3B-Thinking", "qwen25", "qwen3-thinking"},
+			{"Qwen/Qwen3.5-397B-A17B", "qwen3_coder", "qwen3"},
+			{"deepseek-ai/DeepSeek-V3.2", "deepseekv32", "deepseek-v3"},
+			{"MiniMaxAI/MiniMax-M2.5", "minimax-m2", "minimax"},
+			{"moonshotai/Kimi-K2-Instruct", "kimi_k2", ""},
+			{"openai/gpt-oss-120b", "gpt-oss", "gpt-oss"},
+			{"zai-org/GLM-5-FP8", "glm47", "glm45"},
+			{"meta-llama/Meta-Llama-3.1-8B", "", ""},
+		} {
+			in := catalogInput(t, c.id)
+			got := sglangParsersFor(in.Facts, c.id, model.TaskGenerate)
+			if got.Tool != c.tool || got.Reasoning != c.reasoning || got.Reason == "" {
+				t.Errorf("%s: %+v, want %s / %s", c.id, got, c.tool, c.reasoning)
+			}
+		}
+	})
+	t.Run("KV dtypes SGLang has", func(t *testing.T) {
+		in := catalogInput(t, "Qwen/Qwen3-8B")
+		for _, d := range []string{"float16", "fp8_inc", "fp8_ds_mla", "bf16"} {
+			if _, err := New(in, gpuByID(t, "l4"), Options{Engine: EngineSGLang, KVCacheDType: d}); err == nil || !strings.Contains(err.Error(), "auto, bfloat16, fp8, fp8_e4m3, fp8_e5m2") {
+				t.Errorf("%s: %v", d, err)
+			}
+		}
+		if _, err := New(in, gpuByID(t, "l4"), Options{Engine: EngineSGLang, KVCacheDType: "fp8_e5m2"}); err != nil {
+			t.Error(err)
+		}
+	})
+	t.Run("GQA above the KV heads duplicates, so it comes last", func(t *testing.T) {
+		f := catalogInput(t, "Qwen/Qwen3-235B-A22B").Facts // 4 KV heads
+		ls := layouts(f, 8, 8, 1, EngineSGLang)
+		if len(ls) == 0 || ls[0].l.TP > f.KVHeads || ls[len(ls)-1].l.TP <= f.KVHeads {
+			t.Errorf("order %+v", ls)
+		}
+		for _, c := range ls {
+			if c.l.DCP != 1 {
+				t.Errorf("SGLang layout with DCP %d", c.l.DCP)
+			}
+		}
+	})
+	t.Run("reserve is SGLang's rule at least", func(t *testing.T) {
+		r, why := sglangReserve(80*GiB, model.Layout{TP: 4, PP: 3}, 8192, 128, GiB, false)
+		want := int64((512 + 1.5*8192 + 256 + 12.0/8*1024) * MiB)
+		if r != want || !strings.Contains(why, "server_args.py") {
+			t.Errorf("reserve %d, want %d (%s)", r, want, why)
+		}
+		if r, _ := sglangReserve(80*GiB, model.Layout{TP: 1, PP: 1}, 2048, 8, GiB, false); r != 10*GiB {
+			t.Errorf("10 GiB floor on 80 GB: %d", r)
+		}
+		if r, _ := sglangReserve(24*GiB, model.Layout{TP: 1, PP: 1}, 2048, 8, 9*GiB, false); r != 11*GiB {
+			t.Errorf("own estimate above the rule: %d", r)
+		}
+	})
+}

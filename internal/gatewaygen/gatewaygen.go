@@ -3,9 +3,11 @@
 // It is the pure half of `chartgen gateway`: no flags, no file system.
 //
 // Names:
-//   - Service (and backend key): the llm-model chart's fullname: `fullnameOverride`, else the Helm release name
+//   - Service: the llm-model chart's fullname: `fullnameOverride`, else the Helm release name
 //     when it contains the chart name (`nameOverride` or "llm-model"), else "<release>-<chart name>"; cut to 52
 //     characters, one trailing "-" dropped (charts/llm-model/templates/_helpers.tpl, llm-model.fullname).
+//   - backend key: the Service name; when inputs have Services of one name in different namespaces, those with a
+//     namespace get "-<namespace>" appended.
 //   - port: `service.port` (5000 by default, which is also the gateway's default and so is left out).
 //   - public name: Input.PublicName, else `model.servedModelNames[0]`, else ShortName(model.name).
 //   - modelNameOverride: the name the engine serves: `servedModelNames[0]`, else `model.name`.
@@ -76,13 +78,19 @@ type Options struct {
 	Base *Base
 	// Header is the document comment (e.g. the command line); a line about the base is added to it.
 	Header string
+	// Buckets sets routes.buckets when > 0; 0 keeps the base's (or the chart's default, 16).
+	Buckets int
 }
+
+// chartDefaultBuckets is routes.buckets in charts/llm-gateway/values.yaml.
+const chartDefaultBuckets = 16
 
 // Source says where a generated model came from.
 type Source struct {
 	Path          string
 	Model         string // model.name
-	Service       string // Service name = backend key
+	Service       string // Service name
+	Backend       string // backend key: the Service name, "-<namespace>" added when names clash across namespaces
 	Namespace     string // empty: the gateway's
 	Port          int
 	ReleaseInfo   string // "release minimax" or "fullnameOverride"
@@ -237,7 +245,8 @@ type gen struct {
 	src   Source
 	model values.GatewayModel
 	back  values.GatewayBackend
-	notes []string
+	// the engine's API key Secret when the gateway cannot use it as is
+	keySecret, keyName string
 }
 
 func generateOne(in Input) (*gen, error) {
@@ -288,7 +297,8 @@ func generateOne(in Input) (*gen, error) {
 		return nil, fmt.Errorf("%s: %s", in.Path, strings.Join(errs, "; "))
 	}
 	g := &gen{src: src}
-	g.model = values.GatewayModel{Name: src.PublicName, BackendRefs: []values.GatewayBackendRef{{Name: src.Service, ModelNameOverride: ServedName(m)}}}
+	g.src.Backend = src.Service
+	g.model = values.GatewayModel{Name: src.PublicName, BackendRefs: []values.GatewayBackendRef{{ModelNameOverride: ServedName(m)}}}
 	svc := &values.GatewayServiceRef{Name: src.Service, Namespace: in.Namespace}
 	if src.Port != values.GatewayDefaultServicePort {
 		svc.Port = int32(src.Port)
@@ -302,8 +312,7 @@ func generateOne(in Input) (*gen, error) {
 		if key == "apiKey" {
 			g.back.APIKeySecret = &values.GatewaySecretRef{Name: c.APIKey.SecretName, Namespace: in.Namespace}
 		} else {
-			g.notes = append(g.notes, fmt.Sprintf("%s: the engine wants an API key (Secret %s, key %s); the gateway sends the key \"apiKey\" of a Secret: create one and set backends.%s.apiKeySecret (kept on the next run)",
-				in.Path, c.APIKey.SecretName, key, src.Service))
+			g.keySecret, g.keyName = c.APIKey.SecretName, key
 		}
 	}
 	return g, nil
@@ -324,19 +333,35 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 		}
 		gens = append(gens, g)
 	}
-	// duplicates among the inputs
-	byName, byKey := map[string]string{}, map[string]string{}
+	// duplicates among the inputs; Services of one name in several namespaces get "-<namespace>" keys
+	byName, bySvc, svcCount := map[string]string{}, map[string]string{}, map[string]int{}
 	for _, g := range gens {
 		if p, ok := byName[g.src.PublicName]; ok {
 			errs = append(errs, fmt.Sprintf("%s and %s both publish the model %q; pass --name FILE=OTHER for one of them", p, g.src.Path, g.src.PublicName))
 		} else {
 			byName[g.src.PublicName] = g.src.Path
 		}
-		if p, ok := byKey[g.src.Service]; ok {
-			errs = append(errs, fmt.Sprintf("%s and %s both address the Service %q: the same release twice? Give each its own --release", p, g.src.Path, g.src.Service))
+		id := g.src.Service + "." + nsText(g.src.Namespace)
+		if p, ok := bySvc[id]; ok {
+			errs = append(errs, fmt.Sprintf("%s and %s both address the Service %s: the same release twice? Give each its own --release or --namespace", p, g.src.Path, id))
 		} else {
-			byKey[g.src.Service] = g.src.Path
+			bySvc[id] = g.src.Path
 		}
+		svcCount[g.src.Service]++
+	}
+	if len(errs) > 0 {
+		return nil, errors.New(strings.Join(errs, "\n"))
+	}
+	byKey := map[string]string{}
+	for _, g := range gens {
+		if svcCount[g.src.Service] > 1 && g.src.Namespace != "" {
+			g.src.Backend = trimDash(trunc(g.src.Service+"-"+g.src.Namespace, 63))
+		}
+		if p, ok := byKey[g.src.Backend]; ok {
+			errs = append(errs, fmt.Sprintf("%s and %s both need the backend key %q; change a release name", p, g.src.Path, g.src.Backend))
+		}
+		byKey[g.src.Backend] = g.src.Path
+		g.model.BackendRefs[0].Name = g.src.Backend
 	}
 	if len(errs) > 0 {
 		return nil, errors.New(strings.Join(errs, "\n"))
@@ -370,19 +395,23 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 	}
 	for _, g := range gens {
 		r.Sources = append(r.Sources, g.src)
-		r.Notes = append(r.Notes, g.notes...)
-		if _, hand := v.Backends[g.src.Service]; hand {
-			r.Notes = append(r.Notes, fmt.Sprintf("backends.%s: the hand-written entry of %s is kept instead of the one generated from %s", g.src.Service, base.Path, g.src.Path))
+		key := g.src.Backend
+		if _, hand := v.Backends[key]; hand {
+			r.Notes = append(r.Notes, fmt.Sprintf("backends.%s: the hand-written entry of %s is kept instead of the one generated from %s", key, base.Path, g.src.Path))
 		} else {
 			b := g.back
-			if old, ok := oldBackends[g.src.Service]; ok {
+			if old, ok := oldBackends[key]; ok {
 				if b.APIKeySecret == nil {
 					b.APIKeySecret = old.APIKeySecret
 				}
 				b.Schema = old.Schema
 			}
-			v.Backends[g.src.Service] = b
-			r.backendComments[g.src.Service] = fmt.Sprintf("%s from %s\nService %s.%s:%d, named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.Port, g.src.ReleaseInfo)
+			if g.keySecret != "" && b.APIKeySecret == nil {
+				r.Notes = append(r.Notes, fmt.Sprintf("%s: the engine wants an API key (Secret %s, key %s), but the gateway sends the key \"apiKey\" of a Secret: create one and set backends.%s.apiKeySecret (chartgen keeps it)",
+					g.src.Path, g.keySecret, g.keyName, key))
+			}
+			v.Backends[key] = b
+			r.backendComments[key] = fmt.Sprintf("%s from %s\nService %s.%s:%d, named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.Port, g.src.ReleaseInfo)
 		}
 		if handModels[g.src.PublicName] {
 			r.Notes = append(r.Notes, fmt.Sprintf("models %q: the hand-written entry of %s is kept instead of the one generated from %s", g.src.PublicName, base.Path, g.src.Path))
@@ -405,6 +434,14 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 		}
 		gw.Name = opts.Gateway
 		v.Gateway = &gw
+	}
+	if opts.Buckets > 0 {
+		rt := values.GatewayRoutes{}
+		if v.Routes != nil {
+			rt = *v.Routes
+		}
+		rt.Buckets = opts.Buckets
+		v.Routes = &rt
 	}
 	if err := check(&v, base.Path); err != nil {
 		return nil, err
@@ -445,10 +482,51 @@ func check(v *values.GatewayValues, basePath string) error {
 			}
 		}
 	}
+	errs = append(errs, checkRoutes(v)...)
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "\n"))
 	}
 	return nil
+}
+
+// checkRoutes finds the routes the chart would refuse for holding more than maxRulesPerRoute models, with the same
+// key the chart computes (values.GatewayRouteKey).
+func checkRoutes(v *values.GatewayValues) []string {
+	buckets, max := chartDefaultBuckets, values.GatewayMaxRulesPerRoute
+	if v.Routes != nil && v.Routes.Buckets > 0 {
+		buckets = v.Routes.Buckets
+	}
+	if v.Routes != nil && v.Routes.MaxRulesPerRoute > 0 {
+		max = v.Routes.MaxRulesPerRoute
+	}
+	byRoute := map[string][]string{}
+	var keys []string
+	for _, m := range v.Models {
+		k := values.GatewayRouteKey(m, buckets)
+		if byRoute[k] == nil {
+			keys = append(keys, k)
+		}
+		byRoute[k] = append(byRoute[k], m.Name)
+	}
+	var errs []string
+	for _, k := range keys {
+		if n := len(byRoute[k]); n > max {
+			errs = append(errs, fmt.Sprintf("route %q would hold %d models, more than routes.maxRulesPerRoute (%d): %s", k, n, max, strings.Join(byRoute[k], ", ")))
+		}
+	}
+	if len(errs) > 0 {
+		errs = append(errs, fmt.Sprintf("%d models over %d hash buckets: pass --buckets N (about models / 4, e.g. %d; it moves unpinned models between routes once), or pin models with route in the --base file", len(v.Models), buckets, suggestBuckets(len(v.Models))))
+	}
+	return errs
+}
+
+// suggestBuckets is the chart's rule of thumb, about models / 4, rounded up to a power of two.
+func suggestBuckets(models int) int {
+	b := chartDefaultBuckets
+	for b*4 < models {
+		b *= 2
+	}
+	return b
 }
 
 // Marshal writes the values as YAML: the header, then a head comment on every generated model and backend.

@@ -123,6 +123,24 @@ func TestGenerateMergeWithBase(t *testing.T) {
 	}
 }
 
+// TestSameServiceTwoNamespaces: one release name in two namespaces gives two backends, keyed by namespace.
+func TestSameServiceTwoNamespaces(t *testing.T) {
+	a, b, c := input("a.yaml", "fullnameOverride: m\nmodel: {name: A/B}\n"), input("b.yaml", "fullnameOverride: m\nmodel: {name: A/C}\n"), input("c.yaml", "fullnameOverride: nn\nmodel: {name: A/D}\n")
+	a.Namespace, c.Namespace = "prod", "prod"
+	r, err := Generate([]Input{a, b, c}, Options{Gateway: "g"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprint(r.Values.Models[0].BackendRefs[0].Name, " ", r.Values.Models[1].BackendRefs[0].Name, " ", r.Values.Models[2].BackendRefs[0].Name)
+	if got != "m-prod m nn" || r.Values.Backends["m-prod"].Service.Name != "m" {
+		t.Errorf("backend keys %s; backends %+v", got, r.Values.Backends)
+	}
+	b.Namespace = "prod"
+	if _, err := Generate([]Input{a, b}, Options{Gateway: "g"}); err == nil || !strings.Contains(err.Error(), "both address the Service m.prod") {
+		t.Errorf("same Service twice: %v", err)
+	}
+}
+
 func TestGenerateErrors(t *testing.T) {
 	ok := input("ok.yaml", "fullnameOverride: ok\nmodel: {name: A/B}\n")
 	for name, c := range map[string]struct {
@@ -136,7 +154,7 @@ func TestGenerateErrors(t *testing.T) {
 		"missing release":  {[]Input{input("r.yaml", "model: {name: A/C}\n")}, Options{Gateway: "g"}, []string{"r.yaml", "--release r.yaml=RELEASE", "fullnameOverride"}},
 		"dotted release":   {[]Input{{Path: "d.yaml", Data: []byte("model: {name: A/C}\n"), Release: "a.b"}}, Options{Gateway: "g"}, []string{`"a.b-llm-model" (from release a.b) is not a DNS-1123 label`}},
 		"duplicate public": {[]Input{ok, input("dup.yaml", "fullnameOverride: other\nmodel: {name: C/B}\n")}, Options{Gateway: "g"}, []string{`ok.yaml and dup.yaml both publish the model "b"`, "--name"}},
-		"duplicate svc":    {[]Input{ok, input("dup.yaml", "fullnameOverride: ok\nmodel: {name: C/D}\n")}, Options{Gateway: "g"}, []string{`both address the Service "ok"`}},
+		"duplicate svc":    {[]Input{ok, input("dup.yaml", "fullnameOverride: ok\nmodel: {name: C/D}\n")}, Options{Gateway: "g"}, []string{`both address the Service ok.<gateway namespace>`}},
 		"no gateway":       {[]Input{ok}, Options{}, []string{"gateway.name is required", "--gateway"}},
 		"bad public name":  {[]Input{{Path: "p.yaml", Data: []byte("fullnameOverride: p\nmodel: {name: A/B}\n"), PublicName: "a  b"}}, Options{Gateway: "g"}, []string{"p.yaml", `"a  b"`}},
 	} {

@@ -509,15 +509,29 @@ func checkRoutes(v *values.GatewayValues) []string {
 		byRoute[k] = append(byRoute[k], m.Name)
 	}
 	var errs []string
+	over := 0
 	for _, k := range keys {
 		if n := len(byRoute[k]); n > max {
-			errs = append(errs, fmt.Sprintf("route %q would hold %d models, more than routes.maxRulesPerRoute (%d): %s", k, n, max, strings.Join(byRoute[k], ", ")))
+			if over++; over <= 5 {
+				errs = append(errs, fmt.Sprintf("route %q would hold %d models, more than routes.maxRulesPerRoute (%d): %s", k, n, max, list(byRoute[k], 5)))
+			}
 		}
+	}
+	if over > 5 {
+		errs = append(errs, fmt.Sprintf("and %d more routes over the limit", over-5))
 	}
 	if len(errs) > 0 {
 		errs = append(errs, fmt.Sprintf("%d models over %d hash buckets: pass --buckets N (about models / 4, e.g. %d; it moves unpinned models between routes once), or pin models with route in the --base file", len(v.Models), buckets, suggestBuckets(len(v.Models))))
 	}
 	return errs
+}
+
+// list joins at most n names, saying how many more there are.
+func list(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
 
 // suggestBuckets is the chart's rule of thumb, about models / 4, rounded up to a power of two.

@@ -186,11 +186,19 @@ func Inputs(n int) []Input {
 	return in
 }
 
+// TestOverflowMessage: 1,000 models in the default 16 buckets: a short error with the fix.
+func TestOverflowMessage(t *testing.T) {
+	_, err := Generate(Inputs(1000), Options{Gateway: "gw"})
+	if err == nil || !strings.Contains(err.Error(), "and 11 more routes over the limit") || !strings.Contains(err.Error(), "e.g. 256") || len(err.Error()) > 2000 {
+		t.Errorf("error: %v", err)
+	}
+}
+
 func BenchmarkGenerate1000(b *testing.B) {
 	in := Inputs(1000)
 	b.ReportAllocs()
 	for b.Loop() {
-		r, err := Generate(in, Options{Gateway: "gw"})
+		r, err := Generate(in, Options{Gateway: "gw", Buckets: 256})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -10,13 +10,21 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
-// buildValues turns single-pod plans (one per GPU type) into llm-model values and the comments that explain them.
+// buildValues turns plans (one per GPU type) into llm-model values and the comments that explain them.
 // One plan: every setting in the shared blocks and one unnamed group (the guide's naming). Several: the model-wide
-// settings shared, the layout per group, each group named after its GPU id, all behind the one Service.
+// settings shared, the layout per group, each group named after its GPU id, all behind the one Service. A plan that
+// needs several nodes becomes a multi-node group (nodes: N, gpu.count per pod). With --engine sglang the values set
+// engine: sglang, the engine-neutral serving block (which the chart maps to SGLang's flags) and the sglang block,
+// never the vllm block (the chart refuses vllm.* keys under SGLang).
 func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline string) (*values.Model, string, values.Comments) {
 	c := values.Comments{}
 	p0 := plans[0]
+	sglang := o.Engine == plan.EngineSGLang
 	v := &values.Model{Model: values.ModelRef{Name: in.Name}}
+	if sglang {
+		v.Engine = values.EngineSGLang
+		c["engine"] = "Engine: SGLang (python3 -m sglang.launch_server). The serving block maps to its flags: tensorParallelSize → --tp-size, pipelineParallelSize → --pp-size, dataParallelSize → --dp-size, maxModelLen → --context-length, gpuMemoryUtilization → --mem-fraction-static, maxNumSeqs → --max-running-requests, maxNumBatchedTokens → --chunked-prefill-size, the parsers → --tool-call-parser / --reasoning-parser."
+	}
 	if p0.Task == "embed" {
 		v.Model.Task = values.TaskEmbed
 	} else {
@@ -40,8 +48,12 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 
 	// Model-wide serving settings.
 	s := &values.Serving{}
-	x := &values.VLLM{APIServerCount: ptr(p0.APIServers)}
-	c["vllm.apiServerCount"] = "API servers: " + p0.Reasons[plan.ReasonAPIServers] + "."
+	x := &values.VLLM{}
+	sg := &values.SGLang{}
+	if !sglang {
+		x.APIServerCount = ptr(p0.APIServers)
+		c["vllm.apiServerCount"] = "API servers: " + p0.Reasons[plan.ReasonAPIServers] + "."
+	}
 	if p0.MaxNumSeqs > 0 {
 		s.MaxNumSeqs = ptr(int64(p0.MaxNumSeqs))
 		c["serving.maxNumSeqs"] = "Max concurrent sequences: " + p0.Reasons[plan.ReasonMaxNumSeqs] + "."
@@ -76,13 +88,13 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 		x.MambaCacheMode = p0.MambaCacheMode
 		c["vllm.mambaCacheMode"] = "Mamba cache mode " + p0.Reasons[plan.ReasonMamba] + "."
 	}
-	if p0.Multimodal {
+	if p0.Multimodal && !sglang {
 		x.Multimodal = &values.Multimodal{Enabled: true, ProcessorCacheGB: ptr(plan.MultimodalCacheGB)}
 		c["vllm.multimodal"] = "Multimodal: " + p0.Reasons[plan.ReasonMultimodal] + "."
 	}
 
 	// Per-plan layout: into the shared blocks for one plan, into each group for several.
-	layout := func(p *plan.Plan, sv *values.Serving, xv *values.VLLM, prefix string) {
+	layout := func(p *plan.Plan, sv *values.Serving, xv *values.VLLM, sgv *values.SGLang, prefix string) {
 		if p.TP > 1 {
 			sv.TensorParallelSize = p.TP
 			c[prefix+"serving.tensorParallelSize"] = "Parallelism: " + p.Reasons[plan.ReasonParallelism] + "."
@@ -100,6 +112,17 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 		if p.EP {
 			sv.EnableExpertParallel = ptr(true)
 			c[prefix+"serving.enableExpertParallel"] = "Expert parallel: " + p.Reasons[plan.ReasonEP] + "."
+			if sglang {
+				c[prefix+"serving.enableExpertParallel"] += fmt.Sprintf(" The chart passes it to SGLang as --ep-size %d (= TP, the guide).", p.TP)
+			}
+		}
+		if p.DPAttention {
+			sv.DataParallelSize = p.DP
+			sgv.EnableDPAttention = true
+			c[prefix+"serving.dataParallelSize"] = fmt.Sprintf("Data parallel %d, inside the TP group (sglang.enableDpAttention).", p.DP)
+			c[prefix+"sglang.enableDpAttention"] = "DP attention: " + p.Reasons[plan.ReasonDPAttention] + "."
+		} else if why := p.Reasons[plan.ReasonDPAttention]; sglang && why != "" && p.TP > 1 {
+			c[prefix+"serving.tensorParallelSize"] += " DP attention " + why + "."
 		}
 		sv.MaxModelLen = ptr(int64(p.MaxModelLen))
 		ctxNote := "Context: " + p.Reasons[plan.ReasonContext] + ". KV cache: " + p.Reasons[plan.ReasonKV] + "; dtype " + p.Reasons[plan.ReasonKVDType] + "."
@@ -109,9 +132,25 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 		c[prefix+"serving.maxModelLen"] = ctxNote
 		sv.GPUMemoryUtilization = ptr(p.GPUMemoryUtilization)
 		c[prefix+"serving.gpuMemoryUtilization"] = "GPU memory utilization: " + p.Reasons[plan.ReasonUtil] + "."
+		if sglang {
+			c[prefix+"serving.gpuMemoryUtilization"] = "Memory fraction: " + p.Reasons[plan.ReasonUtil] + "."
+		}
 		if p.MaxNumBatchedTokens > 0 {
 			sv.MaxNumBatchedTokens = ptr(int64(p.MaxNumBatchedTokens))
 			c[prefix+"serving.maxNumBatchedTokens"] = "Batched tokens: " + p.Reasons[plan.ReasonBatched] + "."
+			if sglang {
+				c[prefix+"serving.maxNumBatchedTokens"] = "Prefill chunk (--chunked-prefill-size): " + p.Reasons[plan.ReasonBatched] + "."
+			}
+		}
+		if p.PP > 1 && (sglang || p.Nodes > 1) {
+			timeouts := "the chart sets the guide's pipeline timeouts (VLLM_RPC_TIMEOUT 1200000, VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS and VLLM_ENGINE_ITERATION_TIMEOUT_S 1200) because PP > 1"
+			if sglang {
+				timeouts = "SGLang has no pipeline timeout variables"
+				if p.Nodes > 1 {
+					timeouts += "; the chart passes --dist-timeout 1200 to a multi-node instance"
+				}
+			}
+			c[prefix+"serving.pipelineParallelSize"] = strings.TrimPrefix(c[prefix+"serving.pipelineParallelSize"]+" Pipeline stages: "+timeouts+".", " ")
 		}
 	}
 
@@ -121,20 +160,30 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 		g := values.ResourceGroup{}
 		if len(plans) == 1 {
 			g.Name = ptr("")
-			layout(p, s, x, "")
+			layout(p, s, x, sg, "")
 		} else {
 			g.Name = ptr(p.GPU)
 			c[gp+"name"] = fmt.Sprintf("%s: one StatefulSet per GPU type, all behind the one Service (the guide's service-group).", p.GPU)
-			g.Serving, g.VLLM = &values.Serving{}, &values.VLLM{}
-			layout(p, g.Serving, g.VLLM, gp)
+			g.Serving, g.VLLM, g.SGLang = &values.Serving{}, &values.VLLM{}, &values.SGLang{}
+			layout(p, g.Serving, g.VLLM, g.SGLang, gp)
 			if g.VLLM.DecodeContextParallelSize == nil {
 				g.VLLM = nil
 			}
+			if !g.SGLang.EnableDPAttention {
+				g.SGLang = nil
+			}
+		}
+		if p.Nodes > 1 {
+			g.Nodes = p.Nodes
+			c[gp+"nodes"] = rankWiring(p, sglang)
 		}
 		pl := p.Placement
-		g.GPU = &values.GPU{Resource: pl.Resource, Count: ptr(p.GPUs), MemoryMiBGt: ptr(pl.MemoryMiBGt), Products: pl.Products}
+		g.GPU = &values.GPU{Resource: pl.Resource, Count: ptr(p.GPUsPerPod), MemoryMiBGt: ptr(pl.MemoryMiBGt), Products: pl.Products}
 		c[gp+"gpu"] = "Placement: " + pl.Reason + ". " + pl.LargeReason + "."
 		c[gp+"gpu.count"] = "GPUs: " + p.Reasons[plan.ReasonGPUs] + "."
+		if p.Nodes > 1 {
+			c[gp+"gpu.count"] = fmt.Sprintf("GPUs per pod: %d of the instance's %d (nodes %d). ", p.GPUsPerPod, p.GPUs, p.Nodes) + c[gp+"gpu.count"]
+		}
 		r := p.Resources
 		g.Resources = &values.Resources{Memory: &values.Memory{RequestGiB: ptr(r.MemRequestGiB), LimitGiB: ptr(r.MemLimitGiB)}}
 		c[gp+"resources"] = "CPU (left null so the chart computes it): " + r.CPUReason + "."
@@ -142,6 +191,12 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 		groups = append(groups, g)
 	}
 	v.Serving, v.VLLM, v.ResourceGroups = s, x, groups
+	if sglang {
+		v.VLLM = nil
+		if sg.EnableDPAttention {
+			v.SGLang = sg
+		}
+	}
 	if len(plans) > 1 {
 		c["resourceGroups"] = fmt.Sprintf("One resource group per GPU type (%s); each is planned on its own.", strings.Join(gpuIDs(plans), ", "))
 	}
@@ -153,11 +208,26 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 
 	var h strings.Builder
 	fmt.Fprintf(&h, "llm-model values for %s, written by: %s\n", in.Name, cmdline)
-	fmt.Fprintf(&h, "Every computed number is explained in the comment above it; the plan assumes vLLM's memory model\n")
-	fmt.Fprintf(&h, "(weights + activations + one full context of KV inside gpu-memory-utilization, CUDA graphs outside).\n")
+	if sglang {
+		fmt.Fprintf(&h, "Every computed number is explained in the comment above it; the plan assumes SGLang's memory model\n")
+		fmt.Fprintf(&h, "(weights + one full context of KV inside mem-fraction-static; activations, CUDA graphs and NCCL buffers outside).\n")
+	} else {
+		fmt.Fprintf(&h, "Every computed number is explained in the comment above it; the plan assumes vLLM's memory model\n")
+		fmt.Fprintf(&h, "(weights + activations + one full context of KV inside gpu-memory-utilization, CUDA graphs outside).\n")
+	}
 	for _, p := range plans {
-		fmt.Fprintf(&h, "%s: %d GPU(s), TP %d × PP %d × DCP %d, max_model_len %s, KV capacity %s tokens (%.2f× one context)\n",
-			p.GPU, p.GPUs, p.TP, p.PP, p.DCP, plan.Commas(int64(p.MaxModelLen)), plan.Commas(p.KVTokens), p.Concurrency)
+		layout := fmt.Sprintf("TP %d × PP %d × DCP %d", p.TP, p.PP, p.DCP)
+		if sglang {
+			layout = fmt.Sprintf("TP %d × PP %d", p.TP, p.PP)
+			if p.DPAttention {
+				layout += fmt.Sprintf(" with DP attention %d", p.DP)
+			}
+		}
+		if p.Nodes > 1 {
+			layout += fmt.Sprintf(", %d pods (nodes) of %d GPUs", p.Nodes, p.GPUsPerPod)
+		}
+		fmt.Fprintf(&h, "%s: %d GPU(s), %s, max_model_len %s, KV capacity %s tokens (%.2f× one context)\n",
+			p.GPU, p.GPUs, layout, plan.Commas(int64(p.MaxModelLen)), plan.Commas(p.KVTokens), p.Concurrency)
 	}
 	for _, w := range warnings(plans) {
 		fmt.Fprintf(&h, "WARNING: %s\n", w)
@@ -185,4 +255,19 @@ func warnings(plans []*plan.Plan) []string {
 		}
 	}
 	return out
+}
+
+// rankWiring explains a multi-node group: which pod is which rank and how the ranks find each other (the chart's
+// templates/_args.tpl llm-model.command, statefulset.yaml and service.yaml).
+func rankWiring(p *plan.Plan, sglang bool) string {
+	flags := "vLLM: --nnodes N --node-rank R --master-addr <rank 0> --master-port 29500, workers with --headless (no API server)"
+	if sglang {
+		flags = "SGLang: --nnodes N --node-rank R --dist-init-addr <rank 0>:29500, and --dist-timeout 1200"
+	}
+	return fmt.Sprintf("Nodes: one instance is %d pods of %d GPUs, each on its own node: TP %d within a pod, PP %d across the pods (pipeline stage k on rank k; the guide: TP within a node, PP between nodes). "+
+		"The chart renders a leader StatefulSet (pod i is rank 0 of instance i, the only pod behind the model's Service) and a <name>-workers StatefulSet "+
+		"(ranks 1..%d of each instance: RANK = 1 + pod index %% %d), both with podManagementPolicy Parallel, and a headless <name>-ranks Service that gives rank 0 "+
+		"a DNS name; each pod reads its index from the apps.kubernetes.io/pod-index label and starts the engine with %s. "+
+		"Each pod has its own cache volume (storage.size per pod). replicas counts instances (leader pods); the StatefulSet names, <release>-workers included, must stay within 52 characters.",
+		p.Nodes, p.GPUsPerPod, p.TP, p.PP, p.Nodes-1, p.Nodes-1, flags)
 }

@@ -39,6 +39,9 @@ var goldenCases = []struct {
 }{
 	{"chartgen-minimax-m2.5-a100.yaml", []string{"values", "--model", "MiniMaxAI/MiniMax-M2.5", "--gpu", "a100-80gb"}},
 	{"chartgen-qwen3-8b-two-gpus.yaml", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "l4", "--gpu", "v100-32gb"}},
+	{"chartgen-glm-5-fp8-a100-multinode.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb"}},
+	{"chartgen-qwen3-32b-sglang-a100.yaml", []string{"values", "--model", "Qwen/Qwen3-32B", "--gpu", "a100-80gb", "--engine", "sglang"}},
+	{"chartgen-glm-5-fp8-sglang-a100.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--engine", "sglang"}},
 }
 
 // TestGoldenCasesCurrent fails when a committed chartgen case differs from what chartgen writes now
@@ -127,9 +130,11 @@ func TestErrors(t *testing.T) {
 		{"unknown GPU", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "b200", "--gpu", "h300"}, 2, []string{`"b200", "h300"`, "allowed: a100-80gb"}},
 		{"unknown model", []string{"values", "--model", "acme/Nope-1B"}, 1, []string{"not in the embedded catalog", "HF_HUB_OFFLINE", "--config"}},
 		{"not an id", []string{"values", "--model", "nope"}, 1, []string{"not a Hugging Face id", "chartgen models"}},
-		{"multi-node", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb"}, 1, []string{"3 pods of 4", "TP 4 × DCP 4 × PP 3", "does not render multi-node", "h200 (6 GPUs)"}},
-		{"does not fit anywhere in a pod", []string{"values", "--model", "moonshotai/Kimi-K2-Instruct", "--gpu", "a10"}, 1, []string{"does not fit", "h200"}},
-		{"bad engine and context", []string{"values", "--model", "Qwen/Qwen3-8B", "--engine", "sglang", "--context", "-5"}, 2, []string{"sglang", "--context -5"}},
+		{"does not fit anywhere", []string{"values", "--model", "moonshotai/Kimi-K2-Instruct", "--gpu", "a10"}, 1, []string{"does not fit", "h200 (8 GPUs)", "a100-80gb (2 pods × 8 GPUs)"}},
+		{"bad engine and context", []string{"values", "--model", "Qwen/Qwen3-8B", "--engine", "tgi", "--context", "-5"}, 2, []string{`--engine "tgi"`, "allowed: vllm, sglang", "--context -5"}},
+		{"unknown engine", []string{"values", "--model", "Qwen/Qwen3-8B", "--engine", "SGLang"}, 2, []string{`--engine "SGLang" is not supported; allowed: vllm, sglang`}},
+		{"unknown engine in explain", []string{"explain", "--model", "Qwen/Qwen3-8B", "--engine", "trtllm"}, 2, []string{"allowed: vllm, sglang"}},
+		{"vLLM-only KV dtype with sglang", []string{"values", "--model", "Qwen/Qwen3-8B", "--engine", "sglang", "--kv-cache-dtype", "float16"}, 2, []string{`"float16" has no SGLang equivalent`, "auto, bfloat16, fp8, fp8_e4m3, fp8_e5m2"}},
 		{"context over the model's", []string{"values", "--model", "Qwen/Qwen3-8B", "--context", "1000000"}, 1, []string{"RoPE"}},
 		{"bad task", []string{"values", "--model", "Qwen/Qwen3-8B", "--task", "chat"}, 2, []string{`--task "chat"`}},
 		{"bad kv dtype", []string{"values", "--model", "Qwen/Qwen3-8B", "--kv-cache-dtype", "int3"}, 1, []string{"allowed: auto"}},
@@ -156,7 +161,7 @@ func TestNoPartialFile(t *testing.T) {
 	t.Setenv("HF_HUB_OFFLINE", "1")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "out.yaml")
-	if _, _, err := run(t, "values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "-o", file); err == nil {
+	if _, _, err := run(t, "values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a10", "-o", file); err == nil {
 		t.Fatal("expected an error")
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
@@ -244,8 +249,8 @@ func BenchmarkValues(b *testing.B) {
 	}
 }
 
-// TestEveryFittingPlanRenders writes values for every catalog model on every GPU type that holds it in one pod and
-// renders them through the chart (schema, template checks and all).
+// TestEveryFittingPlanRenders writes values for every catalog model on every GPU type that holds it (in one pod or
+// as a multi-node group), for both engines, and renders them through the chart (schema, template checks and all).
 func TestEveryFittingPlanRenders(t *testing.T) {
 	t.Setenv("HF_HUB_OFFLINE", "1")
 	ch, err := render.Load(filepath.Join("..", "..", "charts", "llm-model"))
@@ -264,20 +269,97 @@ func TestEveryFittingPlanRenders(t *testing.T) {
 	}
 	for _, m := range models {
 		for _, g := range []string{"h200", "a100-80gb", "l40s", "v100-32gb"} {
-			out, _, err := run(t, "values", "--model", m.ID, "--gpu", g)
-			if err != nil {
-				if !strings.Contains(err.Error(), "more than one node") && !strings.Contains(err.Error(), "does not fit") {
-					t.Errorf("%s on %s: %v", m.ID, g, err)
+			for _, engine := range []string{"vllm", "sglang"} {
+				out, _, err := run(t, "values", "--model", m.ID, "--gpu", g, "--engine", engine)
+				if err != nil {
+					if !strings.Contains(err.Error(), "does not fit") {
+						t.Errorf("%s on %s with %s: %v", m.ID, g, engine, err)
+					}
+					continue
 				}
-				continue
+				vals, err := render.ReadValues([]byte(out))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := render.Chart(ch, vals, render.Options{ReleaseName: "m", Namespace: "llm"}); err != nil {
+					t.Errorf("%s on %s with %s does not render: %v\n%s", m.ID, g, engine, err, out)
+				}
 			}
-			vals, err := render.ReadValues([]byte(out))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := render.Chart(ch, vals, render.Options{ReleaseName: "m", Namespace: "llm"}); err != nil {
-				t.Errorf("%s on %s does not render: %v\n%s", m.ID, g, err, out)
-			}
+		}
+	}
+}
+
+// renderValues runs chartgen values and renders the result through the chart.
+func renderValues(t *testing.T, release string, args ...string) (string, string) {
+	t.Helper()
+	out, _, err := run(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := render.ReadValues([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := render.Load(filepath.Join("..", "..", "charts", "llm-model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := render.Chart(ch, vals, render.Options{ReleaseName: release, Namespace: "nrp-llm"})
+	if err != nil {
+		t.Fatalf("the values do not render: %v\n%s", err, out)
+	}
+	return out, res.Manifest
+}
+
+// TestAcceptanceGLM5MultiNode is issue 6's chartgen acceptance: GLM-5-FP8 on 80 GB A100s comes out as one multi-node
+// group of three 4-GPU pods, TP 4 × DCP 4 × PP 3, and renders as a leader StatefulSet (rank 0 behind the Service),
+// a workers StatefulSet (ranks 1 and 2, headless) and a headless rank-0 Service.
+func TestAcceptanceGLM5MultiNode(t *testing.T) {
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	out, m := renderValues(t, "glm5", "values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb")
+	for _, want := range []string{"nodes: 3", "count: 4", "tensorParallelSize: 4", "pipelineParallelSize: 3", "decodeContextParallelSize: 4", "failureThreshold: 2160", "sizeClass: xlarge", "leader StatefulSet"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("values lack %q", want)
+		}
+	}
+	for _, want := range []string{
+		"name: glm5-llm-model\n", "name: glm5-llm-model-workers\n", "name: glm5-llm-model-ranks\n", "clusterIP: None",
+		"replicas: 2\n", "podManagementPolicy: Parallel", "nvidia.com/a100: \"4\"",
+		"INSTANCE=$POD_INDEX\n", "RANK=0\n", "INSTANCE=$((POD_INDEX / 2))", "RANK=$((1 + POD_INDEX % 2))",
+		"LEADER=glm5-llm-model-${INSTANCE}.glm5-llm-model-ranks.nrp-llm.svc.cluster.local",
+		`--nnodes 3 --node-rank "$RANK" --master-addr "$LEADER" --master-port 29500` + "\n",
+		`--master-port 29500 --headless`,
+		"--tensor-parallel-size\n            - \"4\"", "--pipeline-parallel-size\n            - \"3\"", "--decode-context-parallel-size\n            - \"4\"",
+		"VLLM_RPC_TIMEOUT", "storage: 816Gi",
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("rendered manifest lacks %q", want)
+		}
+	}
+}
+
+// TestSGLangValues: --engine sglang writes engine: sglang and the serving block, never the vllm block, and renders
+// SGLang's flags (multi-node: --dist-init-addr on rank 0, --dist-timeout).
+func TestSGLangValues(t *testing.T) {
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	out, m := renderValues(t, "qwen", "values", "--model", "Qwen/Qwen3-32B", "--gpu", "a100-80gb", "--engine", "sglang")
+	if !strings.Contains(out, "engine: sglang") || strings.Contains(out, "\nvllm:") || strings.Contains(out, "apiServerCount") {
+		t.Errorf("values:\n%s", out)
+	}
+	for _, want := range []string{"python3\n            - -m\n            - sglang.launch_server", "--tp-size\n            - \"2\"", "--mem-fraction-static", "--context-length\n            - \"40960\"",
+		"--max-running-requests\n            - \"128\"", "--tool-call-parser\n            - qwen25", "--reasoning-parser\n            - qwen3", "cpu: \"5\""} {
+		if !strings.Contains(m, want) {
+			t.Errorf("rendered manifest lacks %q", want)
+		}
+	}
+	out, m = renderValues(t, "glm5", "values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--engine", "sglang")
+	if !strings.Contains(out, "nodes: 3") || strings.Contains(out, "decodeContextParallelSize") || !strings.Contains(out, "sgl-project/sglang/issues/9805") {
+		t.Errorf("values:\n%s", out)
+	}
+	for _, want := range []string{"--tp-size\n            - \"4\"", "--pp-size\n            - \"3\"", "--dist-timeout\n            - \"1200\"",
+		`--nnodes 3 --node-rank "$RANK" --dist-init-addr "$LEADER:29500"`, "name: glm5-llm-model-workers\n"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("rendered manifest lacks %q", want)
 		}
 	}
 }

@@ -29,9 +29,9 @@ type planFlags struct {
 func (f *planFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.model, "model", "", "Hugging Face model id, e.g. MiniMaxAI/MiniMax-M2.5 (the embedded catalog first, then the Hub)")
 	fs.Var(&f.gpus, "gpu", "GPU type id from the catalog (repeatable, or comma-separated); one resource group each")
-	fs.StringVar(&f.engine, "engine", "vllm", "serving engine (only vllm)")
+	fs.StringVar(&f.engine, "engine", "vllm", "serving engine: vllm or sglang")
 	fs.IntVar(&f.context, "context", 0, "max_model_len to plan for (default: the model's full context)")
-	fs.StringVar(&f.kvDType, "kv-cache-dtype", "", "vLLM --kv-cache-dtype: auto, bfloat16, float16, fp8, fp8_e4m3, fp8_e5m2 (default auto)")
+	fs.StringVar(&f.kvDType, "kv-cache-dtype", "", "--kv-cache-dtype: auto, bfloat16, float16, fp8, fp8_e4m3, fp8_e5m2 (default auto; with sglang: auto, bfloat16, fp8, fp8_e4m3, fp8_e5m2)")
 	fs.Float64Var(&f.util, "gpu-memory-utilization", 0, "override the computed --gpu-memory-utilization (0-1)")
 	fs.StringVar(&f.task, "task", "", "generate or embed (default: detected from the model)")
 	fs.StringVar(&f.config, "config", "", "plan from this config.json instead of looking the model up")
@@ -41,8 +41,14 @@ func (f *planFlags) register(fs *flag.FlagSet) {
 
 func (f *planFlags) check() error {
 	var errs []string
-	if f.engine != "vllm" {
-		errs = append(errs, fmt.Sprintf("--engine %q is not supported; allowed: vllm", f.engine))
+	switch f.engine {
+	case plan.EngineVLLM:
+	case plan.EngineSGLang:
+		if err := plan.SGLangKVDType(f.kvDType); err != nil {
+			errs = append(errs, "--"+err.Error())
+		}
+	default:
+		errs = append(errs, fmt.Sprintf("--engine %q is not supported; allowed: %s", f.engine, strings.Join(plan.Engines, ", ")))
 	}
 	if f.context < 0 {
 		errs = append(errs, fmt.Sprintf("--context %d must be positive", f.context))
@@ -91,7 +97,7 @@ func runValues(args []string, s IOStreams) error {
 	var out string
 	fs.StringVar(&out, "o", "", "write the values to FILE (atomically) instead of standard output")
 	fs.StringVar(&out, "output", "", "same as -o")
-	if err := parse(fs, args, s, "chartgen values --model ID [--gpu TYPE]... [--context N] [--kv-cache-dtype D] [--task generate|embed] [--config FILE | --model-dir DIR] [--gpu-catalog FILE] [-o FILE]"); err != nil {
+	if err := parse(fs, args, s, "chartgen values --model ID [--gpu TYPE]... [--engine vllm|sglang] [--context N] [--kv-cache-dtype D] [--task generate|embed] [--config FILE | --model-dir DIR] [--gpu-catalog FILE] [-o FILE]"); err != nil {
 		if errors.Is(err, errHelp) {
 			return nil
 		}
@@ -104,7 +110,7 @@ func runValues(args []string, s IOStreams) error {
 	if err != nil {
 		return err
 	}
-	if err := requireSinglePod(m.input, plans, cat, pf.options()); err != nil {
+	if err := requirePlans(m.input, plans, cat, pf.options()); err != nil {
 		return err
 	}
 	v, header, comments := buildValues(m.input, plans, pf.options(), cmdline("values", args))
@@ -125,18 +131,12 @@ func runValues(args []string, s IOStreams) error {
 	return writeFileAtomic(out, data)
 }
 
-// requireSinglePod refuses plans the chart cannot render, explaining the multi-node plan and naming the GPU types
-// where the model fits in one pod.
-func requireSinglePod(in plan.Input, plans []*plan.Plan, cat *gpu.Catalog, o plan.Options) error {
+// requirePlans refuses GPU types where the model has no plan at all, naming the GPU types that hold it. Multi-node
+// plans are fine: they become multi-node resource groups.
+func requirePlans(in plan.Input, plans []*plan.Plan, cat *gpu.Catalog, o plan.Options) error {
 	var msgs []string
 	for _, p := range plans {
-		switch {
-		case p.Fits:
-			continue
-		case p.MultiNode:
-			msgs = append(msgs, fmt.Sprintf("%s on %s needs more than one node: %d GPUs as %d pods of %d, TP %d × DCP %d × PP %d (pipeline stages across pods), max_model_len %s. %s. The llm-model chart does not render multi-node replicas yet",
-				in.Name, p.GPU, p.GPUs, p.Nodes, p.GPUsPerPod, p.TP, p.DCP, p.PP, plan.Commas(int64(p.MaxModelLen)), p.Reasons[plan.ReasonGPUs]))
-		default:
+		if p.NotFit != "" {
 			msgs = append(msgs, fmt.Sprintf("%s on %s: %s", in.Name, p.GPU, p.NotFit))
 		}
 	}
@@ -146,14 +146,17 @@ func requireSinglePod(in plan.Input, plans []*plan.Plan, cat *gpu.Catalog, o pla
 	var fit []string
 	if all, err := plan.All(in, cat.All(), o); err == nil {
 		for _, p := range all {
-			if p.Fits {
+			switch {
+			case p.Fits:
 				fit = append(fit, fmt.Sprintf("%s (%d GPUs)", p.GPU, p.GPUs))
+			case p.MultiNode:
+				fit = append(fit, fmt.Sprintf("%s (%d pods × %d GPUs)", p.GPU, p.Nodes, p.GPUsPerPod))
 			}
 		}
 	}
-	hint := "no GPU type in the catalog holds it in one pod; see chartgen explain --model " + in.Name + " for the multi-node plans"
+	hint := "no GPU type in the catalog holds it, even across " + fmt.Sprint(plan.DefaultMaxNodes) + " nodes"
 	if len(fit) > 0 {
-		hint = "GPU types that hold it in one pod: " + strings.Join(fit, ", ") + "; pass one with --gpu"
+		hint = "GPU types that hold it: " + strings.Join(fit, ", ") + "; pass one with --gpu"
 	}
 	return fmt.Errorf("%s\n%s", strings.Join(msgs, "\n"), hint)
 }

@@ -314,7 +314,7 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		}
 		r.ovh = overheadPerGPU(f, c.l, mnbt, maxSeqs, p.Multimodal)
 		if sglang {
-			r.reserved, r.reserveWhy = sglangReserve(g.VRAMBytes, c.l, mnbt, maxSeqs, r.ovh, c.dpAttn)
+			r.reserved, r.reserveWhy = sglangReserve(g.VRAMBytes, c.l, sglangDefaultChunk(g.VRAMBytes), maxSeqs, r.ovh, c.dpAttn)
 			if o.GPUMemoryUtilization == 0 {
 				r.util = sglangFraction(g.VRAMBytes, r.reserved)
 			}
@@ -411,7 +411,9 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 
 	// max-num-batched-tokens: 16384 when the context is longer and one full context still fits with it.
 	mnbt := DefaultBatchedTokens
-	if task == model.TaskGenerate && ctx > BatchedTokens {
+	if sglang {
+		p.Reasons[ReasonBatched] = fmt.Sprintf("SGLang's default --chunked-prefill-size (%d on this GPU): the guide's %d is vLLM's --max-num-batched-tokens, and SGLang's own memory rule reserves 1.5 MiB per chunk token outside --mem-fraction-static, so a larger chunk costs KV cache", sglangDefaultChunk(g.VRAMBytes), BatchedTokens)
+	} else if task == model.TaskGenerate && ctx > BatchedTokens {
 		if fitsAt(c, ctx, BatchedTokens).ok {
 			mnbt = BatchedTokens
 			p.MaxNumBatchedTokens = BatchedTokens

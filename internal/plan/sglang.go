@@ -43,9 +43,9 @@ const MiB = 1 << 20
 // planner takes the larger of that and its own activation + runtime estimate plus CUDAGraphReserve, so neither the
 // engine's rule nor the model's shape is undercut. The graph batch is max-running-requests (SGLang captures graphs
 // up to it).
-func sglangReserve(vram int64, l model.Layout, mnbt, maxSeqs int, ovh int64, dpAttn bool) (int64, string) {
+func sglangReserve(vram int64, l model.Layout, chunk, maxSeqs int, ovh int64, dpAttn bool) (int64, string) {
 	tp, pp := max(1, l.TP), max(1, l.PP)
-	mib := 512 + 1.5*float64(max(mnbt, 2048)) + 2*float64(maxSeqs) + float64(tp*pp)/8*1024
+	mib := 512 + 1.5*float64(max(chunk, 2048)) + 2*float64(maxSeqs) + float64(tp*pp)/8*1024
 	dpNote := ""
 	if dpAttn {
 		mib += 3 * float64(maxSeqs*tp)
@@ -60,7 +60,20 @@ func sglangReserve(vram int64, l model.Layout, mnbt, maxSeqs int, ovh int64, dpA
 	ours := ovh + CUDAGraphReserve
 	r := max(engine, ours)
 	return r, fmt.Sprintf("the larger of SGLang's own default rule (512 MiB + 1.5 MiB × %d chunk tokens + 2 MiB × %d graph batch + TP %d × PP %d / 8 GiB%s%s = %.2f GiB; server_args.py _handle_gpu_memory_settings) and this planner's estimate (%.2f GiB of activations and runtime + %d GiB of CUDA graphs = %.2f GiB)",
-		max(mnbt, 2048), maxSeqs, tp, pp, dpNote, floorNote, float64(engine)/GiB, float64(ovh)/GiB, CUDAGraphReserve/GiB, float64(ours)/GiB)
+		max(chunk, 2048), maxSeqs, tp, pp, dpNote, floorNote, float64(engine)/GiB, float64(ovh)/GiB, CUDAGraphReserve/GiB, float64(ours)/GiB)
+}
+
+// sglangDefaultChunk is SGLang's default --chunked-prefill-size by GPU memory (server_args.py,
+// _handle_chunked_prefill_size): 2048 below 35 GiB, 8192 below 160 GiB, 16384 above. chartgen leaves the flag unset,
+// so this is the chunk the engine runs with.
+func sglangDefaultChunk(vram int64) int {
+	switch {
+	case vram < 35*GiB:
+		return 2048
+	case vram < 160*GiB:
+		return 8192
+	}
+	return 16384
 }
 
 // sglangFraction is (VRAM - reserved) / VRAM rounded down to 0.01, at most MaxUtilization.

@@ -232,7 +232,30 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 	for _, w := range warnings(plans) {
 		fmt.Fprintf(&h, "WARNING: %s\n", w)
 	}
+	v.Plan = planSummary(plans)
+	c["plan"] = "What chartgen worked out, for NOTES.txt (informational: nothing renders from it)."
 	return v, h.String(), c
+}
+
+// planSummary is the informational plan block NOTES.txt prints: the model's own context (so NOTES only warns when
+// max_model_len differs from it), the KV capacity of the smallest instance, and with several GPU types one line per
+// resource group.
+func planSummary(plans []*plan.Plan) *values.Plan {
+	sum := &values.Plan{}
+	for _, p := range plans {
+		if p.ModelMaxLen > 0 && sum.ModelMaxLen == nil {
+			sum.ModelMaxLen = ptr(int64(p.ModelMaxLen))
+		}
+		if sum.KVCacheTokens == nil || p.KVTokens < *sum.KVCacheTokens {
+			sum.KVCacheTokens = ptr(p.KVTokens)
+		}
+		if len(plans) == 1 {
+			continue // kvCacheTokens says it all
+		}
+		sum.Notes = append(sum.Notes, fmt.Sprintf("%s: KV cache for %s tokens per instance (%.2f× one %s-token context)",
+			p.GPU, plan.Commas(p.KVTokens), p.Concurrency, plan.Commas(int64(p.MaxModelLen))))
+	}
+	return sum
 }
 
 func gpuIDs(plans []*plan.Plan) []string {

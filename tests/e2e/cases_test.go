@@ -41,7 +41,19 @@ var upgradeTo = map[string]string{
 // Invalid value: ...: field is immutable"), as one sentence before that
 // ("updates to statefulset spec for fields other than ... are forbidden").
 // A chart may also refuse such an upgrade itself, naming the field.
-var immutableRefusal = regexp.MustCompile(`spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy): Invalid value: .*field is immutable|updates to statefulset spec for fields other than|(?i)volumeClaimTemplates`)
+var (
+	immutableRefusal = regexp.MustCompile(`spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy): Invalid value: .*field is immutable|updates to statefulset spec for fields other than|(?i)volumeClaimTemplates`)
+	apiServerRefusal = regexp.MustCompile(`Invalid value: .*field is immutable|updates to statefulset spec for fields other than`)
+)
+
+// refusedBy says who refused an upgrade: the chart (at render time, e.g. with a
+// lookup of the stored StatefulSet) or the API server.
+func refusedBy(err error) string {
+	if apiServerRefusal.MatchString(err.Error()) {
+		return "by the API server"
+	}
+	return "by the chart"
+}
 
 type testCase struct {
 	chart, name, path string
@@ -240,8 +252,9 @@ func runCase(t *testing.T, h helmCLI, c, next testCase) {
 	case refusal != "" && !immutableRefusal.MatchString(err.Error()):
 		t.Errorf("upgrade %s → %s (changes %s) failed, but not with the expected refusal: %v", c.name, next.name, refusal, err)
 	case refusal != "":
-		t.Logf("upgrade %s → %s refused as expected (%s): %s", c.name, next.name, refusal, tail(err.Error(), 2))
-		outcome = "upgrade refused as expected (" + refusal + ")"
+		t.Logf("upgrade %s → %s refused %s as expected (%s): %s", c.name, next.name, refusedBy(err), refusal, tail(err.Error(), 2))
+		outcome = "upgrade refused " + refusedBy(err) + " (" + refusal + "), rolled back"
+		rollBack(ctx, t, h, rel, ns, objs)
 	case err != nil:
 		t.Fatalf("upgrade %s → %s refused: %v", c.name, next.name, err)
 	default:
@@ -268,6 +281,27 @@ func runCase(t *testing.T, h helmCLI, c, next testCase) {
 		outcome = "ok"
 	}
 	t.Logf("case %s with %s: %s in %s", c.id(), h.name, outcome, time.Since(start).Round(time.Millisecond))
+}
+
+// rollBack follows a refused upgrade the way an operator must: the failed
+// revision records the new case's manifest, so `helm uninstall` right away would
+// leave behind every object that only the last good revision has (Helm deletes
+// what the latest revision lists). `helm rollback` to revision 2 (the
+// same-values upgrade) restores it; what is stored must match it again.
+func rollBack(ctx context.Context, t *testing.T, h helmCLI, rel, ns string, good []*unstructured.Unstructured) {
+	t.Helper()
+	if leaked := dropped(good, h.manifest(ctx, t, rel, ns), ns); len(leaked) > 0 {
+		var names []string
+		for _, o := range leaked {
+			names = append(names, key(o))
+		}
+		t.Logf("the failed revision lacks %d objects of the deployed one; helm uninstall without a rollback would leave them: %s",
+			len(leaked), strings.Join(names, ", "))
+	}
+	if _, err := h.run(ctx, t, nil, "rollback", rel, "2", "-n", ns); err != nil {
+		t.Fatalf("rollback after the refused upgrade: %v", err)
+	}
+	assertStored(ctx, t, ns, h.manifest(ctx, t, rel, ns))
 }
 
 // dropped returns the objects of before that after no longer has.

@@ -389,7 +389,8 @@ func poll(ctx context.Context, timeout time.Duration, cond func() (bool, error))
 
 var timings struct {
 	sync.Mutex
-	rows []string
+	rows     []string
+	outcomes map[string]int
 }
 
 // record notes how long one case step took, for the summary table.
@@ -397,6 +398,14 @@ func record(name string, d time.Duration, outcome string) {
 	timings.Lock()
 	defer timings.Unlock()
 	timings.rows = append(timings.rows, fmt.Sprintf("%-60s %8s  %s", name, d.Round(10*time.Millisecond), outcome))
+	if timings.outcomes == nil {
+		timings.outcomes = map[string]int{}
+	}
+	kind := outcome
+	if i := strings.Index(kind, " ("); i > 0 {
+		kind = kind[:i]
+	}
+	timings.outcomes[kind]++
 }
 
 func printSummary() {
@@ -409,6 +418,15 @@ func printSummary() {
 	fmt.Println("\n=== e2e timings (install + upgrade + uninstall per case and Helm version) ===")
 	for _, r := range timings.rows {
 		fmt.Println(r)
+	}
+	kinds := make([]string, 0, len(timings.outcomes))
+	for k := range timings.outcomes {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	fmt.Println("--- outcomes (runs of a case with one Helm version) ---")
+	for _, k := range kinds {
+		fmt.Printf("%4d  %s\n", timings.outcomes[k], k)
 	}
 }
 

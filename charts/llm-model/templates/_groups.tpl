@@ -133,7 +133,8 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- $errors = append $errors (printf "%s: serving.extraArgs sets --api-key in plain values; use credentials.apiKey (a Secret) instead" $path) }}
 {{- end }}
 {{- end }}
-{{- /* Offload. */}}
+{{- /* Offload. A key counts as set when present and not null: Helm 4 drops null keys that Helm 3 keeps, and
+sprig's get returns "" for a missing key, so presence is tested with hasKey. */}}
 {{- /* vLLM-only checks look at an empty block under another engine (its keys were refused above). */}}
 {{- $vllmChecked := ternary $vllm (dict "cpuOffload" (dict "backend" "") "kvOffload" dict "multimodal" dict) (eq $engine "vllm") }}
 {{- $off := $vllmChecked.cpuOffload }}
@@ -144,14 +145,14 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- $errors = append $errors (printf "%s: vllm.cpuOffload.gb is required with backend uva (GB of weights offloaded per GPU)" $path) }}
 {{- end }}
 {{- range $k := list "groupSize" "numInGroup" "prefetchStep" }}
-{{- if not (kindIs "invalid" (get $off $k)) }}
+{{- if and (hasKey $off $k) (not (kindIs "invalid" (index $off $k))) }}
 {{- $errors = append $errors (printf "%s: vllm.cpuOffload.%s is for backend prefetch, not uva" $path $k) }}
 {{- end }}
 {{- end }}
 {{- else if eq $off.backend "prefetch" }}
 {{- $offloading = true }}
 {{- range $k := list "groupSize" "numInGroup" "prefetchStep" }}
-{{- if kindIs "invalid" (get $off $k) }}
+{{- if or (not (hasKey $off $k)) (kindIs "invalid" (index $off $k)) }}
 {{- $errors = append $errors (printf "%s: vllm.cpuOffload.%s is required with backend prefetch" $path $k) }}
 {{- end }}
 {{- end }}

@@ -92,7 +92,7 @@ func names(cmds map[string]command) []string {
 }
 
 func usage(w io.Writer, cmds map[string]command) {
-	fmt.Fprintln(w, "chartgen: size LLM deployments and write Helm values for the llm-model chart.")
+	fmt.Fprintln(w, "chartgen: size LLM deployments and write Helm values for the llm-model and llm-gateway charts.")
 	fmt.Fprintln(w, "\nUsage: chartgen <command> [flags]   (chartgen <command> --help for its flags)")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, n := range names(cmds) {

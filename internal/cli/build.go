@@ -95,6 +95,10 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 
 	// Per-plan layout: into the shared blocks for one plan, into each group for several.
 	layout := func(p *plan.Plan, sv *values.Serving, xv *values.VLLM, sgv *values.SGLang, prefix string) {
+		if p.DType != "" {
+			sv.ExtraArgs = append(sv.ExtraArgs, "--dtype", p.DType)
+			c[prefix+"serving.extraArgs"] = "Compute dtype: " + p.Reasons[plan.ReasonDType] + "."
+		}
 		if p.TP > 1 {
 			sv.TensorParallelSize = p.TP
 			c[prefix+"serving.tensorParallelSize"] = "Parallelism: " + p.Reasons[plan.ReasonParallelism] + "."

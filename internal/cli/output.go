@@ -66,7 +66,11 @@ func (ps plans) table(w io.Writer) error {
 	fmt.Fprintln(tw, "GPU\tGPUS\tTP/PP/DCP\tNODES\tWEIGHTS/GPU\tKV TOKENS\tCONTEXT\tFITS")
 	for _, p := range ps {
 		if p.NotFit != "" {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\tno: does not fit in %d nodes\n", p.GPU, plan.DefaultMaxNodes)
+			why := fmt.Sprintf("does not fit in %d nodes", plan.DefaultMaxNodes)
+			if p.Unsupported {
+				why = "weights unsupported on this GPU generation"
+			}
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\tno: %s\n", p.GPU, why)
 			continue
 		}
 		fits := "yes"

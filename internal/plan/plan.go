@@ -110,6 +110,10 @@ type Plan struct {
 	// MultiNode: the model needs several pods (nodes) joined by pipeline parallelism: one multi-node resource group
 	// (nodes: Nodes, GPUsPerPod GPUs in each pod).
 	MultiNode bool `json:"multiNode"`
+	// DType is the engine's --dtype when the GPU needs one other than auto (e.g. "half" for bf16 models on V100).
+	DType string `json:"dtype,omitempty"`
+	// Unsupported is true when the weights cannot run on this GPU generation at all (NotFit says why).
+	Unsupported bool `json:"unsupported,omitempty"`
 	// NotFit explains why there is no plan (empty when Fits or MultiNode).
 	NotFit string `json:"notFit,omitempty"`
 
@@ -243,6 +247,16 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		p.Multimodal = true
 	}
 	p.Warnings = append(p.Warnings, f.Warnings...)
+	if why := unsupported(f, g); why != "" {
+		p.NotFit, p.Unsupported = why, true
+		p.Reasons[ReasonGPUs] = why
+		return p, nil
+	}
+	if d, why := computeDType(f, g); d != "" {
+		p.DType = d
+		p.Reasons[ReasonDType] = why
+		p.Warnings = append(p.Warnings, why)
+	}
 	p.Reasons[ReasonKVDType] = fmt.Sprintf("%s (%d byte(s) per value): %s", kv.Name, kv.Bytes, kv.Reason)
 	if sglang {
 		p.Reasons[ReasonKVDType] = strings.Replace(p.Reasons[ReasonKVDType], "(vLLM does not use fp8 KV for fp8 weights unless asked)", "(SGLang's auto is the model's dtype; fp8 KV only when asked)", 1)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/llm-charts/llm-charts/internal/catalog"
+	"github.com/llm-charts/llm-charts/internal/gpu"
 	"github.com/llm-charts/llm-charts/internal/model"
 )
 
@@ -22,6 +23,13 @@ func TestEveryModelOnEveryGPU(t *testing.T) {
 				p, err := New(in, g, Options{})
 				if err != nil {
 					t.Fatal(err)
+				}
+				if p.Unsupported {
+					// Only low-precision weights on a GPU generation without kernels for them.
+					if f.Quant == nil || minComputeForQuant[f.Quant.Method] == [2]int{} || !olderThan(g, minComputeForQuant[f.Quant.Method]) {
+						t.Fatalf("unsupported without reason: %s", p.NotFit)
+					}
+					return
 				}
 				if p.NotFit != "" {
 					if p.Fits || p.MultiNode || !strings.Contains(p.NotFit, "does not fit") {
@@ -330,6 +338,38 @@ func BenchmarkPlanGLM5AllGPUs(b *testing.B) {
 	for b.Loop() {
 		if _, err := All(in, gpus, Options{}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestGPUGeneration: fp8/fp4 weights are refused on GPUs without kernels for them, and bf16 models get --dtype half
+// on GPUs without bfloat16.
+func TestGPUGeneration(t *testing.T) {
+	gpus := map[string]gpu.GPU{}
+	for _, g := range catalogGPUs(t) {
+		gpus[g.ID] = g
+	}
+	for _, tc := range []struct {
+		model, gpu  string
+		unsupported bool
+		dtype       string
+	}{
+		{"zai-org/GLM-5-FP8", "v100-32gb", true, ""},
+		{"openai/gpt-oss-120b", "v100-32gb", true, ""},
+		{"openai/gpt-oss-120b", "a100-80gb", false, ""},
+		{"MiniMaxAI/MiniMax-M2.5", "a100-80gb", false, ""},
+		{"Qwen/Qwen3-8B", "v100-32gb", false, "half"},
+		{"Qwen/Qwen3-8B", "l40s", false, ""},
+	} {
+		p, err := New(catalogInput(t, tc.model), gpus[tc.gpu], Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Unsupported != tc.unsupported || p.DType != tc.dtype {
+			t.Errorf("%s on %s: unsupported %v dtype %q, want %v %q (%s)", tc.model, tc.gpu, p.Unsupported, p.DType, tc.unsupported, tc.dtype, p.NotFit)
+		}
+		if tc.dtype != "" && p.Reasons[ReasonDType] == "" {
+			t.Errorf("%s on %s: --dtype %s without a reason", tc.model, tc.gpu, tc.dtype)
 		}
 	}
 }

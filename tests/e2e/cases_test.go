@@ -34,6 +34,13 @@ var charts = []string{"llm-model", "llm-gateway"}
 var upgradeTo = map[string]string{
 	// Removing models from the gateway values removes their objects (DESIGN.md).
 	"llm-gateway/many-models": "llm-gateway/many-models-removed",
+	// The same model gets a second GPU type: the single StatefulSet gives way to one per resource group, behind the
+	// same Service.
+	"llm-model/guide-minimax-m2.5": "llm-model/two-groups",
+	// chartgen's plan, then the guide's RoPE extension of the same model: only the engine flags and env change.
+	"llm-model/chartgen-minimax-m2.5-a100": "llm-model/rope-extension",
+	// Another model in the same release and cache size: an in-place rolling update.
+	"llm-model/chat-minimal": "llm-model/embedding",
 }
 
 // immutableRefusal is how the API server refuses a change to an immutable

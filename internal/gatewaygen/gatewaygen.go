@@ -545,66 +545,12 @@ func suggestBuckets(models int) int {
 
 // Marshal writes the values as YAML: the header, then a head comment on every generated model and backend.
 func (r *Result) Marshal() ([]byte, error) {
-	data, err := json.Marshal(r.Values)
-	if err != nil {
-		return nil, err
+	comments := values.Comments{}
+	for i, c := range r.modelComments {
+		comments[fmt.Sprintf("models[%d]", i)] = c
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
+	for key, c := range r.backendComments {
+		comments["backends."+key] = c
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
-		return nil, errors.New("gatewaygen: not a single YAML document")
-	}
-	root := doc.Content[0]
-	unstyle(root)
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, val := root.Content[i], root.Content[i+1]
-		switch k.Value {
-		case "models":
-			for j, item := range val.Content {
-				if c, ok := r.modelComments[j]; ok {
-					item.HeadComment = comment(c)
-				}
-			}
-		case "backends":
-			for j := 0; j+1 < len(val.Content); j += 2 {
-				if c, ok := r.backendComments[val.Content[j].Value]; ok {
-					val.Content[j].HeadComment = comment(c)
-				}
-			}
-		}
-	}
-	if r.Header != "" {
-		doc.HeadComment = comment(r.Header)
-	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-func unstyle(n *yaml.Node) {
-	n.Style = 0
-	for _, c := range n.Content {
-		unstyle(c)
-	}
-}
-
-func comment(s string) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	for i, l := range lines {
-		if l == "" {
-			lines[i] = "#"
-		} else {
-			lines[i] = "# " + l
-		}
-	}
-	return strings.Join(lines, "\n")
+	return values.MarshalWithComments(r.Values, r.Header, comments)
 }

@@ -11,7 +11,8 @@ import (
 )
 
 // Comments are head comments for a values document, keyed by path: "serving.tensorParallelSize",
-// "resourceGroups[0].gpu.count". The text may hold several lines; "# " is added to each.
+// "resourceGroups[0].gpu.count", or a list item itself, "models[3]". The text may hold several lines; "# " is added
+// to each.
 type Comments map[string]string
 
 // MarshalWithComments writes v (any value that marshals to JSON, e.g. a Model) as YAML with the document comment
@@ -33,9 +34,9 @@ func MarshalWithComments(v any, header string, comments Comments) ([]byte, error
 	root := doc.Content[0]
 	unstyle(root)
 	used := map[string]bool{}
-	walk(root, "", func(path string, key *yaml.Node) {
+	walk(root, "", func(path string, node *yaml.Node) {
 		if c, ok := comments[path]; ok {
-			key.HeadComment = commentText(c)
+			node.HeadComment = commentText(c)
 			used[path] = true
 		}
 	})
@@ -86,7 +87,9 @@ func walk(n *yaml.Node, prefix string, visit func(path string, key *yaml.Node)) 
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			walk(c, prefix+"["+strconv.Itoa(i)+"]", visit)
+			p := prefix + "[" + strconv.Itoa(i) + "]"
+			visit(p, c) // a comment on a list item stands above its "- "
+			walk(c, p, visit)
 		}
 	}
 }

@@ -79,7 +79,10 @@ func Run(args []string, s IOStreams) error {
 	if !ok {
 		return usageErr("unknown command %q; commands: %s (run chartgen --help)", args[0], strings.Join(names(cmds), ", "))
 	}
-	return c.run(args[1:], s)
+	if err := c.run(args[1:], s); !errors.Is(err, errHelp) {
+		return err
+	}
+	return nil // --help was answered
 }
 
 func names(cmds map[string]command) []string {
@@ -104,6 +107,17 @@ func usage(w io.Writer, cmds map[string]command) {
 var errHelp = errors.New("help shown")
 
 func parse(fs *flag.FlagSet, args []string, s IOStreams, synopsis string) error {
+	if err := parseWithArgs(fs, args, s, synopsis); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr("chartgen %s: unexpected argument %q; flags come as --name value (run chartgen %s --help)", fs.Name(), fs.Arg(0), fs.Name())
+	}
+	return nil
+}
+
+// parseWithArgs is parse for commands that take arguments after their flags (fs.Args()).
+func parseWithArgs(fs *flag.FlagSet, args []string, s IOStreams, synopsis string) error {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
@@ -114,9 +128,6 @@ func parse(fs *flag.FlagSet, args []string, s IOStreams, synopsis string) error 
 			return errHelp
 		}
 		return usageErr("chartgen %s: %v (run chartgen %s --help)", fs.Name(), err, fs.Name())
-	}
-	if fs.NArg() > 0 {
-		return usageErr("chartgen %s: unexpected argument %q; flags come as --name value (run chartgen %s --help)", fs.Name(), fs.Arg(0), fs.Name())
 	}
 	return nil
 }

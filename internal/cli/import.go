@@ -2,10 +2,8 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/llm-charts/llm-charts/internal/importer"
@@ -18,16 +16,8 @@ func runImport(args []string, s IOStreams) error {
 	var out string
 	fs.StringVar(&out, "o", "", "write the values file to FILE (one workload only) instead of standard output")
 	const synopsis = "chartgen import [-o FILE] MANIFEST.yaml..."
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(s.Out, "Usage: %s\n\nFlags:\n", synopsis)
-			fs.SetOutput(s.Out)
-			fs.PrintDefaults()
-			return nil
-		}
-		return usageErr("chartgen import: %v (run chartgen import --help)", err)
+	if err := parseWithArgs(fs, args, s, synopsis); err != nil {
+		return err
 	}
 	if fs.NArg() == 0 {
 		return usageErr("chartgen import: name one or more manifest files (usage: %s)", synopsis)

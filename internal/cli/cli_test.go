@@ -54,20 +54,7 @@ func TestGoldenCasesCurrent(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("..", "..", "tests", "cases", "llm-model", c.file)
-			if *update {
-				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run: go test ./internal/cli -run TestGoldenCasesCurrent -update)", err)
-			}
-			if string(want) != out {
-				t.Errorf("%s differs from chartgen's output; run: go test ./internal/cli -run TestGoldenCasesCurrent -update, then go test ./tests -run TestGolden -update, and read the diff\n--- got:\n%s", path, out)
-			}
+			checkCurrent(t, filepath.Join("..", "..", "tests", "cases", "llm-model", c.file), out, "TestGoldenCasesCurrent")
 		})
 	}
 }
@@ -361,5 +348,24 @@ func TestSGLangValues(t *testing.T) {
 		if !strings.Contains(m, want) {
 			t.Errorf("rendered manifest lacks %q", want)
 		}
+	}
+}
+
+// checkCurrent compares a case file that chartgen writes with chartgen's output now, or rewrites it under -update;
+// test names the test to run with -update.
+func checkCurrent(t *testing.T, path, out, test string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run: go test ./internal/cli -run %s -update)", err, test)
+	}
+	if string(want) != out {
+		t.Errorf("%s differs from chartgen's output; run: go test ./internal/cli -run %s -update, then go test ./tests -run TestGolden -update, and read the diff\n--- got:\n%s", path, test, out)
 	}
 }

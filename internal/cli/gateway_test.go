@@ -308,20 +308,7 @@ func TestGatewayGoldenCaseCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("tests", "cases", "llm-gateway", "chartgen-gateway.yaml")
-	if *update {
-		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run: go test ./internal/cli -run TestGatewayGoldenCaseCurrent -update)", err)
-	}
-	if string(want) != out {
-		t.Errorf("%s differs from chartgen's output; run: go test ./internal/cli -run TestGatewayGoldenCaseCurrent -update, then go test ./tests -run TestGolden -update, and read the diff\n--- got:\n%s", path, out)
-	}
+	checkCurrent(t, filepath.Join("tests", "cases", "llm-gateway", "chartgen-gateway.yaml"), out, "TestGatewayGoldenCaseCurrent")
 }
 
 // writeModels writes n llm-model values files (half with fullnameOverride, half needing --release) and returns the

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llm-charts/llm-charts/internal/render"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
@@ -48,20 +49,7 @@ func TestGuideExamplesRenderFieldForField(t *testing.T) {
 			require.True(t, ok, "case %s missing", ex.kase)
 			res, err := RenderCase(t, c)
 			require.NoError(t, err)
-			var gotSts *appsv1.StatefulSet
-			var gotSvc *corev1.Service
-			for _, d := range res.Docs {
-				obj, err := DecodeStrict(d)
-				require.NoError(t, err)
-				switch o := obj.(type) {
-				case *appsv1.StatefulSet:
-					gotSts = o
-				case *corev1.Service:
-					gotSvc = o
-				}
-			}
-			require.NotNil(t, gotSts)
-			require.NotNil(t, gotSvc)
+			gotSts, gotSvc := renderedWorkload(t, res)
 			compareStatefulSets(t, wantSts, gotSts, deliberate{largeGPUToleration: true, tokenFromSecret: true})
 			compareServices(t, wantSvc, gotSvc, gotSts)
 		})
@@ -81,6 +69,27 @@ func TestGuideCopiesMatchShared(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, bytes.Equal(want, got), "tests/testdata/guide/%s differs from %s: copy it again", ex.file, shared)
 	}
+}
+
+// renderedWorkload checks every rendered document and returns the StatefulSet and the Service of a one-group
+// rendering.
+func renderedWorkload(t *testing.T, res *render.Result) (*appsv1.StatefulSet, *corev1.Service) {
+	var sts *appsv1.StatefulSet
+	var svc *corev1.Service
+	for _, d := range res.Docs {
+		CheckDocument(t, d)
+		obj, err := DecodeStrict(d)
+		require.NoError(t, err)
+		switch o := obj.(type) {
+		case *appsv1.StatefulSet:
+			sts = o
+		case *corev1.Service:
+			svc = o
+		}
+	}
+	require.NotNil(t, sts)
+	require.NotNil(t, svc)
+	return sts, svc
 }
 
 func readGuideExample(t *testing.T, path string) (*appsv1.StatefulSet, *corev1.Service) {

@@ -53,21 +53,7 @@ func TestImportGuideExamplesRoundTrip(t *testing.T) {
 			require.NoError(t, json.Unmarshal(raw, &vals))
 			res, err := render.Chart(LoadChart(t, "llm-model"), vals, render.Options{ReleaseName: "imported", Namespace: r.Namespace})
 			require.NoError(t, err, "values:\n%s", raw)
-			var gotSts *appsv1.StatefulSet
-			var gotSvc *corev1.Service
-			for _, d := range res.Docs {
-				CheckDocument(t, d)
-				obj, err := DecodeStrict(d)
-				require.NoError(t, err)
-				switch o := obj.(type) {
-				case *appsv1.StatefulSet:
-					gotSts = o
-				case *corev1.Service:
-					gotSvc = o
-				}
-			}
-			require.NotNil(t, gotSts)
-			require.NotNil(t, gotSvc)
+			gotSts, gotSvc := renderedWorkload(t, res)
 			wantSts, wantSvc := readImportExample(t, data)
 			// The import keeps the manifest's own choices (a ConfigMap for the token, no large-gpu toleration), so
 			// none of the chart's deliberate differences is expected.

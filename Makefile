@@ -4,7 +4,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 GO        ?= go
-HELM      := $(GO) tool helm
+# Helm 3 as pinned in go.mod, built with the version stamps of Helm's release build (tools/helm/build.sh): a plain
+# `go tool helm` assumes Kubernetes v1.20 and cannot template a chart that requires >=1.32.
+HELM      := bin/helm
 KUBE_VERSION := 1.37.2
 CHARTS    := llm-model llm-gateway
 # The one place the charts' version is set: both Chart.yaml files must say the same (tests/version_test.go checks),
@@ -23,6 +25,10 @@ LINT_VALUES_llm-gateway := tests/cases/llm-gateway/one-model.yaml
 help: ## List the targets.
 	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
+.PHONY: helm
+helm: ## Build the pinned Helm 3 into bin/helm, stamped as its release build is (version, default Kubernetes version).
+	@tools/helm/build.sh bin/helm
+
 .PHONY: test
 test: check-generated vet unit lint e2e ## Everything CI runs: generated-file drift, vet, unit and golden tests, helm lint, API-server tests.
 
@@ -36,7 +42,7 @@ vet: ## go vet and gofmt.
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 .PHONY: lint
-lint: ## helm lint --strict on both charts.
+lint: helm ## helm lint --strict on both charts.
 	@for c in $(CHARTS); do \
 	  [ -d charts/$$c ] || continue; \
 	  v=$$(case $$c in llm-model) echo $(LINT_VALUES_llm-model);; llm-gateway) echo $(LINT_VALUES_llm-gateway);; esac); \
@@ -47,17 +53,28 @@ lint: ## helm lint --strict on both charts.
 schemas: ## Copy schema/*.values.schema.json into the charts (the schema/ files are the source of truth).
 	@for f in schema/*.values.schema.json; do c=$$(basename $$f .values.schema.json); cp $$f charts/$$c/values.schema.json; done
 
+# The team's reference set sits beside the repository in its own checkout (optional: a clone builds and tests
+# without it). `make catalog` and `make crds` refresh the vendored copies from it.
+SHARED ?= ../shared
+
 .PHONY: catalog
-catalog: ## Refresh chartgen's embedded model catalog from ../shared/models.
+catalog: ## Refresh chartgen's embedded model catalog from $(SHARED)/models.
+	@[ -d $(SHARED)/models ] || { echo "no $(SHARED)/models: set SHARED=DIR to the reference set"; exit 1; }
 	rm -rf internal/catalog/models && mkdir -p internal/catalog/models
-	cp -r ../shared/models/*/ internal/catalog/models/ && chmod -R u+w internal/catalog/models
+	cp -r $(SHARED)/models/*/ internal/catalog/models/ && chmod -R u+w internal/catalog/models
+
+.PHONY: crds
+crds: ## Refresh the vendored CRDs in tests/testdata/crds from $(SHARED)/crds; then check SOURCES.md (go test ./tests -run TestVendoredCRDs).
+	@[ -d $(SHARED)/crds ] || { echo "no $(SHARED)/crds: set SHARED=DIR to the reference set"; exit 1; }
+	cp $(SHARED)/crds/*.yaml tests/testdata/crds/ && chmod u+w tests/testdata/crds/*.yaml
+	$(GO) test ./tests -run 'TestVendoredCRDs' -count=1
 
 .PHONY: docs
 docs: ## Write charts/*/README.md from the values.yaml comments (internal/chartdoc).
 	$(GO) run ./cmd/chartdoc $(addprefix charts/,$(CHARTS))
 
 .PHONY: package
-package: check-generated ## helm package both charts into dist/ with the version in VERSION.
+package: check-generated helm ## helm package both charts into dist/ with the version in VERSION.
 	@mkdir -p dist
 	@for c in $(CHARTS); do $(HELM) package charts/$$c --version $(VERSION) --destination dist; done
 

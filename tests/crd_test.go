@@ -30,12 +30,8 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// crdDir holds the real CRDs (see SOURCES.md there). In CI, shared/ sits beside the repository.
-var crdDir = filepath.Join(repoRoot, "..", "shared", "crds")
-
-// localCRDDir holds the CRDs this repository adds for its optional objects (the Prometheus Operator's ServiceMonitor
-// and PodMonitor), copied byte for byte from upstream (see SOURCES.md there).
-var localCRDDir = filepath.Join("testdata", "crds")
+// crdDir holds the real CRDs, vendored byte for byte from upstream (SOURCES.md there; crd_sources_test.go checks it).
+var crdDir = filepath.Join("testdata", "crds")
 
 // crdVersion is everything the API server builds from one served version of a CRD to validate a create request.
 type crdVersion struct {
@@ -60,11 +56,10 @@ func loadCRDs() (map[schema.GroupVersionKind]*crdVersion, error) {
 		crds = map[schema.GroupVersionKind]*crdVersion{}
 		files, err := filepath.Glob(filepath.Join(crdDir, "*.yaml"))
 		if err != nil || len(files) == 0 {
-			crdsErr = fmt.Errorf("no CRDs under %s (shared/ must sit beside the repository): %v", crdDir, err)
+			crdsErr = fmt.Errorf("no CRDs under %s: %v", crdDir, err)
 			return
 		}
-		local, _ := filepath.Glob(filepath.Join(localCRDDir, "*.yaml"))
-		for _, f := range append(files, local...) {
+		for _, f := range files {
 			if err := loadCRD(f); err != nil {
 				crdsErr = fmt.Errorf("%s: %w", f, err)
 				return

@@ -123,15 +123,15 @@ func setup() (stop func()) {
 		env.err = err
 		return nil
 	}
-	crdDir := filepath.Join(root, "..", "shared", "crds")
+	// The CRDs vendored in the repository (tests/testdata/crds/SOURCES.md); E2E_CRD_DIR points at another set.
+	crdDir := filepath.Join(root, "tests", "testdata", "crds")
 	if d := os.Getenv("E2E_CRD_DIR"); d != "" {
 		crdDir = d
 	}
 
 	te := &envtest.Environment{
 		BinaryAssetsDirectory: env.binDir,
-		// The Prometheus Operator CRDs the llm-model chart's monitors need (tests/testdata/crds/SOURCES.md).
-		CRDDirectoryPaths:     []string{crdDir, filepath.Join(root, "tests", "testdata", "crds")},
+		CRDDirectoryPaths:     []string{crdDir},
 		ErrorIfCRDPathMissing: true,
 	}
 	te.ControlPlane.GetAPIServer().StartTimeout = 2 * time.Minute

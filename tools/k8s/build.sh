@@ -4,7 +4,7 @@
 #   kube-apiserver, kube-controller-manager  k8s.io/kubernetes v1.37.2 (this module)
 #   etcd                                     go.etcd.io/etcd/server/v3 v3.7.3 (this module)
 #   helm                                     Helm 4, helm.sh/helm/v4 v4.3.1 (this module)
-#   helm3                                    Helm 3, the main module's `go tool helm`
+#   helm3                                    Helm 3 pinned by the main module (tools/helm/build.sh)
 #
 # Everything comes from the Go module proxy. A stamp file per group, keyed on the
 # go.mod/go.sum that pin it plus this script and the Go version, makes a second run a
@@ -78,20 +78,6 @@ else
 	echo "$tools_key" >"$tools_stamp"
 fi
 
-# --- helm3: the Helm 3 CLI pinned by the main module's `tool` directive ---------
-# Built without -trimpath and with the same compile flags as `go tool helm`, so
-# that the packages compiled for `make lint` are reused: only the link is new.
-ldhelm3="-X helm.sh/helm/v3/internal/version.gitTreeState=clean"
-helm3_key=$(key "$ldhelm3" "$root/go.mod" "$root/go.sum")
-helm3_stamp=$out/.stamp-helm3
-if fresh "$helm3_stamp" "$helm3_key" helm3; then
-	echo "build.sh: helm3 in $out is up to date" >&2
-else
-	rm -f "$helm3_stamp"
-	cd "$root"
-	helm3_version=$(go list -m -f '{{.Version}}' helm.sh/helm/v3)
-	timed "helm3 ($helm3_version)" go build \
-		-ldflags "$ldhelm3 -X helm.sh/helm/v3/internal/version.version=$helm3_version" \
-		-o "$out/helm3" helm.sh/helm/v3/cmd/helm
-	echo "$helm3_key" >"$helm3_stamp"
-fi
+# --- helm3: the Helm 3 CLI pinned by the main module, stamped as Helm's release build is ----------------------------
+# tools/helm/build.sh builds it (the same binary as `make helm`'s bin/helm) and skips when it is up to date.
+"$root/tools/helm/build.sh" "$out/helm3"

@@ -12,7 +12,7 @@ import (
 func main() {
 	err := cli.Run(os.Args[1:], cli.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr})
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "chartgen: %v\n", err)
+		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
 	}
 	os.Exit(cli.ExitCode(err))
 }

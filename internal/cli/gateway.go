@@ -2,19 +2,16 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/llm-charts/llm-charts/internal/gatewaygen"
+	"github.com/spf13/cobra"
 )
 
-const gatewaySynopsis = `chartgen gateway [flags] FILE...
-
-Reads llm-model values files (as chartgen values writes them, or by hand) and writes the llm-gateway values that
+const gatewayLong = `Reads llm-model values files (as chartgen values writes them, or by hand) and writes the llm-gateway values that
 publish every one of them: a public model (one AIGatewayRoute rule) and a backend addressing the model's Service.
 Flags and files may come in any order. Nothing is written unless every file is understood and the result validates
 against schema/llm-gateway.values.schema.json.
@@ -37,10 +34,9 @@ modelsOwnedBy, apiKeySecret and schema are kept. --base gateway.yaml -o gateway.
 
 Models are spread over AIGatewayRoutes by a hash of their public name into routes.buckets buckets (the chart's rule:
 see charts/llm-gateway/values.yaml); a bucket over the CRD's 15 rules is refused here, before helm would: pass
---buckets N (about models / 4) once the model list grows, or pin models with route.
+--buckets N (about models / 4) once the model list grows, or pin models with route.`
 
-Examples:
-  chartgen gateway --gateway envoy-ai-gateway-nrp --namespace nrp-llm --release minimax.yaml=minimax minimax.yaml
+const gatewayExamples = `  chartgen gateway --gateway envoy-ai-gateway-nrp --namespace nrp-llm --release minimax.yaml=minimax minimax.yaml
   chartgen gateway --base gateway.yaml -o gateway.yaml --release qwen.yaml=qwen minimax.yaml qwen.yaml`
 
 // gatewayFlags are the flags of chartgen gateway.
@@ -55,34 +51,38 @@ type gatewayFlags struct {
 	files     []string
 }
 
-// pairList is a repeatable flag of FILE=VALUE (or, for --namespace, a plain VALUE); values are not split on commas.
-type pairList []string
-
-func (l *pairList) String() string     { return strings.Join(*l, " ") }
-func (l *pairList) Set(v string) error { *l = append(*l, v); return nil }
-
-func runGateway(args []string, s IOStreams) error {
-	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
+func newGatewayCmd(a *app) *cobra.Command {
 	var f gatewayFlags
-	fs.StringVar(&f.out, "o", "", "write the values to FILE (atomically) instead of standard output")
-	fs.StringVar(&f.out, "output", "", "same as -o")
-	fs.StringVar(&f.base, "base", "", "gateway values FILE to merge with (see above)")
-	fs.StringVar(&f.gateway, "gateway", "", "name of the Gateway the routes attach to (gateway.name); required unless the --base file sets it")
-	fs.IntVar(&f.buckets, "buckets", 0, "set routes.buckets (hash buckets spreading models over AIGatewayRoutes; about models / 4); 0 keeps the base's or the chart's 16")
-	fs.Var(&f.releases, "release", "FILE=NAME: Helm release name of FILE's llm-model install (repeatable)")
-	fs.Var(&f.names, "name", "FILE=NAME: public model name of FILE (repeatable)")
-	fs.Var(&f.namespace, "namespace", "NS: namespace of every model's Service; FILE=NS: of FILE's (repeatable)")
-	files, err := parseInterleaved(fs, args, s, gatewaySynopsis)
-	if err != nil {
-		if errors.Is(err, errHelp) {
+	cmd := &cobra.Command{
+		Use:     "gateway FILE... [flags]",
+		Short:   "write the llm-gateway values that publish llm-model values files through Envoy AI Gateway",
+		Long:    gatewayLong,
+		Example: gatewayExamples,
+		Args: func(_ *cobra.Command, files []string) error {
+			if len(files) == 0 {
+				return usageErr("chartgen gateway: no llm-model values file given (run chartgen gateway --help)")
+			}
 			return nil
-		}
-		return err
+		},
+		ValidArgsFunction: yamlFiles,
+		RunE: func(cmd *cobra.Command, files []string) error {
+			f.files = files
+			return runGateway(&f, a.typed(cmd), a.streams)
+		},
 	}
-	if len(files) == 0 {
-		return usageErr("chartgen gateway: no llm-model values file given (run chartgen gateway --help)")
-	}
-	f.files = files
+	fs := cmd.Flags()
+	fs.StringVarP(&f.out, "output", "o", "", "write the values to `FILE` (atomically) instead of standard output")
+	fs.StringVar(&f.base, "base", "", "gateway values `FILE` to merge with (see above)")
+	fs.StringVar(&f.gateway, "gateway", "", "`NAME` of the Gateway the routes attach to (gateway.name); required unless the --base file sets it")
+	fs.IntVar(&f.buckets, "buckets", 0, "set routes.buckets to `N` (hash buckets spreading models over AIGatewayRoutes; about models / 4); 0 keeps the base's or the chart's 16")
+	fs.Var(&f.releases, "release", "`FILE=NAME`: Helm release name of FILE's llm-model install (repeatable)")
+	fs.Var(&f.names, "name", "`FILE=NAME`: public model name of FILE (repeatable)")
+	fs.Var(&f.namespace, "namespace", "`NS` of every model's Service, or FILE=NS: of FILE's (repeatable)")
+	completeYAMLFiles(cmd, "base")
+	return cmd
+}
+
+func runGateway(f *gatewayFlags, typed []string, s IOStreams) error {
 	inputs, err := f.inputs()
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ func runGateway(args []string, s IOStreams) error {
 	if f.buckets < 0 {
 		return usageErr("chartgen gateway: --buckets %d must be positive", f.buckets)
 	}
-	opts := gatewaygen.Options{Gateway: f.gateway, Buckets: f.buckets, Header: gatewayHeader(args)}
+	opts := gatewaygen.Options{Gateway: f.gateway, Buckets: f.buckets, Header: gatewayHeader(typed)}
 	if f.base != "" {
 		data, err := os.ReadFile(f.base)
 		if err != nil {
@@ -122,35 +122,6 @@ func gatewayHeader(args []string) string {
 	return "llm-gateway values written by: " + cmdline("gateway", args) + "\n" +
 		"One public model (an AIGatewayRoute rule) and one backend per llm-model values file; install the models first,\n" +
 		"then helm upgrade --install the gateway release with this file (models no longer listed are deleted)."
-}
-
-// parseInterleaved parses flags and positional arguments in any order ("--" ends the flags).
-func parseInterleaved(fs *flag.FlagSet, args []string, s IOStreams, synopsis string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fmt.Fprintf(s.Out, "Usage: %s\n\nFlags:\n", synopsis)
-				fs.SetOutput(s.Out)
-				fs.PrintDefaults()
-				return nil, errHelp
-			}
-			return nil, usageErr("chartgen %s: %v (run chartgen %s --help)", fs.Name(), err, fs.Name())
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		// flag.Parse stops at the first positional argument, or after "--" (then everything left is positional).
-		consumed := len(args) - len(rest)
-		if consumed > 0 && args[consumed-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
 }
 
 // inputs reads the files and applies the per-file flags; every problem is reported at once.

@@ -2,28 +2,43 @@ package cli
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 
 	"github.com/llm-charts/llm-charts/internal/importer"
+	"github.com/spf13/cobra"
 )
 
 // runImport ports existing StatefulSet / Deployment manifests (+ PVC, Service) onto the llm-model chart: one values
 // file per workload, headed by everything that could not be mapped and the notes on moving the data.
-func runImport(args []string, s IOStreams) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+func newImportCmd(a *app) *cobra.Command {
 	var out string
-	fs.StringVar(&out, "o", "", "write the values file to FILE (one workload only) instead of standard output")
-	const synopsis = "chartgen import [-o FILE] MANIFEST.yaml..."
-	if err := parseWithArgs(fs, args, s, synopsis); err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "import MANIFEST.yaml... [-o FILE]",
+		Short: "port existing StatefulSet / Deployment manifests onto llm-model values, listing what cannot be mapped",
+		Long: `Reads hand-written StatefulSets and Deployments (with their PVCs and Services) and writes one llm-model values
+file per workload: a bash -c command is tokenized, the commands before the engine become serving.preStartCommands,
+every vLLM flag maps to a typed value and anything else goes to serving.extraArgs. Everything that is not mapped is
+listed at the top of the values file (never dropped); a Deployment becomes a StatefulSet, and the notes name the
+new PVC and how to copy or re-bind the data. Several workloads are written as one YAML stream.`,
+		Example: `  chartgen import minimax-statefulset.yaml -o minimax.yaml
+  chartgen import deploy/*.yaml > imported.yaml`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErr("chartgen import: name one or more manifest files (usage: chartgen %s)", cmd.Use)
+			}
+			return nil
+		},
+		ValidArgsFunction: yamlFiles,
+		RunE:              func(_ *cobra.Command, files []string) error { return runImport(files, out, a.streams) },
 	}
-	if fs.NArg() == 0 {
-		return usageErr("chartgen import: name one or more manifest files (usage: %s)", synopsis)
-	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write the values file to `FILE` (one workload only; atomically) instead of standard output")
+	return cmd
+}
+
+func runImport(files []string, out string, s IOStreams) error {
 	var objs []importer.Object
-	for _, f := range fs.Args() {
+	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return err

@@ -2,17 +2,15 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/llm-charts/llm-charts/internal/gpu"
 	"github.com/llm-charts/llm-charts/internal/plan"
 	"github.com/llm-charts/llm-charts/internal/values"
 	"github.com/llm-charts/llm-charts/schema"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // planFlags are shared by values and explain.
@@ -26,17 +24,17 @@ type planFlags struct {
 	gpuCatalog string
 }
 
-func (f *planFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.model, "model", "", "Hugging Face model id, e.g. MiniMaxAI/MiniMax-M2.5 (the embedded catalog first, then the Hub)")
-	fs.Var(&f.gpus, "gpu", "GPU type id from the catalog (repeatable, or comma-separated); one resource group each")
-	fs.StringVar(&f.engine, "engine", "vllm", "serving engine: vllm or sglang")
-	fs.IntVar(&f.context, "context", 0, "max_model_len to plan for (default: the model's full context)")
-	fs.StringVar(&f.kvDType, "kv-cache-dtype", "", "--kv-cache-dtype: auto, bfloat16, float16, fp8, fp8_e4m3, fp8_e5m2 (default auto; with sglang: auto, bfloat16, fp8, fp8_e4m3, fp8_e5m2)")
-	fs.Float64Var(&f.util, "gpu-memory-utilization", 0, "override the computed --gpu-memory-utilization (0-1)")
-	fs.StringVar(&f.task, "task", "", "generate or embed (default: detected from the model)")
-	fs.StringVar(&f.config, "config", "", "plan from this config.json instead of looking the model up")
-	fs.StringVar(&f.modelDir, "model-dir", "", "plan from this local model directory (config.json + safetensors headers)")
-	fs.StringVar(&f.gpuCatalog, "gpu-catalog", "", "GPU catalog file replacing the embedded one")
+func (f *planFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.model, "model", "", "Hugging Face model `ID`, e.g. MiniMaxAI/MiniMax-M2.5 (the embedded catalog first, then the Hub)")
+	fs.Var(&f.gpus, "gpu", "GPU `TYPE` from the catalog (repeatable, or comma-separated); one resource group each")
+	fs.StringVar(&f.engine, "engine", plan.EngineVLLM, "serving `ENGINE`: "+strings.Join(plan.Engines, " or "))
+	fs.IntVar(&f.context, "context", 0, "max_model_len `N` to plan for (default: the model's full context)")
+	fs.StringVar(&f.kvDType, "kv-cache-dtype", "", "--kv-cache-dtype `D`: auto, bfloat16, float16, fp8, fp8_e4m3, fp8_e5m2 (default auto; with sglang: "+strings.Join(plan.SGLangKVDTypes, ", ")+")")
+	fs.Float64Var(&f.util, "gpu-memory-utilization", 0, "override the computed --gpu-memory-utilization `F` (0-1)")
+	fs.StringVar(&f.task, "task", "", "`TASK`: generate or embed (default: detected from the model)")
+	fs.StringVar(&f.config, "config", "", "plan from this config.json `FILE` instead of looking the model up")
+	fs.StringVar(&f.modelDir, "model-dir", "", "plan from this local model `DIR` (config.json + safetensors headers)")
+	fs.StringVar(&f.gpuCatalog, "gpu-catalog", "", "GPU catalog `FILE` replacing the embedded one")
 }
 
 func (f *planFlags) check() error {
@@ -90,19 +88,31 @@ func (f *planFlags) plan(all bool) (*loaded, *gpu.Catalog, []*plan.Plan, error) 
 	return m, cat, plans, nil
 }
 
-func runValues(args []string, s IOStreams) error {
-	fs := flag.NewFlagSet("values", flag.ContinueOnError)
+func newValuesCmd(a *app) *cobra.Command {
 	var pf planFlags
-	pf.register(fs)
 	var out string
-	fs.StringVar(&out, "o", "", "write the values to FILE (atomically) instead of standard output")
-	fs.StringVar(&out, "output", "", "same as -o")
-	if err := parse(fs, args, s, "chartgen values --model ID [--gpu TYPE]... [--engine vllm|sglang] [--context N] [--kv-cache-dtype D] [--task generate|embed] [--config FILE | --model-dir DIR] [--gpu-catalog FILE] [-o FILE]"); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
-		return err
+	cmd := &cobra.Command{
+		Use:   "values --model ID [--gpu TYPE]... [flags]",
+		Short: "plan a model on GPU types and write an llm-model values file, every number explained",
+		Long: `Plans a model on one or more GPU types (one resource group each; a100-80gb when no --gpu) and writes the
+llm-model values that deploy it. Every computed number carries a comment that explains it; the values are
+validated against schema/llm-model.values.schema.json before anything is written, and -o FILE is written
+atomically (a failed run leaves no file and keeps an old one).`,
+		Example: `  chartgen values --model MiniMaxAI/MiniMax-M2.5 --gpu a100-80gb -o minimax.yaml
+  chartgen values --model Qwen/Qwen3-8B --gpu l4 --gpu v100-32gb --engine sglang
+  chartgen values --model my-org/My-Model --model-dir ./my-model --gpu h200`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runValues(&pf, out, cmdline(cmd.Name(), a.typed(cmd)), a.streams)
+		},
 	}
+	pf.register(cmd.Flags())
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write the values to `FILE` (atomically) instead of standard output")
+	pf.complete(cmd)
+	return cmd
+}
+
+func runValues(pf *planFlags, out, typed string, s IOStreams) error {
 	if pf.model == "" {
 		return usageErr("chartgen values: --model is required: the Hugging Face id the engine loads, e.g. MiniMaxAI/MiniMax-M2.5 (chartgen models lists the embedded ones)")
 	}
@@ -113,7 +123,7 @@ func runValues(args []string, s IOStreams) error {
 	if err := requirePlans(m.input, plans, cat, pf.options()); err != nil {
 		return err
 	}
-	v, header, comments := buildValues(m.input, plans, pf.options(), cmdline("values", args))
+	v, header, comments := buildValues(m.input, plans, pf.options(), typed)
 	if err := schema.Validate(schema.LLMModel, v); err != nil {
 		return fmt.Errorf("the generated values do not validate (a chartgen bug; please report it): %w", err)
 	}
@@ -159,53 +169,4 @@ func requirePlans(in plan.Input, plans []*plan.Plan, cat *gpu.Catalog, o plan.Op
 		hint = "GPU types that hold it: " + strings.Join(fit, ", ") + "; pass one with --gpu"
 	}
 	return fmt.Errorf("%s\n%s", strings.Join(msgs, "\n"), hint)
-}
-
-// cmdline is the command as typed, without the output file (which does not change the values).
-func cmdline(cmd string, args []string) string {
-	out := []string{"chartgen", cmd}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "-o" || a == "--o" || a == "-output" || a == "--output":
-			i++
-			continue
-		case strings.HasPrefix(a, "-o=") || strings.HasPrefix(a, "--o=") || strings.HasPrefix(a, "-output=") || strings.HasPrefix(a, "--output="):
-			continue
-		}
-		out = append(out, a)
-	}
-	return strings.Join(out, " ")
-}
-
-// writeFileAtomic writes data to a temporary file in the target's directory and renames it over the target, so the
-// target is either the old file or the whole new one, never a partial write.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
 }

@@ -147,16 +147,16 @@ type Plan struct {
 	KVTokens    int64   `json:"kvTokens"`
 	Concurrency float64 `json:"concurrency"`
 
-	APIServers          int  `json:"apiServers"`
-	MaxNumSeqs          int  `json:"maxNumSeqs,omitempty"`
-	MaxNumBatchedTokens int  `json:"maxNumBatchedTokens,omitempty"`
-	ChunkedPrefill      bool `json:"chunkedPrefill"`
-	PrefixCaching       bool `json:"prefixCaching"`
-	Parsers             Parsers
-	TrustRemoteCode     bool   `json:"trustRemoteCode"`
-	MambaCacheMode      string `json:"mambaCacheMode,omitempty"`
-	Multimodal          bool   `json:"multimodal"`
-	Task                string `json:"task"`
+	APIServers          int     `json:"apiServers"`
+	MaxNumSeqs          int     `json:"maxNumSeqs,omitempty"`
+	MaxNumBatchedTokens int     `json:"maxNumBatchedTokens,omitempty"`
+	ChunkedPrefill      bool    `json:"chunkedPrefill"`
+	PrefixCaching       bool    `json:"prefixCaching"`
+	Parsers             Parsers `json:"parsers"`
+	TrustRemoteCode     bool    `json:"trustRemoteCode"`
+	MambaCacheMode      string  `json:"mambaCacheMode,omitempty"`
+	Multimodal          bool    `json:"multimodal"`
+	Task                string  `json:"task"`
 
 	Resources Resources `json:"resources"`
 	Probe     Probe     `json:"startupProbe"`

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/llm-charts/llm-charts/internal/plan"
+	"github.com/spf13/cobra"
+)
+
+// plans is explain's output.
+type plans []*plan.Plan
+
+func (ps plans) data() any { return []*plan.Plan(ps) }
+
+func (ps plans) table(w io.Writer) error {
+	tw := newTab(w)
+	fmt.Fprintln(tw, "GPU\tGPUS\tTP/PP/DCP\tNODES\tWEIGHTS/GPU\tKV TOKENS\tCONTEXT\tFITS")
+	for _, p := range ps {
+		if p.NotFit != "" {
+			why := fmt.Sprintf("does not fit in %d nodes", plan.DefaultMaxNodes)
+			if p.Unsupported {
+				why = "weights unsupported on this GPU generation"
+			}
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\tno: %s\n", p.GPU, why)
+			continue
+		}
+		fits := "yes"
+		switch {
+		case p.MultiNode:
+			fits = fmt.Sprintf("multi-node: %d pods × %d GPUs", p.Nodes, p.GPUsPerPod)
+		case p.Shortened:
+			fits = "yes, context cut"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d/%d/%d\t%d\t%.1f GiB\t%s\t%s\t%s\n", p.GPU, p.GPUs, p.TP, p.PP, p.DCP, p.Nodes,
+			float64(p.WeightsPerGPU)/plan.GiB, plan.Commas(p.KVTokens), plan.Commas(int64(p.MaxModelLen)), fits)
+	}
+	return tw.Flush()
+}
+
+func newExplainCmd(a *app) *cobra.Command {
+	var pf planFlags
+	var format string
+	cmd := &cobra.Command{
+		Use:   "explain --model ID [--gpu TYPE]... [-o table|json|yaml]",
+		Short: "plan a model on GPU types and print the plans side by side (table, json or yaml)",
+		Long: `Plans a model on every GPU type of the catalog (or those given with --gpu) and prints the plans side by side:
+the table for people, json or yaml with every number and the reason for each choice.`,
+		Example: `  chartgen explain --model MiniMaxAI/MiniMax-M2.5
+  chartgen explain --model zai-org/GLM-5-FP8 --gpu a100-80gb --gpu h200 -o json`,
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error { return runExplain(&pf, format, a.streams) },
+	}
+	pf.register(cmd.Flags())
+	formatFlag(cmd, &format)
+	pf.complete(cmd)
+	return cmd
+}
+
+func runExplain(pf *planFlags, format string, s IOStreams) error {
+	if err := checkFormat(format); err != nil {
+		return err
+	}
+	if pf.model == "" && pf.config == "" && pf.modelDir == "" {
+		return usageErr("chartgen explain: --model is required (or --config / --model-dir)")
+	}
+	_, _, ps, err := pf.plan(true)
+	if err != nil {
+		return err
+	}
+	return write(s.Out, format, plans(ps))
+}

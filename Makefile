@@ -30,11 +30,20 @@ helm: ## Build the pinned Helm 3 into bin/helm, stamped as its release build is 
 	@tools/helm/build.sh bin/helm
 
 .PHONY: test
-test: check-generated vet unit lint e2e ## Everything CI runs: generated-file drift, vet, unit and golden tests, helm lint, API-server tests.
+test: check-generated check-tidy vet unit lint e2e ## Everything CI runs: generated-file drift, tidy modules, vet, unit and golden tests, helm lint, API-server tests.
 
 .PHONY: unit
 unit: ## Go unit, golden and schema tests of the main module.
 	$(GO) test ./...
+
+# Every Go module of the repository (the main one, tools/k8s, tests/e2e).
+GO_MODULES := $(patsubst %/,%,$(dir $(shell git ls-files go.mod '*/go.mod')))
+
+.PHONY: check-tidy
+check-tidy: ## Fail when `go mod tidy` would change a go.mod or go.sum of any module.
+	@for m in $(GO_MODULES); do \
+	  (cd $$m && $(GO) mod tidy -diff) || { echo "$$m/go.mod is not tidy: run (cd $$m && go mod tidy)"; exit 1; }; \
+	done
 
 .PHONY: vet
 vet: ## go vet and gofmt.
@@ -100,5 +109,5 @@ bench: ## Benchmarks (rendering, planning, chartgen).
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 .PHONY: build
-build: ## Build chartgen into bin/.
+build: ## Build chartgen into bin/ (chartgen --version is VERSION, embedded at build time).
 	$(GO) build -o bin/chartgen ./cmd/chartgen

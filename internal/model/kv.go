@@ -211,14 +211,59 @@ func KVBytesForSequence(f *Facts, tokens int, l Layout, o KVOptions) (int64, err
 	var worst int64
 	for _, st := range stageLayers(f.Layers, l.PP) {
 		var total int64
+		counts := map[LayerKind]int{}
 		for i := st[0]; i < st[1]; i++ {
-			total += layerBytes(f, f.LayerTypes[i], tokens, perLayer, l, kv, mnbt, bs)
+			counts[f.LayerTypes[i]]++
+		}
+		for kind, n := range PaddedAttentionLayers(counts) {
+			total += int64(n) * layerBytes(f, kind, tokens, perLayer, l, kv, mnbt, bs)
 		}
 		if total > worst {
 			worst = total
 		}
 	}
 	return worst, nil
+}
+
+// PaddedAttentionLayers is how many layers of each kind vLLM's hybrid KV cache manager allocates for. When a stage
+// mixes attention kinds that all keep per-token KV (Gemma 3: full and sliding; Llama 4: full and chunked), vLLM
+// v0.19.0 (v1/core/kv_cache_utils.py, _get_kv_cache_groups_uniform_page_size) cuts every kind into groups of
+// group_size layers, group_size being the smallest kind's count (or the largest's when that is under 1.25× the
+// smallest), and pads each kind up to a whole number of groups: each group slot is a real KV tensor. Gemma 3 27B:
+// 10 full + 52 sliding layers become 10 + 60 (+12.9% bytes per token over 62 layers). Counts of other kinds (and of
+// stages with one attention kind, or with Mamba / linear-attention state) are returned unchanged.
+func PaddedAttentionLayers(counts map[LayerKind]int) map[LayerKind]int {
+	out := make(map[LayerKind]int, len(counts))
+	for k, n := range counts {
+		out[k] = n
+	}
+	if counts[LayerMamba]+counts[LayerLinear] > 0 {
+		return out // hybrid state models: vLLM sizes pages to the state, not by this rule
+	}
+	minN, maxN, kinds := 0, 0, 0
+	for k, n := range counts {
+		if n == 0 || !k.GrowsWithContext() {
+			continue
+		}
+		kinds++
+		if minN == 0 || n < minN {
+			minN = n
+		}
+		maxN = max(maxN, n)
+	}
+	if kinds < 2 {
+		return out
+	}
+	group := minN
+	if float64(maxN) < 1.25*float64(minN) {
+		group = maxN
+	}
+	for k, n := range out {
+		if k.GrowsWithContext() && n > 0 {
+			out[k] = int(ceilDiv(int64(n), int64(group))) * group
+		}
+	}
+	return out
 }
 
 func layerBytes(f *Facts, kind LayerKind, tokens int, perLayer int64, l Layout, kv KVDType, mnbt, bs int) int64 {

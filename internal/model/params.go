@@ -220,10 +220,14 @@ func appendLayer(ts []tensor, f *Facts, p string, i int, kind LayerKind, part Pa
 	default:
 		ts = appendGQA(ts, f, p+".self_attn", part)
 	}
-	if isDense(f, i) || part == PartMTP && f.MoE == nil {
-		return appendDenseMLP(ts, f, p+".mlp", int64(f.Intermediate), part)
+	mlp := p + ".mlp"
+	if f.family() == "llama4" {
+		mlp = p + ".feed_forward" // Llama 4's checkpoint names
 	}
-	return appendMoE(ts, f, p+".mlp", part)
+	if isDense(f, i) || part == PartMTP && f.MoE == nil {
+		return appendDenseMLP(ts, f, mlp, int64(f.Intermediate), part)
+	}
+	return appendMoE(ts, f, mlp, part)
 }
 
 func appendGQA(ts []tensor, f *Facts, p string, part Part) []tensor {
@@ -374,6 +378,31 @@ func appendMoE(ts []tensor, f *Facts, p string, part Part) []tensor {
 			tensor{name: p + ".experts.gate_up_proj_bias", rows: 2 * I, n: E, role: roleBias, part: part, expert: true},
 			tensor{name: p + ".experts.down_proj", rows: H, cols: I, n: E, role: roleLinear, part: part, expert: true},
 			tensor{name: p + ".experts.down_proj_bias", rows: H, n: E, role: roleBias, part: part, expert: true})
+	case "nemotron_h":
+		// Nemotron-3 experts are relu² MLPs (vLLM nemotron_h.py NemotronHMoE, mlp_hidden_act relu2): up and down
+		// projections only, no gate; the shared expert likewise.
+		ts = append(ts,
+			tensor{name: p + ".experts.up_proj", rows: I, cols: H, n: E, role: roleLinear, part: part, expert: true},
+			tensor{name: p + ".experts.down_proj", rows: H, cols: I, n: E, role: roleLinear, part: part, expert: true},
+			tensor{name: p + ".gate", rows: E, cols: H, n: 1, role: roleRouter, part: part},
+			tensor{name: p + ".gate.e_score_correction_bias", rows: E, n: 1, role: roleF32, part: part})
+		if m.SharedCount > 0 && m.SharedIntermediate > 0 {
+			S := int64(m.SharedCount * m.SharedIntermediate)
+			ts = append(ts,
+				tensor{name: p + ".shared_experts.up_proj", rows: S, cols: H, n: 1, role: roleLinear, part: part},
+				tensor{name: p + ".shared_experts.down_proj", rows: H, cols: S, n: 1, role: roleLinear, part: part})
+		}
+		return ts
+	case "llama4":
+		// Llama 4 fuses gate and up per expert ([E, H, 2I]); one shared expert and a router beside them.
+		ts = append(ts,
+			tensor{name: p + ".experts.gate_up_proj", rows: 2 * I, cols: H, n: E, role: roleLinear, part: part, expert: true},
+			tensor{name: p + ".experts.down_proj", rows: H, cols: I, n: E, role: roleLinear, part: part, expert: true},
+			tensor{name: p + ".router", rows: E, cols: H, n: 1, role: roleRouter, part: part})
+		if m.SharedCount > 0 && m.SharedIntermediate > 0 {
+			ts = appendDenseMLP(ts, f, p+".shared_expert", int64(m.SharedCount*m.SharedIntermediate), part)
+		}
+		return ts
 	case "minimax_m2", "mixtral":
 		p = strings.TrimSuffix(p, ".mlp") + ".block_sparse_moe"
 		routerName = p + ".gate"

@@ -34,7 +34,7 @@ var knownTypes = map[string]bool{
 	"llama": true, "mistral": true, "qwen2": true, "qwen3": true, "qwen3_moe": true,
 	"qwen3_next": true, "qwen3_5": true, "qwen3_5_moe": true, "qwen3_vl": true, "qwen3_vl_moe": true,
 	"mixtral": true, "deepseek_v2": true, "deepseek_v3": true, "deepseek_v32": true, "kimi_k2": true,
-	"glm_moe_dsa": true, "minimax_m2": true, "gpt_oss": true, "nemotron_h": true,
+	"glm_moe_dsa": true, "minimax_m2": true, "gpt_oss": true, "nemotron_h": true, "llama4": true, "llama4_text": true,
 	"qwen3_vl_moe_text": true, "qwen3_5_moe_text": true, "qwen3_vl_text": true, "qwen3_5_text": true,
 }
 
@@ -237,8 +237,19 @@ func (f *Facts) parseMoE(rc *rawConfig) {
 	if n, ok := rc.int("shared_intermediate_size"); ok && n > 0 {
 		m.SharedCount, m.SharedIntermediate = 1, n
 	}
+	if n, ok := rc.int("moe_shared_expert_intermediate_size"); ok && n > 0 {
+		// Nemotron-3 (nemotron_h with experts): n_shared_experts of this width.
+		m.SharedCount, m.SharedIntermediate = max(1, rc.intOr("n_shared_experts", 1)), n
+	}
 	fam := f.family()
 	switch fam {
+	case "llama4":
+		// Llama 4 (transformers Llama4TextConfig, vLLM models/llama4.py): intermediate_size is each routed
+		// expert's width and also the one shared expert's; dense layers use intermediate_size_mlp.
+		m.SharedCount, m.SharedIntermediate = 1, m.Intermediate
+		if n, ok := rc.int("intermediate_size_mlp"); ok && n > 0 {
+			f.Intermediate = n
+		}
 	case "deepseek_v2", "deepseek_v3", "deepseek_v32", "kimi_k2", "glm_moe_dsa", "glm4_moe":
 		m.RouterBias = fam != "deepseek_v2"
 	case "minimax_m2":
@@ -249,6 +260,10 @@ func (f *Facts) parseMoE(rc *rawConfig) {
 	firstDense := rc.intOr("first_k_dense_replace", 0)
 	freq := rc.intOr("moe_layer_freq", 1)
 	step := rc.intOr("decoder_sparse_step", 1)
+	if n, ok := rc.int("interleave_moe_layer_step"); ok && n > 1 {
+		// Llama 4 Maverick: MoE on layers (i+1) % step == 0, dense MLP on the others (vLLM llama4.py is_moe_layer).
+		step = n
+	}
 	only := rc.ints("mlp_only_layers")
 	for i := 0; i < f.Layers; i++ {
 		dense := i < firstDense
@@ -396,7 +411,19 @@ func (f *Facts) parseLayerTypes(rc *rawConfig) error {
 	}
 	if chunk, ok := rc.int("attention_chunk_size"); ok && chunk > 0 {
 		f.AttentionChunkSize = chunk
-		if nope := rc.ints("no_rope_layers"); len(nope) == n {
+		nope := rc.ints("no_rope_layers")
+		if len(nope) != n && f.family() == "llama4" {
+			// transformers Llama4TextConfig: an empty no_rope_layers means every no_rope_layer_interval-th layer
+			// (default 4) is NoPE (global attention) and the rest use RoPE with chunked attention.
+			iv := rc.intOr("no_rope_layer_interval", 4)
+			nope = make([]int, n)
+			for i := range nope {
+				if iv <= 0 || (i+1)%iv != 0 {
+					nope[i] = 1
+				}
+			}
+		}
+		if len(nope) == n {
 			for i, v := range nope {
 				if v == 1 && kinds[i] == LayerFull {
 					kinds[i] = LayerChunked // Llama 4: RoPE layers are chunked, NoPE layers global

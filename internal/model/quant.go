@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"path"
 	"strings"
 )
 
@@ -37,7 +38,9 @@ func newQuantizer(f *Facts) *quantizer {
 // ignored reports whether a tensor name matches an ignore pattern. A pattern matches when it
 // equals a contiguous run of the name's dot-separated parts ("gate" matches
 // "model.layers.0.block_sparse_moe.gate", "lm_head" matches "lm_head"); "*" matches one part.
-// This is how vLLM and transformers treat modules_to_not_convert in practice.
+// Within a part, "*" matches any run of characters, so NVFP4's "self_attn*" (ModelOpt exclude_modules, matched with
+// fnmatch by vLLM's modelopt.py is_layer_excluded) matches "model.layers.0.self_attn.q_proj". This is how vLLM and
+// transformers treat modules_to_not_convert in practice.
 func (qz *quantizer) ignored(name string) bool {
 	if len(qz.exact) == 0 && len(qz.globs) == 0 {
 		return false
@@ -54,7 +57,7 @@ func (qz *quantizer) ignored(name string) bool {
 		for i := 0; i+len(g) <= len(parts); i++ {
 			ok := true
 			for k, seg := range g {
-				if seg != "*" && seg != parts[i+k] {
+				if m, err := path.Match(seg, parts[i+k]); err != nil || !m {
 					ok = false
 					break
 				}

@@ -35,6 +35,11 @@ type GPU struct {
 	ComputeMinor int    `json:"computeMinor"`
 	GPUsPerNode  int    `json:"gpusPerNode"`
 	NVLink       bool   `json:"nvlink"`
+	// CUDAMiB is the total CUDA reports (torch.cuda.mem_get_info), which vLLM and SGLang budget from; it is below
+	// MemoryMiB by what the driver keeps. 0 = not measured (the planner then takes MemoryMiB less 0.75 GiB).
+	// CUDASource says where the figure comes from.
+	CUDAMiB    int64  `json:"cudaMiB,omitempty"`
+	CUDASource string `json:"cudaSource,omitempty"`
 	// NodeCPU and NodeMemoryGiB are optional per-node defaults; 0 = unknown.
 	NodeCPU       int `json:"nodeCPU,omitempty"`
 	NodeMemoryGiB int `json:"nodeMemoryGiB,omitempty"`
@@ -116,6 +121,11 @@ func Parse(b []byte) (*Catalog, error) {
 		}
 		if g.GPUsPerNode < 1 || g.GPUsPerNode > 64 {
 			bad("gpusPerNode", "%d must be between 1 and 64", g.GPUsPerNode)
+		}
+		if g.CUDAMiB < 0 || g.CUDAMiB > g.MemoryMiB {
+			bad("cudaMiB", "%d must be between 0 and memoryMiB %d (CUDA sees less than the label, never more)", g.CUDAMiB, g.MemoryMiB)
+		} else if g.CUDAMiB > 0 && g.CUDASource == "" {
+			bad("cudaSource", "must say where cudaMiB %d was measured", g.CUDAMiB)
 		}
 		if g.NodeCPU < 0 || g.NodeMemoryGiB < 0 {
 			bad("nodeCPU/nodeMemoryGiB", "must not be negative")

@@ -163,6 +163,10 @@ func StateBytesPerSequence(f *Facts, kind LayerKind, tp int, kv KVDType) int64 {
 	return 0
 }
 
+// StageLayers returns each pipeline stage's [first, end) layer range as vLLM partitions them
+// (vllm/distributed/utils.py get_pp_indices: L // pp per stage, the remainder to the later stages but the last).
+func StageLayers(n, pp int) [][2]int { return stageLayers(n, pp) }
+
 // stageLayers returns the layer indices of the pipeline stage that holds the most layers
 // (vLLM: L // pp per stage, the remainder to the later stages; the worst stage governs).
 func stageLayers(n, pp int) [][2]int {

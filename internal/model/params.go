@@ -69,6 +69,10 @@ type ParamEstimate struct {
 	Bytes int64
 	// ActiveParams is what one token touches (all non-expert weights + PerToken routed experts).
 	ActiveParams int64
+	// LayerBytes are the bytes of each main decoder layer (len == Facts.Layers), EmbedBytes the input embedding's,
+	// HeadBytes the output head's (0 when tied to the embedding). Pipeline stages are sized from these.
+	LayerBytes            []int64
+	EmbedBytes, HeadBytes int64
 	Breakdown    []DTypeCount
 	// Excluded names parts the count leaves out, with the reason.
 	Excluded []string
@@ -106,9 +110,22 @@ func EstimateParams(f *Facts) *ParamEstimate {
 	if f.MoE != nil && f.MoE.Routed > 0 && f.MoE.PerToken > 0 {
 		activeFrac = float64(f.MoE.PerToken) / float64(f.MoE.Routed)
 	}
+	est.LayerBytes = make([]int64, f.Layers)
 	for _, t := range ts {
 		logical := t.elems()
 		rows := q.store(t, add)
+		if t.part == PartMain {
+			switch {
+			case t.name == "model.embed_tokens":
+				est.EmbedBytes += rows.bytes
+			case t.name == "lm_head":
+				est.HeadBytes += rows.bytes
+			default:
+				if i, ok := layerIndex(t.name); ok && i < len(est.LayerBytes) {
+					est.LayerBytes[i] += rows.bytes
+				}
+			}
+		}
 		est.Params += logical
 		est.Stored += rows.elems
 		if t.expert {
@@ -137,6 +154,17 @@ func EstimateParams(f *Facts) *ParamEstimate {
 	})
 	est.Notes = append(est.Notes, q.notes...)
 	return est
+}
+
+// layerIndex reads N from "model.layers.N.…".
+func layerIndex(name string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, "model.layers.")
+	if !ok {
+		return 0, false
+	}
+	n, _, _ := strings.Cut(rest, ".")
+	i, err := strconv.Atoi(n)
+	return i, err == nil
 }
 
 func dtypeOrder(d string) string {

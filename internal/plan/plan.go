@@ -32,8 +32,11 @@ type Weights struct {
 	OnDisk int64
 	// Params is the parameter count (for the API-server and probe rules).
 	Params int64
-	// Embed is one vocab × hidden matrix in the compute dtype (for pipeline stage balance); Vision the vision tower.
-	Embed, Vision int64
+	// Embed is the input embedding, Head the output head (the embedding's size when tied: the last pipeline stage
+	// keeps its own copy), Vision the vision tower; Layers the bytes of each decoder layer. Pipeline stages are sized
+	// from these.
+	Embed, Head, Vision int64
+	Layers              []int64
 	// Source says where the numbers come from.
 	Source string
 }
@@ -44,9 +47,17 @@ func WeightsFromEstimate(f *model.Facts, est *model.ParamEstimate, exact *model.
 		Loaded: est.LoadedBytes(false, f.Multimodal),
 		OnDisk: est.Bytes,
 		Params: est.Params,
-		Embed:  int64(f.Vocab) * int64(f.Hidden) * 2,
+		Embed:  est.EmbedBytes,
+		Head:   est.HeadBytes,
 		Vision: est.VisionBytes,
+		Layers: append([]int64(nil), est.LayerBytes...),
 		Source: "estimated from config.json (architecture-aware parameter count × bytes per dtype)",
+	}
+	if w.Embed == 0 {
+		w.Embed = int64(f.Vocab) * int64(f.Hidden) * 2
+	}
+	if w.Head == 0 {
+		w.Head = w.Embed // tied: the last stage holds a copy
 	}
 	if exact != nil && exact.Bytes > 0 {
 		w.OnDisk = exact.Bytes
@@ -59,6 +70,16 @@ func WeightsFromEstimate(f *model.Facts, est *model.ParamEstimate, exact *model.
 			w.Loaded = exact.Bytes
 		}
 		w.Source = "exact, from the safetensors headers"
+		// Per-layer figures keep the estimate's shape, scaled to the exact total.
+		var sum int64
+		for _, b := range w.Layers {
+			sum += b
+		}
+		if rest := w.Loaded - w.Embed - w.Head - visionIf(f.Multimodal, w.Vision); sum > 0 && rest > 0 {
+			for i := range w.Layers {
+				w.Layers[i] = int64(float64(w.Layers[i]) * float64(rest) / float64(sum))
+			}
+		}
 		if est.MTPBytes > 0 {
 			w.Source += fmt.Sprintf(" (less %.2f GiB of MTP layers, not loaded without speculative decoding)", float64(est.MTPBytes)/GiB)
 		}
@@ -82,6 +103,13 @@ type Options struct {
 	MaxNodes int
 	// Task overrides generation / embedding detection.
 	Task model.Task
+	// EngineVersion is the engine release the plan is for (image.version; "" = the chart's, DefaultVLLMVersion):
+	// terms that changed between vLLM releases follow it.
+	EngineVersion string
+	// MaxNumSeqs and MaxNumBatchedTokens override the planner's choices (0 = chosen).
+	MaxNumSeqs, MaxNumBatchedTokens int
+	// Layout, when set, is evaluated instead of searched for: the plan says whether it holds (Fits, NotFit).
+	Layout *model.Layout
 }
 
 // Engines the planner knows.
@@ -133,6 +161,8 @@ type Plan struct {
 	Shortened            bool    `json:"shortened"`
 	GPUMemoryUtilization float64 `json:"gpuMemoryUtilization"`
 	KVDType              string  `json:"kvCacheDtype"`
+	// EngineVersion is the release the memory terms follow.
+	EngineVersion string `json:"engineVersion"`
 
 	VRAMPerGPU     int64 `json:"vramBytesPerGPU"`
 	WeightsTotal   int64 `json:"weightsBytes"`
@@ -146,6 +176,8 @@ type Plan struct {
 	// KVTokens is the KV capacity in tokens (sequences shaped like a full context); Concurrency = KVTokens / MaxModelLen.
 	KVTokens    int64   `json:"kvTokens"`
 	Concurrency float64 `json:"concurrency"`
+	// Budget is the most loaded GPU's memory term by term, as the engine splits it.
+	Budget *Budget `json:"budgetPerGPU,omitempty"`
 
 	APIServers          int     `json:"apiServers"`
 	MaxNumSeqs          int     `json:"maxNumSeqs,omitempty"`
@@ -283,24 +315,24 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		return nil, fmt.Errorf("model %s: config.json gives no context length; pass --context", in.Name)
 	}
 
-	// Utilization (vLLM; SGLang's fraction depends on the layout and is set per candidate below).
-	util := utilizationFor(g.VRAMBytes)
-	if sglang {
-		util = MaxUtilization
+	// Utilization: vLLM's and SGLang's fractions depend on the layout and are set per candidate below.
+	ver, err := ParseEngineVersion(o.EngineVersion)
+	if err != nil {
+		return nil, err
 	}
-	p.Reasons[ReasonUtil] = fmt.Sprintf("min(%.2f, 1 - %d GiB / %.1f GiB) = %.2f: %d GiB per GPU stay outside the fraction for CUDA graphs (the guide, loading step 2)",
-		MaxUtilization, CUDAGraphReserve/GiB, float64(g.VRAMBytes)/GiB, util, CUDAGraphReserve/GiB)
+	if sglang && o.EngineVersion == "" {
+		ver = EngineVersion{0, 19, 0} // SGLang's terms are not version-keyed; the label says which vLLM rules apply
+	}
+	p.EngineVersion = ver.String()
+	visible, visibleWhy := cudaVisibleBytes(g)
+	util := 0.0
 	if o.GPUMemoryUtilization > 0 {
 		if o.GPUMemoryUtilization > 1 {
 			return nil, fmt.Errorf("gpu-memory-utilization %.3f must be between 0 and 1", o.GPUMemoryUtilization)
 		}
 		util = o.GPUMemoryUtilization
 		p.Reasons[ReasonUtil] = fmt.Sprintf("%.2f as asked", util)
-		if !sglang && (1-util)*float64(g.VRAMBytes) < CUDAGraphReserve {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("gpu-memory-utilization %.2f leaves %.1f GiB outside for CUDA graphs (< %d GiB); lower it if graph capture runs out of memory", util, (1-util)*float64(g.VRAMBytes)/GiB, CUDAGraphReserve/GiB))
-		}
 	}
-	p.GPUMemoryUtilization = util
 
 	perNode := g.GPUsPerNode
 	if perNode < 1 {
@@ -318,32 +350,69 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	if task == model.TaskEmbed {
 		maxSeqs = 256
 	}
+	if o.MaxNumSeqs < 0 || o.MaxNumBatchedTokens < 0 {
+		return nil, fmt.Errorf("max-num-seqs %d and max-num-batched-tokens %d must be positive", o.MaxNumSeqs, o.MaxNumBatchedTokens)
+	}
+	if o.MaxNumSeqs > 0 {
+		maxSeqs = o.MaxNumSeqs
+	}
 	// fitsAt: weights + activations + one context of KV inside the fraction (vLLM), or weights + KV inside
 	// mem-fraction-static with activations, graphs and NCCL buffers in the reserve outside it (SGLang).
 	fitsAt := func(c candidate, tokens, mnbt int) fit {
 		r := fit{util: util}
-		r.wpg = weightsPerGPU(f, weightSplit{in.Weights.Loaded, in.Weights.Embed, visionIf(p.Multimodal, in.Weights.Vision)}, c.l)
+		r.wpg = weightsPerGPU(f, in.Weights.split(visionIf(p.Multimodal, in.Weights.Vision), mxfp4PaddedWeights(f, g, c.l.TP)), c.l)
 		if c.dpAttn {
 			r.wpg += dpAttentionExtra(f, in.Weights.Embed, c.l)
 		}
-		r.ovh = overheadPerGPU(f, c.l, mnbt, maxSeqs, p.Multimodal)
+		bi := budgetInput{version: ver, visible: visible, visibleWhy: visibleWhy, tp: max(1, c.l.TP), pp: max(1, c.l.PP),
+			weights: r.wpg, weightsWhy: in.Weights.Source, mnbt: mnbt, seqs: maxSeqs, multimodal: p.Multimodal,
+			activation: activationPeak(f, ver, c.l.TP, mnbt, maxSeqs), vocabSampler: samplerWarmupBytes(f, maxSeqs, mnbt)}
 		if sglang {
-			r.reserved, r.reserveWhy = sglangReserve(g.VRAMBytes, c.l, sglangDefaultChunk(g.VRAMBytes), maxSeqs, r.ovh, c.dpAttn)
-			if o.GPUMemoryUtilization == 0 {
-				r.util = sglangFraction(g.VRAMBytes, r.reserved)
+			r.ovh = bi.activation + nonTorchBytes(ver, bi.tp, bi.pp)
+			if p.Multimodal {
+				r.ovh += MultimodalEncoderReserve
 			}
-			r.budget = int64(float64(g.VRAMBytes)*r.util) - r.wpg
+			r.reserved, r.reserveWhy = sglangReserve(visible, c.l, sglangDefaultChunk(visible), maxSeqs, r.ovh, c.dpAttn)
+			if o.GPUMemoryUtilization == 0 {
+				r.util = sglangFraction(visible, r.reserved)
+			}
+			bi.util = r.util
+			r.b = sglangBudget(bi, r.reserved, r.reserveWhy)
 		} else {
-			r.budget = int64(float64(g.VRAMBytes)*r.util) - r.wpg - r.ovh
+			if o.GPUMemoryUtilization == 0 {
+				r.util = vllmUtilization(visible, outsideNeed(ver, bi.vocabSampler, bi.tp, bi.pp, maxSeqs, false))
+			}
+			bi.util = r.util
+			r.b = vllmBudget(bi)
+			r.ovh = r.b.inside - r.wpg
 		}
+		r.budget = r.b.kv
 		need, err := model.KVBytesForSequence(f, tokens, c.l, model.KVOptions{DType: o.KVCacheDType, MaxNumBatchedTokens: mnbt})
 		r.need = need
-		r.ok = err == nil && r.budget > 0 && need <= r.budget
+		switch {
+		case err != nil:
+			r.why = err.Error()
+		case r.budget <= 0:
+			r.why = fmt.Sprintf("no room for a KV cache: %.2f GiB inside the fraction %.2f of %.2f GiB go to weights, activations and runtime", float64(r.b.inside)/GiB, r.util, float64(visible)/GiB)
+		case need > r.budget:
+			r.why = fmt.Sprintf("one %s-token context needs %.2f GiB of KV per GPU, the budget is %.2f GiB", commas(int64(tokens)), float64(need)/GiB, float64(r.budget)/GiB)
+		case !sglang && r.b.OutsideFree < 0:
+			r.why = fmt.Sprintf("out of memory after the KV cache: outside the fraction %.2f there are %.2f GiB, and vLLM puts %.2f GiB there (%s)", r.util, float64(visible)*(1-r.util)/GiB, float64(r.b.outside)/GiB, outsideWords(r.b))
+		}
+		r.ok = r.why == ""
 		return r
 	}
 
-	// 1. One pod, fewest GPUs, full context.
+	// 0. A given layout is evaluated, not searched for.
 	var chosen *candidate
+	if o.Layout != nil {
+		c, err := givenLayout(f, *o.Layout, engine)
+		if err != nil {
+			return nil, err
+		}
+		chosen = &c
+	}
+	// 1. One pod, fewest GPUs, full context.
 	for n := 1; n <= maxPod && chosen == nil; n++ {
 		for _, c := range layouts(f, n, n, 1, engine) {
 			if fitsAt(c, ctx, DefaultBatchedTokens).ok {
@@ -405,8 +474,12 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	}
 	if chosen == nil {
 		wpg := float64(in.Weights.Loaded) / float64(maxPod*maxNodes) / GiB
+		u := util
+		if u == 0 {
+			u = vllmUtilization(visible, outsideNeed(ver, samplerWarmupBytes(f, maxSeqs, DefaultBatchedTokens), maxPod, 1, maxSeqs, false))
+		}
 		p.NotFit = fmt.Sprintf("does not fit: %.1f GiB of weights + one %s-token context do not fit in %d nodes × %d %s GPUs (%.1f GiB of weights per GPU against %.1f GiB usable at %.2f); use a larger GPU type",
-			float64(in.Weights.Loaded)/GiB, commas(int64(ctx)), maxNodes, maxPod, g.ID, wpg, float64(g.VRAMBytes)*util/GiB, util)
+			float64(in.Weights.Loaded)/GiB, commas(int64(ctx)), maxNodes, maxPod, g.ID, wpg, float64(visible)*u/GiB, u)
 		p.Reasons[ReasonGPUs] = p.NotFit
 		return p, nil
 	}
@@ -425,7 +498,11 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 
 	// max-num-batched-tokens: 16384 when the context is longer and one full context still fits with it.
 	mnbt := DefaultBatchedTokens
-	if sglang {
+	if o.MaxNumBatchedTokens > 0 {
+		mnbt = o.MaxNumBatchedTokens
+		p.MaxNumBatchedTokens = mnbt
+		p.Reasons[ReasonBatched] = fmt.Sprintf("%d as asked", mnbt)
+	} else if sglang {
 		p.Reasons[ReasonBatched] = fmt.Sprintf("SGLang's default --chunked-prefill-size (%d on this GPU): the guide's %d is vLLM's --max-num-batched-tokens, and SGLang's own memory rule reserves 1.5 MiB per chunk token outside --mem-fraction-static, so a larger chunk costs KV cache", sglangDefaultChunk(g.VRAMBytes), BatchedTokens)
 	} else if task == model.TaskGenerate && ctx > BatchedTokens {
 		if fitsAt(c, ctx, BatchedTokens).ok {
@@ -441,6 +518,18 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	fa := fitsAt(c, ctx, mnbt)
 	wpg, ovh, budget, need := fa.wpg, fa.ovh, fa.budget, fa.need
 	p.WeightsPerGPU, p.OverheadPerGPU, p.KVBudgetPerGPU, p.KVPerGPUForContext = wpg, ovh, budget, need
+	p.Budget = fa.b
+	if !fa.ok {
+		// Only a given layout gets here: it does not hold.
+		p.Fits, p.NotFit = false, "does not fit: "+fa.why
+		p.Reasons[ReasonGPUs] = p.NotFit
+	}
+	util = fa.util
+	p.GPUMemoryUtilization = util
+	if !sglang && o.GPUMemoryUtilization == 0 {
+		p.Reasons[ReasonUtil] = fmt.Sprintf("%.2f: the most (at most %.2f, the guide's) that leaves outside the fraction of the %s what vLLM %s puts there: %s",
+			util, MaxUtilization, visibleWhy, ver, outsideWords(fa.b))
+	}
 	if need > 0 {
 		p.Concurrency = float64(budget) / float64(need)
 		if c.dpAttn {
@@ -449,25 +538,24 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		}
 		p.KVTokens = int64(math.Floor(p.Concurrency * float64(ctx)))
 	}
-	usable := float64(g.VRAMBytes) * util
+	usable := float64(visible) * util
 	if sglang {
-		util = fa.util
-		p.GPUMemoryUtilization = util
-		usable = float64(g.VRAMBytes) * util
 		p.ReservedPerGPU = fa.reserved
 		if o.GPUMemoryUtilization == 0 {
 			p.Reasons[ReasonUtil] = fmt.Sprintf("--mem-fraction-static %.2f = (%.1f GiB - %.2f GiB reserved) / %.1f GiB, rounded down: SGLang puts weights and the KV pool inside the fraction (max_total_num_tokens = (available - total × (1 - fraction)) / cell size) and activations, CUDA graphs and NCCL buffers outside it; reserved = %s",
-				util, float64(g.VRAMBytes)/GiB, float64(fa.reserved)/GiB, float64(g.VRAMBytes)/GiB, fa.reserveWhy)
-		} else if (1-util)*float64(g.VRAMBytes) < float64(fa.reserved) {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("mem-fraction-static %.2f leaves %.1f GiB outside for activations, CUDA graphs and NCCL buffers (< %.1f GiB estimated); lower it if SGLang runs out of memory", util, (1-util)*float64(g.VRAMBytes)/GiB, float64(fa.reserved)/GiB))
+				util, float64(visible)/GiB, float64(fa.reserved)/GiB, float64(visible)/GiB, fa.reserveWhy)
+		} else if (1-util)*float64(visible) < float64(fa.reserved) {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("mem-fraction-static %.2f leaves %.1f GiB outside for activations, CUDA graphs and NCCL buffers (< %.1f GiB estimated); lower it if SGLang runs out of memory", util, (1-util)*float64(visible)/GiB, float64(fa.reserved)/GiB))
 		}
-		p.Reasons[ReasonGPUs] = fmt.Sprintf("%d %s GPU(s)%s: %.1f GiB of weights + %.2f GiB of KV for one %s-token context need, per GPU, %.2f GiB of weights + %.2f GiB of KV = %.2f GiB of the %.2f GiB inside --mem-fraction-static %.2f (%.1f GiB each; %.2f GiB reserved outside for activations and runtime)%s",
+		if fa.ok {
+			p.Reasons[ReasonGPUs] = fmt.Sprintf("%d %s GPU(s)%s: %.1f GiB of weights + %.2f GiB of KV for one %s-token context need, per GPU, %.2f GiB of weights + %.2f GiB of KV = %.2f GiB of the %.2f GiB inside --mem-fraction-static %.2f (%.1f GiB each; %.2f GiB reserved outside for activations and runtime)%s",
 			p.GPUs, g.ID, podWords(p), float64(in.Weights.Loaded)/GiB, float64(kvWhole(f, ctx, o.KVCacheDType))/GiB, commas(int64(ctx)),
-			float64(wpg)/GiB, float64(need)/GiB, float64(wpg+need)/GiB, usable/GiB, util, float64(g.VRAMBytes)/GiB, float64(fa.reserved)/GiB, fewerNote(p))
-	} else {
+			float64(wpg)/GiB, float64(need)/GiB, float64(wpg+need)/GiB, usable/GiB, util, float64(visible)/GiB, float64(fa.reserved)/GiB, fewerNote(p))
+		}
+	} else if fa.ok {
 		p.Reasons[ReasonGPUs] = fmt.Sprintf("%d %s GPU(s)%s: %.1f GiB of weights + %.2f GiB of KV for one %s-token context need, per GPU, %.2f GiB of weights + %.2f GiB of KV + %.2f GiB of activations and runtime = %.2f GiB of the %.2f GiB usable at %.2f (%.1f GiB each)%s",
 			p.GPUs, g.ID, podWords(p), float64(in.Weights.Loaded)/GiB, float64(kvWhole(f, ctx, o.KVCacheDType))/GiB, commas(int64(ctx)),
-			float64(wpg)/GiB, float64(need)/GiB, float64(ovh)/GiB, float64(wpg+need+ovh)/GiB, usable/GiB, util, float64(g.VRAMBytes)/GiB, fewerNote(p))
+			float64(wpg)/GiB, float64(need)/GiB, float64(ovh)/GiB, float64(wpg+need+ovh)/GiB, usable/GiB, util, float64(visible)/GiB, fewerNote(p))
 	}
 	p.Reasons[ReasonKV] = fmt.Sprintf("%.2f GiB of KV budget per GPU holds %s tokens (%.2f× one full context)", float64(budget)/GiB, commas(p.KVTokens), p.Concurrency)
 	if c.dpAttn {
@@ -551,6 +639,53 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	p.Probe = startupProbe(in.Weights.Params, p.MultiNode)
 	p.Placement = placement(g, p.GPUsPerPod)
 	return p, nil
+}
+
+// split is the weights a layout places: vision only when served, padding the engine adds spread like the layers.
+func (w Weights) split(vision, padding int64) weightSplit {
+	ws := weightSplit{total: w.Loaded + padding, embed: w.Embed, head: w.Head, vision: vision, layers: w.Layers}
+	if padding > 0 && len(w.Layers) > 0 {
+		ws.layers = make([]int64, len(w.Layers))
+		for i, b := range w.Layers {
+			ws.layers[i] = b + padding/int64(len(w.Layers))
+		}
+	}
+	return ws
+}
+
+// givenLayout is the candidate for a layout the user gave (chartgen --tp/--pp/--dcp), with the expert-parallel
+// choice the search would make for it.
+func givenLayout(f *model.Facts, l model.Layout, engine string) (candidate, error) {
+	l.TP, l.PP, l.DCP = max(1, l.TP), max(1, l.PP), max(1, l.DCP)
+	if engine == EngineSGLang && l.DCP > 1 {
+		return candidate{}, fmt.Errorf("--dcp %d: SGLang has no decode context parallelism; allowed with --engine sglang: 1", l.DCP)
+	}
+	if _, err := model.KVBytesForSequence(f, 1, l, model.KVOptions{}); err != nil {
+		return candidate{}, fmt.Errorf("layout TP %d × PP %d × DCP %d: %w", l.TP, l.PP, l.DCP, err)
+	}
+	n := l.TP * l.PP
+	for _, c := range layouts(f, n, n, 1, engine) {
+		if c.l == l {
+			c.why = "as given: " + c.why
+			return c, nil
+		}
+	}
+	c := candidate{l: l, perPod: n, pods: 1, why: fmt.Sprintf("TP %d × DCP %d × PP %d, as given (not a layout chartgen would choose)", l.TP, l.DCP, l.PP)}
+	if fp8Block(f) && f.MoE != nil && f.MoE.Routed > 0 && l.TP > 1 && f.MoE.Intermediate%(l.TP*blockN(f)) != 0 {
+		c.ep = true
+	}
+	return c, nil
+}
+
+// outsideWords lists the terms a budget puts outside the fraction.
+func outsideWords(b *Budget) string {
+	var parts []string
+	for _, t := range b.Terms {
+		if t.Where == "outside" && t.Bytes > 0 {
+			parts = append(parts, fmt.Sprintf("%.2f GiB %s", float64(t.Bytes)/GiB, t.Name))
+		}
+	}
+	return strings.Join(parts, " + ")
 }
 
 func visionIf(b bool, v int64) int64 {

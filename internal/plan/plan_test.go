@@ -77,15 +77,16 @@ func TestEveryModelOnEveryGPU(t *testing.T) {
 				if kv != p.KVPerGPUForContext || kv > p.KVBudgetPerGPU {
 					t.Errorf("KV for one context %d (plan says %d) > budget %d", kv, p.KVPerGPUForContext, p.KVBudgetPerGPU)
 				}
-				usable := int64(float64(g.VRAMBytes) * p.GPUMemoryUtilization)
+				visible, _ := cudaVisibleBytes(g)
+				usable := int64(float64(visible) * p.GPUMemoryUtilization)
 				if p.WeightsPerGPU+p.OverheadPerGPU+p.KVBudgetPerGPU != usable || p.WeightsPerGPU+p.OverheadPerGPU+kv > usable {
 					t.Errorf("weights %d + overhead %d + KV %d vs usable %d", p.WeightsPerGPU, p.OverheadPerGPU, kv, usable)
 				}
+				if p.Budget == nil || p.Budget.Term(TermKV) != p.KVBudgetPerGPU || p.Budget.OutsideFree < 0 {
+					t.Errorf("budget %+v does not match the KV budget %d or runs out of memory outside the fraction", p.Budget, p.KVBudgetPerGPU)
+				}
 				if p.WeightsPerGPU*int64(p.GPUs) < in.Weights.Loaded {
 					t.Errorf("weights per GPU %d × %d GPUs < %d loaded", p.WeightsPerGPU, p.GPUs, in.Weights.Loaded)
-				}
-				if (1-p.GPUMemoryUtilization)*float64(g.VRAMBytes) < CUDAGraphReserve-GiB/100 {
-					t.Errorf("utilization %.2f leaves under %d GiB for CUDA graphs", p.GPUMemoryUtilization, CUDAGraphReserve/GiB)
 				}
 				if p.KVTokens < int64(p.MaxModelLen) || p.Concurrency < 1 {
 					t.Errorf("KV capacity %d tokens below max_model_len %d", p.KVTokens, p.MaxModelLen)
@@ -99,10 +100,12 @@ func TestEveryModelOnEveryGPU(t *testing.T) {
 				// Fewest GPUs: one GPU fewer in one pod does not hold it.
 				if p.Fits && p.GPUs > 1 {
 					for _, c := range layouts(f, p.GPUs-1, p.GPUs-1, 1, EngineVLLM) {
-						wpg := weightsPerGPU(f, weightSplit{in.Weights.Loaded, in.Weights.Embed, visionIf(p.Multimodal, in.Weights.Vision)}, c.l)
-						budget := usable - wpg - overheadPerGPU(f, c.l, DefaultBatchedTokens, MaxNumSeqs, p.Multimodal)
-						need, _ := model.KVBytesForSequence(f, p.MaxModelLen, c.l, model.KVOptions{})
-						if budget >= need {
+						l := c.l
+						q, err := New(in, g, Options{Layout: &l})
+						if err != nil {
+							t.Fatal(err)
+						}
+						if q.Fits {
 							t.Errorf("%d GPUs (%+v) would hold it too", p.GPUs-1, c.l)
 						}
 					}

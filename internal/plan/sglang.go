@@ -16,6 +16,8 @@ type fit struct {
 	reserved     int64 // SGLang: what stays outside --mem-fraction-static
 	reserveWhy   string
 	util         float64 // the fraction used (vLLM's gpu-memory-utilization, SGLang's mem-fraction-static)
+	b            *Budget
+	why          string // why it does not hold (empty when ok)
 }
 
 // SGLangKVDTypes are the --kv-cache-dtype values the llm-model chart maps to SGLang (bfloat16 becomes bf16).
@@ -123,7 +125,7 @@ func dpAttentionExtra(f *model.Facts, embed int64, l model.Layout) int64 {
 	}
 	layers := int64((f.Layers + pp - 1) / pp)
 	whole := float64(attentionParamsPerLayer(f)*bytes*layers + embed)
-	return int64(math.Ceil(whole * (1 - 1/float64(tp)) * WeightSlack))
+	return int64(math.Ceil(whole * (1 - 1/float64(tp)) * TPWeightSlack))
 }
 
 func mlaDupWhy(tp int) string {

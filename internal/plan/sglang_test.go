@@ -38,15 +38,16 @@ func TestSGLangEveryModelOnEveryGPU(t *testing.T) {
 			if p.DPAttention && (p.DP != p.TP || p.PP != 1) {
 				t.Errorf("%s: DP attention with DP %d, TP %d, PP %d", name, p.DP, p.TP, p.PP)
 			}
-			frac := float64(g.VRAMBytes) * p.GPUMemoryUtilization
-			if p.WeightsPerGPU+p.KVBudgetPerGPU != int64(frac) || p.KVPerGPUForContext > p.KVBudgetPerGPU {
+			visible, _ := cudaVisibleBytes(g)
+			frac := float64(visible) * p.GPUMemoryUtilization
+			if p.WeightsPerGPU+p.KVBudgetPerGPU+p.Budget.Term(TermBeforeLoad) != int64(frac) || p.KVPerGPUForContext > p.KVBudgetPerGPU {
 				t.Errorf("%s: weights %d + KV budget %d != %d inside the fraction, or one context %d over the budget", name, p.WeightsPerGPU, p.KVBudgetPerGPU, int64(frac), p.KVPerGPUForContext)
 			}
-			if p.ReservedPerGPU < p.OverheadPerGPU+CUDAGraphReserve || frac+float64(p.ReservedPerGPU) > float64(g.VRAMBytes) {
+			if p.ReservedPerGPU < p.OverheadPerGPU+CUDAGraphReserve || frac+float64(p.ReservedPerGPU) > float64(visible) {
 				t.Errorf("%s: reserve %d outside the fraction %.2f does not hold activations %d + graphs", name, p.ReservedPerGPU, p.GPUMemoryUtilization, p.OverheadPerGPU)
 			}
-			if p.GPUMemoryUtilization != sglangFraction(g.VRAMBytes, p.ReservedPerGPU) {
-				t.Errorf("%s: fraction %.2f, want %.2f", name, p.GPUMemoryUtilization, sglangFraction(g.VRAMBytes, p.ReservedPerGPU))
+			if p.GPUMemoryUtilization != sglangFraction(visible, p.ReservedPerGPU) {
+				t.Errorf("%s: fraction %.2f, want %.2f", name, p.GPUMemoryUtilization, sglangFraction(visible, p.ReservedPerGPU))
 			}
 			extra := 0
 			if p.DP > 1 {
@@ -65,14 +66,16 @@ func TestSGLangEveryModelOnEveryGPU(t *testing.T) {
 	}
 }
 
-// TestSGLangGLM5A100: on 80 GB A100s SGLang gets the same shape as vLLM (three 4-GPU pods, TP 4 × PP 3) but no DCP:
-// the latent KV is duplicated on the 4 TP ranks, and DP attention is off because SGLang's PP + DP attention crashes.
+// TestSGLangGLM5A100: on 80 GB A100s vLLM holds GLM-5 in three 4-GPU pods (TP 4 × DCP 4 × PP 3); SGLang, without DCP,
+// duplicates the latent KV on the TP ranks and its default reserve (14.25 GiB outside the fraction at chunk 8192)
+// leaves too little for one context there, so it takes two 8-GPU pods (TP 8 × PP 2). DP attention is off because
+// SGLang's PP + DP attention crashes.
 func TestSGLangGLM5A100(t *testing.T) {
 	p, err := New(catalogInput(t, "zai-org/GLM-5-FP8"), gpuByID(t, "a100-80gb"), Options{Engine: EngineSGLang})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !p.MultiNode || p.Nodes != 3 || p.GPUsPerPod != 4 || p.TP != 4 || p.PP != 3 || p.DCP != 1 || p.DPAttention {
+	if !p.MultiNode || p.Nodes != 2 || p.GPUsPerPod != 8 || p.TP != 8 || p.PP != 2 || p.DCP != 1 || p.DPAttention {
 		t.Errorf("%d pods × %d, TP %d PP %d DCP %d DPA %v", p.Nodes, p.GPUsPerPod, p.TP, p.PP, p.DCP, p.DPAttention)
 	}
 	if !strings.Contains(p.Reasons[ReasonDPAttention], "9805") || !strings.Contains(p.Reasons[ReasonParallelism], "no decode context parallelism") {
@@ -81,13 +84,13 @@ func TestSGLangGLM5A100(t *testing.T) {
 	if p.Parsers.Tool != "glm47" || p.Parsers.Reasoning != "glm45" || p.Probe.FailureThreshold != 2160 {
 		t.Errorf("parsers %+v, probe %d", p.Parsers, p.Probe.FailureThreshold)
 	}
-	// The duplicated latent: 4× the per-GPU KV of vLLM's DCP 4 plan.
-	v, err := New(catalogInput(t, "zai-org/GLM-5-FP8"), gpuByID(t, "a100-80gb"), Options{})
+	// The duplicated latent: the same layout with vLLM's DCP 8 holds an eighth of it per GPU.
+	v, err := New(catalogInput(t, "zai-org/GLM-5-FP8"), gpuByID(t, "a100-80gb"), Options{Layout: &model.Layout{TP: 8, PP: 2, DCP: 8}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := float64(p.KVPerGPUForContext) / float64(v.KVPerGPUForContext); math.Abs(r-4) > 0.01 {
-		t.Errorf("SGLang KV per GPU %d is %.2f× vLLM's %d, want 4×", p.KVPerGPUForContext, r, v.KVPerGPUForContext)
+	if r := float64(p.KVPerGPUForContext) / float64(v.KVPerGPUForContext); math.Abs(r-8) > 0.01 {
+		t.Errorf("SGLang KV per GPU %d is %.2f× vLLM's %d, want 8×", p.KVPerGPUForContext, r, v.KVPerGPUForContext)
 	}
 }
 
@@ -103,7 +106,7 @@ func TestSGLangDPAttention(t *testing.T) {
 	if !p.DPAttention || p.DP != p.TP || p.TP < 2 || p.PP != 1 || p.GPUs != p.TP {
 		t.Fatalf("DPA %v DP %d TP %d PP %d GPUs %d: %s", p.DPAttention, p.DP, p.TP, p.PP, p.GPUs, p.Reasons[ReasonDPAttention])
 	}
-	plain := weightsPerGPU(in.Facts, weightSplit{in.Weights.Loaded, in.Weights.Embed, 0}, model.Layout{TP: p.TP, PP: 1})
+	plain := weightsPerGPU(in.Facts, in.Weights.split(0, 0), model.Layout{TP: p.TP, PP: 1})
 	if p.WeightsPerGPU <= plain {
 		t.Errorf("DP attention weights per GPU %d not above plain TP %d", p.WeightsPerGPU, plain)
 	}

@@ -73,7 +73,7 @@ type ParamEstimate struct {
 	// HeadBytes the output head's (0 when tied to the embedding). Pipeline stages are sized from these.
 	LayerBytes            []int64
 	EmbedBytes, HeadBytes int64
-	Breakdown    []DTypeCount
+	Breakdown             []DTypeCount
 	// Excluded names parts the count leaves out, with the reason.
 	Excluded []string
 	Notes    []string

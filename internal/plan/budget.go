@@ -39,8 +39,8 @@ type Budget struct {
 	Utilization float64 `json:"utilization"`
 	Terms       []Term  `json:"terms"`
 	// OutsideFree is what stays unused outside the fraction after the outside terms (negative: out of memory).
-	OutsideFree    int64 `json:"outsideFreeBytes"`
-	visible, kv    int64
+	OutsideFree     int64 `json:"outsideFreeBytes"`
+	visible, kv     int64
 	inside, outside int64
 }
 

@@ -197,7 +197,11 @@ type Plan struct {
 	// Reasons explain each choice, keyed by what was chosen (see the Reason* constants).
 	Reasons  map[string]string `json:"reasons"`
 	Warnings []string          `json:"warnings,omitempty"`
+
+	facts *model.Facts
 }
+
+func (p *Plan) layout() model.Layout { return model.Layout{TP: p.TP, PP: p.PP, DCP: p.DCP} }
 
 // Reason keys.
 const (
@@ -274,7 +278,7 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		}
 	}
 	p := &Plan{Model: in.Name, GPU: g.ID, Engine: engine, DP: 1, VRAMPerGPU: g.VRAMBytes, WeightsTotal: in.Weights.Loaded, KVDType: kv.Name,
-		Reasons: map[string]string{}, Task: string(task), Multimodal: f.Multimodal && task == model.TaskGenerate}
+		Reasons: map[string]string{}, Task: string(task), Multimodal: f.Multimodal && task == model.TaskGenerate, facts: f}
 	if f.Multimodal && task == model.TaskEmbed {
 		p.Multimodal = true
 	}

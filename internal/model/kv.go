@@ -215,18 +215,66 @@ func KVBytesForSequence(f *Facts, tokens int, l Layout, o KVOptions) (int64, err
 	var worst int64
 	for _, st := range stageLayers(f.Layers, l.PP) {
 		var total int64
-		counts := map[LayerKind]int{}
+		var c kindCounts
 		for i := st[0]; i < st[1]; i++ {
-			counts[f.LayerTypes[i]]++
+			c.add(f.LayerTypes[i])
 		}
-		for kind, n := range PaddedAttentionLayers(counts) {
-			total += int64(n) * layerBytes(f, kind, tokens, perLayer, l, kv, mnbt, bs)
+		c.pad()
+		for k, n := range c.n {
+			if n > 0 {
+				total += int64(n) * layerBytes(f, kindOrder[k], tokens, perLayer, l, kv, mnbt, bs)
+			}
 		}
 		if total > worst {
 			worst = total
 		}
 	}
 	return worst, nil
+}
+
+// kindOrder indexes kindCounts; the first three keep per-token KV.
+var kindOrder = [...]LayerKind{LayerFull, LayerSliding, LayerChunked, LayerLinear, LayerMamba, LayerMLP, LayerMoE}
+
+// kindCounts counts a stage's layers by kind without allocating (KVBytesForSequence runs inside searches).
+type kindCounts struct{ n [len(kindOrder)]int }
+
+func (c *kindCounts) add(k LayerKind) {
+	for i, x := range kindOrder {
+		if x == k {
+			c.n[i]++
+			return
+		}
+	}
+}
+
+// pad applies PaddedAttentionLayers' rule in place.
+func (c *kindCounts) pad() {
+	if c.n[3]+c.n[4] > 0 {
+		return
+	}
+	minN, maxN, kinds := 0, 0, 0
+	for _, n := range c.n[:3] {
+		if n == 0 {
+			continue
+		}
+		kinds++
+		if minN == 0 || n < minN {
+			minN = n
+		}
+		maxN = max(maxN, n)
+	}
+	if kinds < 2 {
+		return
+	}
+	group := minN
+	if float64(maxN) < 1.25*float64(minN) {
+		group = maxN
+	}
+	for i, n := range c.n[:3] {
+		if n > 0 {
+			c.n[i] = int(ceilDiv(int64(n), int64(group))) * group
+		}
+	}
 }
 
 // PaddedAttentionLayers is how many layers of each kind vLLM's hybrid KV cache manager allocates for. When a stage
@@ -237,34 +285,20 @@ func KVBytesForSequence(f *Facts, tokens int, l Layout, o KVOptions) (int64, err
 // 10 full + 52 sliding layers become 10 + 60 (+12.9% bytes per token over 62 layers). Counts of other kinds (and of
 // stages with one attention kind, or with Mamba / linear-attention state) are returned unchanged.
 func PaddedAttentionLayers(counts map[LayerKind]int) map[LayerKind]int {
+	var c kindCounts
+	for k, n := range counts {
+		for i := 0; i < n; i++ {
+			c.add(k)
+		}
+	}
+	c.pad()
 	out := make(map[LayerKind]int, len(counts))
 	for k, n := range counts {
 		out[k] = n
 	}
-	if counts[LayerMamba]+counts[LayerLinear] > 0 {
-		return out // hybrid state models: vLLM sizes pages to the state, not by this rule
-	}
-	minN, maxN, kinds := 0, 0, 0
-	for k, n := range counts {
-		if n == 0 || !k.GrowsWithContext() {
-			continue
-		}
-		kinds++
-		if minN == 0 || n < minN {
-			minN = n
-		}
-		maxN = max(maxN, n)
-	}
-	if kinds < 2 {
-		return out
-	}
-	group := minN
-	if float64(maxN) < 1.25*float64(minN) {
-		group = maxN
-	}
-	for k, n := range out {
-		if k.GrowsWithContext() && n > 0 {
-			out[k] = int(ceilDiv(int64(n), int64(group))) * group
+	for i, k := range kindOrder {
+		if _, ok := counts[k]; ok {
+			out[k] = c.n[i]
 		}
 	}
 	return out

@@ -42,6 +42,7 @@ type Budget struct {
 	OutsideFree     int64 `json:"outsideFreeBytes"`
 	visible, kv     int64
 	inside, outside int64
+	explain         bool // fill Term.Source (only for the plan's own layout: the search skips the words)
 }
 
 // Term returns the named term's bytes (0 when absent).
@@ -54,8 +55,12 @@ func (b *Budget) Term(name string) int64 {
 	return 0
 }
 
-func (b *Budget) add(name, where string, bytes int64, source string) {
-	b.Terms = append(b.Terms, Term{Name: name, Bytes: bytes, GiB: math.Round(float64(bytes)/GiB*100) / 100, Where: where, Source: source})
+func (b *Budget) add(name, where string, bytes int64, source func() string) {
+	t := Term{Name: name, Bytes: bytes, GiB: math.Round(float64(bytes)/GiB*100) / 100, Where: where}
+	if b.explain {
+		t.Source = source()
+	}
+	b.Terms = append(b.Terms, t)
 	switch where {
 	case "inside":
 		b.inside += bytes
@@ -68,7 +73,7 @@ func (b *Budget) add(name, where string, bytes int64, source string) {
 func (b *Budget) finish(kvSource string) {
 	frac := int64(float64(b.visible) * b.Utilization)
 	b.kv = frac - b.inside
-	b.add(TermKV, "inside", b.kv, kvSource)
+	b.add(TermKV, "inside", b.kv, func() string { return kvSource })
 	b.inside -= b.kv
 	b.OutsideFree = b.visible - frac - b.outside
 }
@@ -87,34 +92,45 @@ type budgetInput struct {
 	multimodal   bool
 	activation   int64
 	vocabSampler int64 // samplerWarmupBytes
+	explain      bool  // fill the terms' sources
 }
 
 // vllmBudget splits one GPU the way vLLM's worker does (see memory.go): KV = utilization × visible − weights −
 // activation − non-torch − CUDA graphs (from v0.19) − the multimodal encoder reserve; outside the fraction the memory
 // in use before load, the sampler warm-up, and before v0.19 the graphs.
 func vllmBudget(in budgetInput) *Budget {
-	b := &Budget{Engine: EngineVLLM, Version: in.version.String(), Utilization: in.util, visible: in.visible}
-	b.add(TermVisible, "total", in.visible, in.visibleWhy)
-	b.add(TermWeights, "inside", in.weights, in.weightsWhy)
-	b.add(TermActivation, "inside", in.activation, fmt.Sprintf("vLLM's profile run: the larger of the forward pass over %d batched tokens and the dummy sampler over %d rows × %.0f fp32 vocab-sized tensors (%s)",
-		in.mnbt, samplerRows(in.seqs, in.mnbt), samplerCopies(in.version), in.version))
-	b.add(TermNonTorch, "inside", nonTorchBytes(in.version, in.tp, in.pp), fmt.Sprintf("non-torch memory measured for TP %d × PP %d (%s)", in.tp, in.pp, in.version))
+	b := &Budget{Engine: EngineVLLM, Version: in.version.String(), Utilization: in.util, visible: in.visible, explain: in.explain}
+	b.add(TermVisible, "total", in.visible, func() string { return in.visibleWhy })
+	b.add(TermWeights, "inside", in.weights, func() string { return in.weightsWhy })
+	b.add(TermActivation, "inside", in.activation, func() string {
+		return fmt.Sprintf("vLLM's profile run: the larger of the forward pass over %d batched tokens and the dummy sampler over %d rows × %.0f fp32 vocab-sized tensors (%s)",
+			in.mnbt, samplerRows(in.seqs, in.mnbt), samplerCopies(in.version), in.version)
+	})
+	b.add(TermNonTorch, "inside", nonTorchBytes(in.version, in.tp, in.pp), func() string {
+		return fmt.Sprintf("non-torch memory measured for TP %d × PP %d (%s)", in.tp, in.pp, in.version)
+	})
 	graphs, inside := cudaGraphBytes(in.version, in.seqs, in.eager)
 	pw, fl := cudaGraphSizes(in.seqs)
 	switch {
 	case in.eager:
-		b.add(TermGraphs, "inside", 0, "enforce-eager: no CUDA graphs")
+		b.add(TermGraphs, "inside", 0, func() string { return "enforce-eager: no CUDA graphs" })
 	case inside:
-		b.add(TermGraphs, "inside", graphs, fmt.Sprintf("%d PIECEWISE + %d FULL capture sizes × 9 MiB, inside the fraction from vLLM v0.19", pw, fl))
+		b.add(TermGraphs, "inside", graphs, func() string {
+			return fmt.Sprintf("%d PIECEWISE + %d FULL capture sizes × 9 MiB, inside the fraction from vLLM v0.19", pw, fl)
+		})
 	default:
-		b.add(TermGraphs, "outside", graphs, "captured after the KV cache, outside the fraction before vLLM v0.19; measured net change about zero at v0.11")
+		b.add(TermGraphs, "outside", graphs, func() string {
+			return "captured after the KV cache, outside the fraction before vLLM v0.19; measured net change about zero at v0.11"
+		})
 	}
 	if in.multimodal {
-		b.add(TermEncoder, "inside", MultimodalEncoderReserve, "vision encoder profiled with the largest allowed input (the guide)")
+		b.add(TermEncoder, "inside", MultimodalEncoderReserve, func() string { return "vision encoder profiled with the largest allowed input (the guide)" })
 	}
-	b.add(TermBeforeLoad, "outside", memoryBeforeLoad(in.tp, in.pp), "in use before vLLM's first snapshot (CUDA context, NCCL)")
-	b.add(TermSampler, "outside", in.vocabSampler, fmt.Sprintf("sampler warm-up after the KV cache: 6 × %d rows × vocab × 4 B", samplerRows(in.seqs, in.mnbt)))
-	b.add(TermMargin, "outside", OutsideMargin, "allocator fragmentation and workspaces (a guess, on the safe side)")
+	b.add(TermBeforeLoad, "outside", memoryBeforeLoad(in.tp, in.pp), func() string { return "in use before vLLM's first snapshot (CUDA context, NCCL)" })
+	b.add(TermSampler, "outside", in.vocabSampler, func() string {
+		return fmt.Sprintf("sampler warm-up after the KV cache: 6 × %d rows × vocab × 4 B", samplerRows(in.seqs, in.mnbt))
+	})
+	b.add(TermMargin, "outside", OutsideMargin, func() string { return "allocator fragmentation and workspaces (a guess, on the safe side)" })
 	b.finish("what the fraction leaves")
 	return b
 }
@@ -123,12 +139,14 @@ func vllmBudget(in budgetInput) *Budget {
 // total × (1 − mem_fraction_static) (model_runner.py profile_max_num_token), so memory in use before load (CUDA
 // context, NCCL) comes out of the pool too; activations, CUDA graphs and NCCL buffers live in the reserve outside.
 func sglangBudget(in budgetInput, reserved int64, reserveWhy string) *Budget {
-	b := &Budget{Engine: EngineSGLang, Version: in.version.String(), Utilization: in.util, visible: in.visible}
-	b.add(TermVisible, "total", in.visible, in.visibleWhy)
-	b.add(TermWeights, "inside", in.weights, in.weightsWhy)
-	b.add(TermBeforeLoad, "inside", memoryBeforeLoad(in.tp, in.pp), "in use before the weights load (CUDA context, NCCL): SGLang's pool is sized from free memory, so it comes out of the pool")
+	b := &Budget{Engine: EngineSGLang, Version: in.version.String(), Utilization: in.util, visible: in.visible, explain: in.explain}
+	b.add(TermVisible, "total", in.visible, func() string { return in.visibleWhy })
+	b.add(TermWeights, "inside", in.weights, func() string { return in.weightsWhy })
+	b.add(TermBeforeLoad, "inside", memoryBeforeLoad(in.tp, in.pp), func() string {
+		return "in use before the weights load (CUDA context, NCCL): SGLang's pool is sized from free memory, so it comes out of the pool"
+	})
 	frac := int64(float64(in.visible) * in.util)
-	b.add(TermReserved, "outside", min(reserved, in.visible-frac), reserveWhy)
+	b.add(TermReserved, "outside", min(reserved, in.visible-frac), func() string { return reserveWhy })
 	b.finish("free memory after the weights less total × (1 − mem-fraction-static)")
 	b.OutsideFree = in.visible - frac - reserved
 	return b

@@ -362,6 +362,7 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	}
 	// fitsAt: weights + activations + one context of KV inside the fraction (vLLM), or weights + KV inside
 	// mem-fraction-static with activations, graphs and NCCL buffers in the reserve outside it (SGLang).
+	explainBudget := false // the words of the budget's terms, for the chosen layout only
 	fitsAt := func(c candidate, tokens, mnbt int) fit {
 		r := fit{util: util}
 		r.wpg = weightsPerGPU(f, in.Weights.split(visionIf(p.Multimodal, in.Weights.Vision), mxfp4PaddedWeights(f, g, c.l.TP)), c.l)
@@ -370,7 +371,7 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		}
 		bi := budgetInput{version: ver, visible: visible, visibleWhy: visibleWhy, tp: max(1, c.l.TP), pp: max(1, c.l.PP),
 			weights: r.wpg, weightsWhy: in.Weights.Source, mnbt: mnbt, seqs: maxSeqs, multimodal: p.Multimodal,
-			activation: activationPeak(f, ver, c.l.TP, mnbt, maxSeqs), vocabSampler: samplerWarmupBytes(f, maxSeqs, mnbt)}
+			activation: activationPeak(f, ver, c.l.TP, mnbt, maxSeqs), vocabSampler: samplerWarmupBytes(f, maxSeqs, mnbt), explain: explainBudget}
 		if sglang {
 			r.ovh = bi.activation + nonTorchBytes(ver, bi.tp, bi.pp)
 			if p.Multimodal {
@@ -393,6 +394,10 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		r.budget = r.b.kv
 		need, err := model.KVBytesForSequence(f, tokens, c.l, model.KVOptions{DType: o.KVCacheDType, MaxNumBatchedTokens: mnbt})
 		r.need = need
+		r.ok = err == nil && r.budget > 0 && need <= r.budget && (sglang || r.b.OutsideFree >= 0)
+		if r.ok || !explainBudget {
+			return r // the search needs the verdict only
+		}
 		switch {
 		case err != nil:
 			r.why = err.Error()
@@ -403,7 +408,6 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		case !sglang && r.b.OutsideFree < 0:
 			r.why = fmt.Sprintf("out of memory after the KV cache: outside the fraction %.2f there are %.2f GiB, and vLLM puts %.2f GiB there (%s)", r.util, float64(visible)*(1-r.util)/GiB, float64(r.b.outside)/GiB, outsideWords(r.b))
 		}
-		r.ok = r.why == ""
 		return r
 	}
 
@@ -519,6 +523,7 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	} else {
 		p.Reasons[ReasonBatched] = fmt.Sprintf("engine default (%d): the guide raises it only for long-context generation models with VRAM to spare", DefaultBatchedTokens)
 	}
+	explainBudget = true
 	fa := fitsAt(c, ctx, mnbt)
 	wpg, ovh, budget, need := fa.wpg, fa.ovh, fa.budget, fa.need
 	p.WeightsPerGPU, p.OverheadPerGPU, p.KVBudgetPerGPU, p.KVPerGPUForContext = wpg, ovh, budget, need
@@ -593,6 +598,10 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	if task == model.TaskGenerate {
 		p.MaxNumSeqs = MaxNumSeqs
 		p.Reasons[ReasonMaxNumSeqs] = fmt.Sprintf("%d, as the guide's deployment: fewer CUDA-graph batch sizes and a smaller sampler peak than the engine default", MaxNumSeqs)
+		if o.MaxNumSeqs > 0 {
+			p.MaxNumSeqs = o.MaxNumSeqs
+			p.Reasons[ReasonMaxNumSeqs] = fmt.Sprintf("%d as asked", o.MaxNumSeqs)
+		}
 		p.ChunkedPrefill, p.PrefixCaching = true, true
 		p.Reasons[ReasonPrefill] = "on, as the guide's deployment (long prompts are split across steps of max-num-batched-tokens)"
 		p.Reasons[ReasonPrefix] = "on, as the guide's deployment (shared prompt prefixes reuse KV blocks)"

@@ -340,11 +340,11 @@ func TestSGLangValues(t *testing.T) {
 		}
 	}
 	out, m = renderValues(t, "glm5", "values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--engine", "sglang")
-	if !strings.Contains(out, "nodes: 3") || strings.Contains(out, "decodeContextParallelSize") || !strings.Contains(out, "sgl-project/sglang/issues/9805") {
+	if !strings.Contains(out, "nodes: 2") || strings.Contains(out, "decodeContextParallelSize") || !strings.Contains(out, "sgl-project/sglang/issues/9805") {
 		t.Errorf("values:\n%s", out)
 	}
-	for _, want := range []string{"--tp-size\n            - \"4\"", "--pp-size\n            - \"3\"", "--dist-timeout\n            - \"1200\"",
-		`--nnodes 3 --node-rank "$RANK" --dist-init-addr "$LEADER:29500"`, "name: glm5-llm-model-workers\n"} {
+	for _, want := range []string{"--tp-size\n            - \"8\"", "--pp-size\n            - \"2\"", "--dist-timeout\n            - \"1200\"",
+		`--nnodes 2 --node-rank "$RANK" --dist-init-addr "$LEADER:29500"`, "name: glm5-llm-model-workers\n"} {
 		if !strings.Contains(m, want) {
 			t.Errorf("rendered manifest lacks %q", want)
 		}

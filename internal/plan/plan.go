@@ -536,8 +536,8 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	util = fa.util
 	p.GPUMemoryUtilization = util
 	if !sglang && o.GPUMemoryUtilization == 0 {
-		p.Reasons[ReasonUtil] = fmt.Sprintf("%.2f: the most (at most %.2f, the guide's) that leaves outside the fraction of the %s what vLLM %s puts there: %s",
-			util, MaxUtilization, visibleWhy, ver, outsideWords(fa.b))
+		p.Reasons[ReasonUtil] = fmt.Sprintf("%.2f: the most (at most %.2f, the guide's) that leaves room outside the fraction for what vLLM %s puts there (%s), of %s",
+			util, MaxUtilization, ver, outsideWords(fa.b), visibleWhy)
 	}
 	if need > 0 {
 		p.Concurrency = float64(budget) / float64(need)

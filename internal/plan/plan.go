@@ -414,11 +414,12 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	// 0. A given layout is evaluated, not searched for.
 	var chosen *candidate
 	if o.Layout != nil {
-		c, err := givenLayout(f, *o.Layout, engine)
+		c, err := givenLayout(f, *o.Layout, engine, maxPod)
 		if err != nil {
 			return nil, err
 		}
 		chosen = &c
+		p.MultiNode = c.pods > 1
 	}
 	// 1. One pod, fewest GPUs, full context.
 	for n := 1; n <= maxPod && chosen == nil; n++ {
@@ -668,7 +669,8 @@ func (w Weights) split(vision, padding int64) weightSplit {
 
 // givenLayout is the candidate for a layout the user gave (chartgen --tp/--pp/--dcp), with the expert-parallel
 // choice the search would make for it.
-func givenLayout(f *model.Facts, l model.Layout, engine string) (candidate, error) {
+// A layout larger than a node (maxPod GPUs) becomes whole nodes joined by pipeline parallelism, as the search does.
+func givenLayout(f *model.Facts, l model.Layout, engine string, maxPod int) (candidate, error) {
 	l.TP, l.PP, l.DCP = max(1, l.TP), max(1, l.PP), max(1, l.DCP)
 	if engine == EngineSGLang && l.DCP > 1 {
 		return candidate{}, fmt.Errorf("--dcp %d: SGLang has no decode context parallelism; allowed with --engine sglang: 1", l.DCP)
@@ -677,13 +679,20 @@ func givenLayout(f *model.Facts, l model.Layout, engine string) (candidate, erro
 		return candidate{}, fmt.Errorf("layout TP %d × PP %d × DCP %d: %w", l.TP, l.PP, l.DCP, err)
 	}
 	n := l.TP * l.PP
-	for _, c := range layouts(f, n, n, 1, engine) {
+	perPod, pods := n, 1
+	if n > maxPod {
+		perPod, pods = maxPod, n/maxPod
+		if n%maxPod != 0 || l.TP > maxPod || l.PP%pods != 0 {
+			return candidate{}, fmt.Errorf("layout TP %d × PP %d needs %d GPUs: more than one node's %d, and it does not split into whole nodes of pipeline stages (TP at most %d, PP a multiple of the node count)", l.TP, l.PP, n, maxPod, maxPod)
+		}
+	}
+	for _, c := range layouts(f, n, perPod, pods, engine) {
 		if c.l == l {
 			c.why = "as given: " + c.why
 			return c, nil
 		}
 	}
-	c := candidate{l: l, perPod: n, pods: 1, why: fmt.Sprintf("TP %d × DCP %d × PP %d, as given (not a layout chartgen would choose)", l.TP, l.DCP, l.PP)}
+	c := candidate{l: l, perPod: perPod, pods: pods, why: fmt.Sprintf("TP %d × DCP %d × PP %d, as given (not a layout chartgen would choose)", l.TP, l.DCP, l.PP)}
 	if fp8Block(f) && f.MoE != nil && f.MoE.Routed > 0 && l.TP > 1 && f.MoE.Intermediate%(l.TP*blockN(f)) != 0 {
 		c.ep = true
 	}

@@ -1,0 +1,214 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/llm-charts/llm-charts/internal/enginelog"
+	"github.com/llm-charts/llm-charts/internal/gpu"
+	"github.com/llm-charts/llm-charts/internal/model"
+	"github.com/llm-charts/llm-charts/internal/plan"
+)
+
+// deploymentFlags describe a deployment to evaluate instead of one to choose (values, explain and check): its
+// layout, batch limits and engine release.
+type deploymentFlags struct {
+	tp, pp, dcp         int
+	maxNumSeqs          int
+	maxNumBatchedTokens int
+	engineVersion       string
+}
+
+// Flag help texts, shared by every command that takes them.
+const (
+	helpTP            = "evaluate this tensor-parallel size instead of choosing the layout (with --pp, --dcp)"
+	helpPP            = "evaluate this pipeline-parallel size (default 1 when --tp is given)"
+	helpDCP           = "evaluate this decode-context-parallel size (default 1 when --tp is given)"
+	helpMaxNumSeqs    = "--max-num-seqs the engine runs with (default: chartgen's 128)"
+	helpBatchedTokens = "--max-num-batched-tokens the engine runs with (default: chosen)"
+	helpEngineVersion = "engine release the memory terms follow, e.g. v0.18.0 (default: the chart's " + plan.DefaultVLLMVersion + ")"
+)
+
+func (d *deploymentFlags) validate() []string {
+	var errs []string
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"--tp", d.tp}, {"--pp", d.pp}, {"--dcp", d.dcp}, {"--max-num-seqs", d.maxNumSeqs}, {"--max-num-batched-tokens", d.maxNumBatchedTokens}} {
+		if f.v < 0 {
+			errs = append(errs, fmt.Sprintf("%s %d must be positive", f.name, f.v))
+		}
+	}
+	if d.tp == 0 && (d.pp > 0 || d.dcp > 0) {
+		errs = append(errs, "--pp and --dcp describe a layout: give --tp with them (--tp 1 for pipeline parallelism alone)")
+	}
+	if d.engineVersion != "" {
+		if _, err := plan.ParseEngineVersion(d.engineVersion); err != nil {
+			errs = append(errs, "--engine-version: "+err.Error())
+		}
+	}
+	return errs
+}
+
+func (d *deploymentFlags) apply(o *plan.Options) {
+	if d.tp > 0 {
+		o.Layout = &model.Layout{TP: d.tp, PP: max(1, d.pp), DCP: max(1, d.dcp)}
+	}
+	o.MaxNumSeqs, o.MaxNumBatchedTokens, o.EngineVersion = d.maxNumSeqs, d.maxNumBatchedTokens, d.engineVersion
+}
+
+// given reports whether a layout was given (values then writes it or says why it does not hold).
+func (d *deploymentFlags) given() bool { return d.tp > 0 }
+
+// fromLog fills what the flags leave unset from the log, and the rest from the engine's defaults, saying which.
+func (d *deploymentFlags) fromLog(lf *enginelog.Facts, g gpu.GPU, o *plan.Options) []string {
+	var notes []string
+	pick := func(flagV, logV, def int, name string) int {
+		switch {
+		case flagV > 0:
+			return flagV
+		case logV > 0:
+			return logV
+		}
+		notes = append(notes, fmt.Sprintf("%s not in the log: the engine default %d", name, def))
+		return def
+	}
+	// vLLM's OpenAI server defaults (vllm/engine/arg_utils.py): 1024 sequences and 8192 batched tokens on GPUs of
+	// 70 GiB or more, 256 and 2048 below.
+	seqs, mnbt := 256, 2048
+	if g.MemoryMiB >= 70*1024 {
+		seqs, mnbt = 1024, 8192
+	}
+	if lf.Engine == plan.EngineSGLang {
+		seqs, mnbt = plan.MaxNumSeqs, 0
+	}
+	tp := pick(d.tp, lf.TP, 1, "tensor parallel size")
+	pp := pick(d.pp, lf.PP, 1, "pipeline parallel size")
+	dcp := max(1, max(d.dcp, lf.DCP))
+	o.Layout = &model.Layout{TP: tp, PP: pp, DCP: dcp}
+	o.MaxNumSeqs = pick(d.maxNumSeqs, lf.MaxNumSeqs, seqs, "max_num_seqs")
+	if mnbt > 0 || d.maxNumBatchedTokens > 0 || lf.MaxNumBatchedTokens > 0 {
+		o.MaxNumBatchedTokens = pick(d.maxNumBatchedTokens, lf.MaxNumBatchedTokens, mnbt, "max_num_batched_tokens")
+	}
+	o.EngineVersion = d.engineVersion
+	if o.EngineVersion == "" && lf.Engine == plan.EngineVLLM {
+		o.EngineVersion = lf.Version
+		if o.EngineVersion == "" {
+			notes = append(notes, "engine version not in the log: "+plan.DefaultVLLMVersion+" (pass --engine-version)")
+		}
+	}
+	if o.Engine == "" {
+		o.Engine = lf.Engine
+	}
+	if o.GPUMemoryUtilization == 0 {
+		o.GPUMemoryUtilization = lf.Utilization
+		if o.GPUMemoryUtilization == 0 && o.Engine == plan.EngineVLLM {
+			o.GPUMemoryUtilization = 0.9
+			notes = append(notes, "gpu_memory_utilization not in the log: the engine default 0.90")
+		}
+	}
+	if o.Context == 0 {
+		o.Context = lf.MaxModelLen
+	}
+	if o.KVCacheDType == "" {
+		o.KVCacheDType = lf.KVCacheDType
+	}
+	return notes
+}
+
+// checkResult is chartgen check's output.
+type checkResult struct {
+	Model    string            `json:"model"`
+	GPU      string            `json:"gpu"`
+	Settings string            `json:"settings"`
+	Notes    []string          `json:"notes,omitempty"`
+	Log      *enginelog.Facts  `json:"log"`
+	Report   *plan.CheckReport `json:"check"`
+	Budget   *plan.Budget      `json:"budgetPerGPU,omitempty"`
+	Plan     *plan.Plan        `json:"-"`
+}
+
+func (c *checkResult) data() any { return c }
+
+func (c *checkResult) table(w io.Writer) error {
+	fmt.Fprintf(w, "%s on %s, %s\n", c.Model, c.GPU, c.Settings)
+	for _, n := range c.Notes {
+		fmt.Fprintf(w, "  (%s)\n", n)
+	}
+	tw := newTab(w)
+	fmt.Fprintln(tw, "TERM\tPREDICTED\tLOGGED\tDIFF")
+	for _, r := range c.Report.Rows {
+		pred, logged, diff := fmtAmount(r.Predicted, r.Unit), "-", "-"
+		if r.Logged != 0 {
+			logged = fmtAmount(r.Logged, r.Unit)
+		}
+		if r.Error != nil {
+			diff = fmt.Sprintf("%+.1f%%", *r.Error*100)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Term, pred, logged, diff)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	verdict := "fits"
+	if !c.Report.Fits {
+		verdict = "does not fit"
+	}
+	started := "started"
+	if !c.Report.Started {
+		started = "failed: " + c.Report.Failure
+	}
+	fmt.Fprintf(w, "chartgen: %s; the log: %s\n", verdict, started)
+	for _, a := range c.Report.Advice {
+		fmt.Fprintf(w, "- %s\n", a)
+	}
+	return nil
+}
+
+func fmtAmount(v float64, unit string) string {
+	if unit == "tokens" {
+		return plan.Commas(int64(v))
+	}
+	return fmt.Sprintf("%.2f %s", v, unit)
+}
+
+// checkDeployment plans the deployment a log describes and compares the two.
+func checkDeployment(in plan.Input, g gpu.GPU, lf *enginelog.Facts, d deploymentFlags, o plan.Options) (*checkResult, error) {
+	notes := d.fromLog(lf, g, &o)
+	p, err := plan.New(in, g, o)
+	if err != nil {
+		return nil, err
+	}
+	var tuned *plan.Plan
+	if o.Engine != plan.EngineSGLang {
+		t := o
+		t.GPUMemoryUtilization = 0
+		if tuned, err = plan.New(in, g, t); err != nil {
+			return nil, err
+		}
+	}
+	settings := fmt.Sprintf("%s %s, TP %d × PP %d × DCP %d, utilization %.2f, max_model_len %s, max_num_seqs %d",
+		p.Engine, p.EngineVersion, p.TP, p.PP, p.DCP, p.GPUMemoryUtilization, plan.Commas(int64(p.MaxModelLen)), o.MaxNumSeqs)
+	if o.MaxNumBatchedTokens > 0 {
+		settings += fmt.Sprintf(", max_num_batched_tokens %d", o.MaxNumBatchedTokens)
+	}
+	if o.KVCacheDType != "" {
+		settings += ", kv-cache-dtype " + o.KVCacheDType
+	}
+	return &checkResult{Model: in.Name, GPU: g.ID, Settings: settings, Notes: notes, Log: lf, Report: plan.Check(p, tuned, lf), Budget: p.Budget, Plan: p}, nil
+}
+
+// layoutNotFit is values' error for a given layout that does not hold.
+func layoutNotFit(in plan.Input, plans []*plan.Plan) error {
+	var msgs []string
+	for _, p := range plans {
+		if !p.Fits && p.NotFit != "" {
+			msgs = append(msgs, fmt.Sprintf("%s on %s with TP %d × PP %d × DCP %d: %s", in.Name, p.GPU, p.TP, p.PP, p.DCP, p.NotFit))
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s\n(chartgen explain with the same flags shows the budget term by term; without --tp chartgen chooses a layout that holds)", strings.Join(msgs, "\n"))
+}

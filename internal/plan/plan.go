@@ -681,9 +681,15 @@ func givenLayout(f *model.Facts, l model.Layout, engine string, maxPod int) (can
 	n := l.TP * l.PP
 	perPod, pods := n, 1
 	if n > maxPod {
-		perPod, pods = maxPod, n/maxPod
-		if n%maxPod != 0 || l.TP > maxPod || l.PP%pods != 0 {
-			return candidate{}, fmt.Errorf("layout TP %d × PP %d needs %d GPUs: more than one node's %d, and it does not split into whole nodes of pipeline stages (TP at most %d, PP a multiple of the node count)", l.TP, l.PP, n, maxPod, maxPod)
+		// The largest pod of whole pipeline stages that a node holds.
+		perPod = 0
+		for pod := maxPod; pod >= l.TP && perPod == 0; pod-- {
+			if pod%l.TP == 0 && n%pod == 0 && l.PP%(n/pod) == 0 {
+				perPod, pods = pod, n/pod
+			}
+		}
+		if perPod == 0 {
+			return candidate{}, fmt.Errorf("layout TP %d × PP %d needs %d GPUs: more than one node's %d, and it does not split into pods of whole pipeline stages (TP at most %d, the pods dividing PP)", l.TP, l.PP, n, maxPod, maxPod)
 		}
 	}
 	for _, c := range layouts(f, n, perPod, pods, engine) {

@@ -558,9 +558,9 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 			p.Warnings = append(p.Warnings, fmt.Sprintf("mem-fraction-static %.2f leaves %.1f GiB outside for activations, CUDA graphs and NCCL buffers (< %.1f GiB estimated); lower it if SGLang runs out of memory", util, (1-util)*float64(visible)/GiB, float64(fa.reserved)/GiB))
 		}
 		if fa.ok {
-			p.Reasons[ReasonGPUs] = fmt.Sprintf("%d %s GPU(s)%s: %.1f GiB of weights + %.2f GiB of KV for one %s-token context need, per GPU, %.2f GiB of weights + %.2f GiB of KV = %.2f GiB of the %.2f GiB inside --mem-fraction-static %.2f (%.1f GiB each; %.2f GiB reserved outside for activations and runtime)%s",
+			p.Reasons[ReasonGPUs] = fmt.Sprintf("%d %s GPU(s)%s: %.1f GiB of weights + %.2f GiB of KV for one %s-token context need, per GPU, %.2f GiB of weights + %.2f GiB of KV + %.2f GiB in use before the weights load = %.2f GiB of the %.2f GiB inside --mem-fraction-static %.2f (%.1f GiB each; %.2f GiB reserved outside for activations and runtime)%s",
 				p.GPUs, g.ID, podWords(p), float64(in.Weights.Loaded)/GiB, float64(kvWhole(f, ctx, o.KVCacheDType))/GiB, commas(int64(ctx)),
-				float64(wpg)/GiB, float64(need)/GiB, float64(wpg+need)/GiB, usable/GiB, util, float64(visible)/GiB, float64(fa.reserved)/GiB, fewerNote(p))
+				float64(wpg)/GiB, float64(need)/GiB, float64(fa.b.Term(TermBeforeLoad))/GiB, float64(wpg+need+fa.b.Term(TermBeforeLoad))/GiB, usable/GiB, util, float64(visible)/GiB, float64(fa.reserved)/GiB, fewerNote(p))
 		}
 	} else if fa.ok {
 		p.Reasons[ReasonGPUs] = fmt.Sprintf("%d %s GPU(s)%s: %.1f GiB of weights + %.2f GiB of KV for one %s-token context need, per GPU, %.2f GiB of weights + %.2f GiB of KV + %.2f GiB of activations and runtime = %.2f GiB of the %.2f GiB usable at %.2f (%.1f GiB each)%s",

@@ -18,7 +18,7 @@ func TestMXFP4PaddingMatchesLogs(t *testing.T) {
 		logged float64
 	}{{"h100-80gb", 64.38}, {"a100-80gb", 65.9}} {
 		g := gpuByID(t, tc.gpu)
-		w := weightsPerGPU(in.Facts, in.Weights.split(0, mxfp4PaddedWeights(in.Facts, g, 1)), model.Layout{TP: 1})
+		w := weightsPerGPU(in.Facts, in.Weights.split(0, mxfp4PaddedWeights(in.Facts, g, 1), false), model.Layout{TP: 1})
 		assert.InDelta(t, tc.logged, float64(w)/GiB, tc.logged*0.01, tc.gpu)
 	}
 	assert.Zero(t, mxfp4PaddedWeights(catalogInput(t, "Qwen/Qwen3-8B").Facts, gpuByID(t, "a100-80gb"), 1), "only gpt-oss's MXFP4 experts are padded")
@@ -31,7 +31,7 @@ func TestPipelineStagesFromTheirOwnLayers(t *testing.T) {
 		in := catalogInput(t, id)
 		f := in.Facts
 		require.NotEmpty(t, f.MoE.DenseLayers, id)
-		ws := in.Weights.split(0, 0)
+		ws := in.Weights.split(0, 0, false)
 		for _, pp := range []int{2, 4} {
 			worst := weightsPerGPU(f, ws, model.Layout{TP: 8, PP: pp})
 			even := float64(in.Weights.Loaded) / float64(8*pp)
@@ -102,4 +102,14 @@ func TestCUDAVisibleMemory(t *testing.T) {
 	v, why = cudaVisibleBytes(gpuByID(t, "l4"))
 	assert.InDelta(t, float64(23034)/1024-0.75, float64(v)/GiB, 0.01)
 	assert.Contains(t, why, "a guess")
+}
+
+// MTP layers load only with speculative decoding: DeepSeek-V3.2's 14B MTP module adds its bytes to the last stage.
+func TestMTPOnlyWithSpeculativeDecoding(t *testing.T) {
+	in := catalogInput(t, "deepseek-ai/DeepSeek-V3.2")
+	require.Positive(t, in.Weights.MTP)
+	l := model.Layout{TP: 8, PP: 2, DCP: 8}
+	plain := weightsPerGPU(in.Facts, in.Weights.split(0, 0, false), l)
+	spec := weightsPerGPU(in.Facts, in.Weights.split(0, 0, true), l)
+	assert.InDelta(t, float64(in.Weights.MTP)/8, float64(spec-plain), float64(in.Weights.MTP)/8*0.01)
 }

@@ -37,6 +37,9 @@ type Weights struct {
 	// from these.
 	Embed, Head, Vision int64
 	Layers              []int64
+	// MTP is the multi-token-prediction layers' bytes: loaded (on the last pipeline stage) only with speculative
+	// decoding by the model's own MTP head (Options.SpeculativeMTP).
+	MTP int64
 	// Source says where the numbers come from.
 	Source string
 }
@@ -51,6 +54,7 @@ func WeightsFromEstimate(f *model.Facts, est *model.ParamEstimate, exact *model.
 		Head:   est.HeadBytes,
 		Vision: est.VisionBytes,
 		Layers: append([]int64(nil), est.LayerBytes...),
+		MTP:    est.MTPBytes,
 		Source: "estimated from config.json (architecture-aware parameter count × bytes per dtype)",
 	}
 	if w.Embed == 0 {
@@ -110,6 +114,8 @@ type Options struct {
 	MaxNumSeqs, MaxNumBatchedTokens int
 	// Layout, when set, is evaluated instead of searched for: the plan says whether it holds (Fits, NotFit).
 	Layout *model.Layout
+	// SpeculativeMTP: speculative decoding with the model's own MTP layers, which vLLM then loads.
+	SpeculativeMTP bool
 }
 
 // Engines the planner knows.
@@ -365,7 +371,7 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	explainBudget := false // the words of the budget's terms, for the chosen layout only
 	fitsAt := func(c candidate, tokens, mnbt int) fit {
 		r := fit{util: util}
-		r.wpg = weightsPerGPU(f, in.Weights.split(visionIf(p.Multimodal, in.Weights.Vision), mxfp4PaddedWeights(f, g, c.l.TP)), c.l)
+		r.wpg = weightsPerGPU(f, in.Weights.split(visionIf(p.Multimodal, in.Weights.Vision), mxfp4PaddedWeights(f, g, c.l.TP), o.SpeculativeMTP), c.l)
 		if c.dpAttn {
 			r.wpg += dpAttentionExtra(f, in.Weights.Embed, c.l)
 		}
@@ -656,8 +662,13 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 }
 
 // split is the weights a layout places: vision only when served, padding the engine adds spread like the layers.
-func (w Weights) split(vision, padding int64) weightSplit {
+func (w Weights) split(vision, padding int64, mtp bool) weightSplit {
 	ws := weightSplit{total: w.Loaded + padding, embed: w.Embed, head: w.Head, vision: vision, layers: w.Layers}
+	if mtp {
+		// vLLM's MTP drafter runs on the last pipeline stage, beside the head.
+		ws.total += w.MTP
+		ws.head += w.MTP
+	}
 	if padding > 0 && len(w.Layers) > 0 {
 		ws.layers = make([]int64, len(w.Layers))
 		for i, b := range w.Layers {

@@ -106,7 +106,7 @@ func TestSGLangDPAttention(t *testing.T) {
 	if !p.DPAttention || p.DP != p.TP || p.TP < 2 || p.PP != 1 || p.GPUs != p.TP {
 		t.Fatalf("DPA %v DP %d TP %d PP %d GPUs %d: %s", p.DPAttention, p.DP, p.TP, p.PP, p.GPUs, p.Reasons[ReasonDPAttention])
 	}
-	plain := weightsPerGPU(in.Facts, in.Weights.split(0, 0), model.Layout{TP: p.TP, PP: 1})
+	plain := weightsPerGPU(in.Facts, in.Weights.split(0, 0, false), model.Layout{TP: p.TP, PP: 1})
 	if p.WeightsPerGPU <= plain {
 		t.Errorf("DP attention weights per GPU %d not above plain TP %d", p.WeightsPerGPU, plain)
 	}

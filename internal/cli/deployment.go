@@ -30,6 +30,22 @@ const (
 	helpEngineVersion = "engine release the memory terms follow, e.g. v0.18.0 (default: the chart's " + plan.DefaultVLLMVersion + ")"
 )
 
+// flagAdder is what registering the deployment flags needs: both the standard library's and spf13/pflag's flag
+// sets have these methods.
+type flagAdder interface {
+	IntVar(p *int, name string, value int, usage string)
+	StringVar(p *string, name string, value string, usage string)
+}
+
+func (d *deploymentFlags) register(fs flagAdder) {
+	fs.IntVar(&d.tp, "tp", 0, helpTP)
+	fs.IntVar(&d.pp, "pp", 0, helpPP)
+	fs.IntVar(&d.dcp, "dcp", 0, helpDCP)
+	fs.IntVar(&d.maxNumSeqs, "max-num-seqs", 0, helpMaxNumSeqs)
+	fs.IntVar(&d.maxNumBatchedTokens, "max-num-batched-tokens", 0, helpBatchedTokens)
+	fs.StringVar(&d.engineVersion, "engine-version", "", helpEngineVersion)
+}
+
 func (d *deploymentFlags) validate() []string {
 	var errs []string
 	for _, f := range []struct {

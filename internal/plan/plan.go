@@ -495,6 +495,10 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		}
 		p.NotFit = fmt.Sprintf("does not fit: %.1f GiB of weights + one %s-token context do not fit in %d nodes × %d %s GPUs (%.1f GiB of weights per GPU against %.1f GiB usable at %.2f); use a larger GPU type",
 			float64(in.Weights.Loaded)/GiB, commas(int64(ctx)), maxNodes, maxPod, g.ID, wpg, float64(visible)*u/GiB, u)
+		if need := outsideNeed(ver, samplerWarmupBytes(f, maxSeqs, DefaultBatchedTokens), 1, 1, maxSeqs, false); !sglang && util > 0 && float64(visible)*(1-util) < float64(need) {
+			p.NotFit += fmt.Sprintf(", or leave --gpu-memory-utilization to chartgen: %.2f leaves %.2f GiB outside the fraction, and vLLM %s puts at least %.2f GiB there (memory in use before load, the sampler warm-up)",
+				util, float64(visible)*(1-util)/GiB, ver, float64(need)/GiB)
+		}
 		p.Reasons[ReasonGPUs] = p.NotFit
 		return p, nil
 	}

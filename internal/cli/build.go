@@ -45,6 +45,13 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 	}
 	v.Image = &values.Image{CUDA: cuda}
 	c["image.cuda"] = "Image build: " + cudaWhy + "."
+	if ver := o.EngineVersion; ver != "" {
+		if !strings.HasPrefix(ver, "v") {
+			ver = "v" + ver
+		}
+		v.Image.Version = ver
+		c["image.version"] = "Engine release: " + ver + " (--engine-version); the memory plan follows it."
+	}
 
 	// Model-wide serving settings.
 	s := &values.Serving{}

@@ -82,6 +82,7 @@ func newRoot(a *app) *cobra.Command {
 		newModelsCmd(a),
 		newImportCmd(a),
 		newGatewayCmd(a),
+		newCheckCmd(a),
 	)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErr("%s: %v (run %s --help)", c.CommandPath(), err, c.CommandPath())

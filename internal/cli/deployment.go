@@ -22,12 +22,12 @@ type deploymentFlags struct {
 
 // Flag help texts, shared by every command that takes them.
 const (
-	helpTP            = "evaluate this tensor-parallel size instead of choosing the layout (with --pp, --dcp)"
-	helpPP            = "evaluate this pipeline-parallel size (default 1 when --tp is given)"
-	helpDCP           = "evaluate this decode-context-parallel size (default 1 when --tp is given)"
-	helpMaxNumSeqs    = "--max-num-seqs the engine runs with (default: chartgen's 128)"
-	helpBatchedTokens = "--max-num-batched-tokens the engine runs with (default: chosen)"
-	helpEngineVersion = "engine release the memory terms follow, e.g. v0.18.0 (default: the chart's " + plan.DefaultVLLMVersion + ")"
+	helpTP            = "evaluate tensor-parallel size `N` instead of choosing the layout (with --pp, --dcp)"
+	helpPP            = "evaluate pipeline-parallel size `N` (default 1 when --tp is given)"
+	helpDCP           = "evaluate decode-context-parallel size `N` (default 1 when --tp is given)"
+	helpMaxNumSeqs    = "--max-num-seqs `N` the engine runs with (default: chartgen's 128)"
+	helpBatchedTokens = "--max-num-batched-tokens `N` the engine runs with (default: chosen)"
+	helpEngineVersion = "engine release `V` the memory terms follow and image.version, e.g. v0.18.0 (default: the chart's " + plan.DefaultVLLMVersion + ")"
 )
 
 // flagAdder is what registering the deployment flags needs: both the standard library's and spf13/pflag's flag

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/llm-charts/llm-charts/internal/plan"
 	"github.com/spf13/cobra"
@@ -17,6 +18,12 @@ func (ps plans) table(w io.Writer) error {
 	tw := newTab(w)
 	fmt.Fprintln(tw, "GPU\tGPUS\tTP/PP/DCP\tNODES\tWEIGHTS/GPU\tKV TOKENS\tCONTEXT\tFITS")
 	for _, p := range ps {
+		if p.NotFit != "" && p.GPUs > 0 {
+			// A given layout that does not hold: its numbers, and why.
+			fmt.Fprintf(tw, "%s\t%d\t%d/%d/%d\t%d\t%.1f GiB\t%s\t%s\tno: %s\n", p.GPU, p.GPUs, p.TP, p.PP, p.DCP, p.Nodes,
+				float64(p.WeightsPerGPU)/plan.GiB, plan.Commas(max(0, p.KVTokens)), plan.Commas(int64(p.MaxModelLen)), strings.TrimPrefix(p.NotFit, "does not fit: "))
+			continue
+		}
 		if p.NotFit != "" {
 			why := fmt.Sprintf("does not fit in %d nodes", plan.DefaultMaxNodes)
 			if p.Unsupported {
@@ -45,9 +52,12 @@ func newExplainCmd(a *app) *cobra.Command {
 		Use:   "explain --model ID [--gpu TYPE]... [-o table|json|yaml]",
 		Short: "plan a model on GPU types and print the plans side by side (table, json or yaml)",
 		Long: `Plans a model on every GPU type of the catalog (or those given with --gpu) and prints the plans side by side:
-the table for people, json or yaml with every number and the reason for each choice.`,
+the table for people, json or yaml with every number, the reason for each choice and each GPU's memory term by term
+(budgetPerGPU). With --tp (and --pp, --dcp, --max-num-seqs, --max-num-batched-tokens) it evaluates that deployment
+instead of choosing one: fits is false, with the reason, when it does not hold.`,
 		Example: `  chartgen explain --model MiniMaxAI/MiniMax-M2.5
-  chartgen explain --model zai-org/GLM-5-FP8 --gpu a100-80gb --gpu h200 -o json`,
+  chartgen explain --model zai-org/GLM-5-FP8 --gpu a100-80gb --gpu h200 -o json
+  chartgen explain --model openai/gpt-oss-120b --gpu h100-80gb --tp 1 --gpu-memory-utilization 0.95 --max-num-seqs 1024`,
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return runExplain(&pf, format, a.streams) },
 	}

@@ -16,6 +16,7 @@ import (
 // planFlags are shared by values and explain.
 type planFlags struct {
 	modelFlags
+	deploymentFlags
 	gpus       stringList
 	engine     string
 	context    int
@@ -35,6 +36,7 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.config, "config", "", "plan from this config.json `FILE` instead of looking the model up")
 	fs.StringVar(&f.modelDir, "model-dir", "", "plan from this local model `DIR` (config.json + safetensors headers)")
 	fs.StringVar(&f.gpuCatalog, "gpu-catalog", "", "GPU catalog `FILE` replacing the embedded one")
+	f.deploymentFlags.register(fs)
 }
 
 func (f *planFlags) check() error {
@@ -57,6 +59,7 @@ func (f *planFlags) check() error {
 	if _, err := parseTask(f.task); err != nil {
 		errs = append(errs, err.Error())
 	}
+	errs = append(errs, f.deploymentFlags.validate()...)
 	if len(errs) > 0 {
 		return usageErr("%s", strings.Join(errs, "; "))
 	}
@@ -65,7 +68,9 @@ func (f *planFlags) check() error {
 
 func (f *planFlags) options() plan.Options {
 	t, _ := parseTask(f.task)
-	return plan.Options{Engine: f.engine, Context: f.context, KVCacheDType: f.kvDType, GPUMemoryUtilization: f.util, Task: t}
+	o := plan.Options{Engine: f.engine, Context: f.context, KVCacheDType: f.kvDType, GPUMemoryUtilization: f.util, Task: t}
+	f.deploymentFlags.apply(&o)
+	return o
 }
 
 // plan loads the model and GPUs and plans each GPU type.
@@ -100,6 +105,7 @@ validated against schema/llm-model.values.schema.json before anything is written
 atomically (a failed run leaves no file and keeps an old one).`,
 		Example: `  chartgen values --model MiniMaxAI/MiniMax-M2.5 --gpu a100-80gb -o minimax.yaml
   chartgen values --model Qwen/Qwen3-8B --gpu l4 --gpu v100-32gb --engine sglang
+  chartgen values --model Qwen/Qwen3-32B --gpu h100-80gb --tp 2 --max-num-seqs 256   # this layout, or why it does not hold
   chartgen values --model my-org/My-Model --model-dir ./my-model --gpu h200`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -119,6 +125,11 @@ func runValues(pf *planFlags, out, typed string, s IOStreams) error {
 	m, cat, plans, err := pf.plan(false)
 	if err != nil {
 		return err
+	}
+	if pf.given() {
+		if err := layoutNotFit(m.input, plans); err != nil {
+			return err
+		}
 	}
 	if err := requirePlans(m.input, plans, cat, pf.options()); err != nil {
 		return err

@@ -411,8 +411,13 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 			r.why = fmt.Sprintf("no room for a KV cache: %.2f GiB inside the fraction %.2f of %.2f GiB go to weights, activations and runtime", float64(r.b.inside)/GiB, r.util, float64(visible)/GiB)
 		case need > r.budget:
 			r.why = fmt.Sprintf("one %s-token context needs %.2f GiB of KV per GPU, the budget is %.2f GiB", commas(int64(tokens)), float64(need)/GiB, float64(r.budget)/GiB)
-		case !sglang && r.b.OutsideFree < 0:
-			r.why = fmt.Sprintf("out of memory after the KV cache: outside the fraction %.2f there are %.2f GiB, and vLLM puts %.2f GiB there (%s)", r.util, float64(visible)*(1-r.util)/GiB, float64(r.b.outside)/GiB, outsideWords(r.b))
+		}
+		if !sglang && r.b.OutsideFree < 0 {
+			oom := fmt.Sprintf("out of memory after the KV cache: outside the fraction %.2f there are %.2f GiB, and vLLM puts %.2f GiB there (%s)", r.util, float64(visible)*(1-r.util)/GiB, float64(r.b.outside)/GiB, outsideWords(r.b))
+			if r.why != "" {
+				oom = r.why + "; and " + oom
+			}
+			r.why = oom
 		}
 		return r
 	}

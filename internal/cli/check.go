@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/llm-charts/llm-charts/internal/catalog"
 	"github.com/llm-charts/llm-charts/internal/enginelog"
 	"github.com/llm-charts/llm-charts/internal/gpu"
 	"github.com/llm-charts/llm-charts/internal/plan"
@@ -58,19 +57,7 @@ defaults fill the rest and the output says which.`,
 	fs.StringVar(&f.kvDType, "kv-cache-dtype", "", "the --kv-cache-dtype `D` the engine ran with, when the log does not say")
 	f.deploymentFlags.register(fs)
 	formatFlag(cmd, &format)
-	noFiles := cobra.ShellCompDirectiveNoFileComp
-	_ = cmd.RegisterFlagCompletionFunc("model", cobra.FixedCompletions(catalog.IDs(), noFiles))
-	_ = cmd.RegisterFlagCompletionFunc("gpu", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		c, err := gpu.Load(f.gpuCatalog)
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveError
-		}
-		return c.IDs(), noFiles
-	})
-	_ = cmd.RegisterFlagCompletionFunc("engine", cobra.FixedCompletions(plan.Engines, noFiles))
-	_ = cmd.MarkFlagFilename("config", "json")
-	_ = cmd.MarkFlagDirname("model-dir")
-	completeYAMLFiles(cmd, "gpu-catalog")
+	completeTargets(cmd, &f.gpuCatalog)
 	return cmd
 }
 

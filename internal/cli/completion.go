@@ -26,17 +26,23 @@ func completeYAMLFiles(cmd *cobra.Command, flags ...string) {
 
 // complete registers the completions of the plan flags: catalog model ids, GPU types, engines, tasks, local files.
 func (f *planFlags) complete(cmd *cobra.Command) {
+	completeTargets(cmd, &f.gpuCatalog)
+	_ = cmd.RegisterFlagCompletionFunc("task", cobra.FixedCompletions([]string{"generate", "embed"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// completeTargets registers the completions of what a plan is for (values, explain, check): catalog model ids, GPU
+// types from the catalog *gpuCatalog names (typed before --gpu) or the embedded one, engines, local files.
+func completeTargets(cmd *cobra.Command, gpuCatalog *string) {
 	noFiles := cobra.ShellCompDirectiveNoFileComp
 	_ = cmd.RegisterFlagCompletionFunc("model", cobra.FixedCompletions(catalog.IDs(), noFiles))
 	_ = cmd.RegisterFlagCompletionFunc("gpu", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		c, err := gpu.Load(f.gpuCatalog) // the --gpu-catalog typed before --gpu, else the embedded one
+		c, err := gpu.Load(*gpuCatalog)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
 		return c.IDs(), noFiles
 	})
 	_ = cmd.RegisterFlagCompletionFunc("engine", cobra.FixedCompletions(plan.Engines, noFiles))
-	_ = cmd.RegisterFlagCompletionFunc("task", cobra.FixedCompletions([]string{"generate", "embed"}, noFiles))
 	_ = cmd.MarkFlagFilename("config", "json")
 	_ = cmd.MarkFlagDirname("model-dir")
 	completeYAMLFiles(cmd, "gpu-catalog")

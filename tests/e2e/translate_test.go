@@ -29,8 +29,8 @@ import (
 // The gateway translator test: every llm-gateway case, rendered, with the HTTPRoutes and HTTPRouteFilters the AI
 // Gateway controller makes of it (aigateway_test.go), goes through Envoy Gateway's own translator, `egctl x
 // translate` (Envoy Gateway v1.9.1, built by tools/k8s/build.sh), and the result is checked:
-//   - status: GatewayClass and Gateways Accepted (Gateways also Programmed), every HTTPRoute Accepted and
-//     ResolvedRefs on its Gateway, every Backend Accepted, the BackendTrafficPolicy Accepted;
+//   - status: GatewayClass Accepted, every Gateway listener Accepted, Programmed and ResolvedRefs, every HTTPRoute
+//     Accepted and ResolvedRefs on its Gateway, every Backend Accepted, the BackendTrafficPolicy Accepted;
 //   - clusters: each model's rule is one cluster (never split into weighted clusters), holding every Backend of the
 //     rule, one locality per backend in order with its weight, and the priority the AI Gateway gives it;
 //   - TLS: a Backend with tls gets an upstream TLS context on its endpoints with its SNI and the system CA bundle,
@@ -322,35 +322,38 @@ func translateAndCheck(ctx context.Context, t *testing.T, c testCase, objs []*un
 		conds, _, _ := unstructured.NestedSlice(res.GatewayClass, "status", "conditions")
 		check("GatewayClass eg", conds, "Accepted")
 	}
+	// egctl runs no infrastructure, so a Gateway has no address and no Gateway-level conditions; its listeners say
+	// whether the configuration is accepted and sent to the data plane.
 	for _, g := range res.Gateways {
-		conds, _, _ := unstructured.NestedSlice(g, "status", "conditions")
-		check("Gateway "+objName(g), conds, "Accepted", "Programmed")
-	}
-	for _, r := range res.HTTPRoutes {
-		parents, _, _ := unstructured.NestedSlice(r, "status", "parents")
-		if len(parents) == 0 {
+		listeners, _, _ := unstructured.NestedSlice(g, "status", "listeners")
+		if len(listeners) == 0 {
 			row.objects++
-			bad("HTTPRoute %s has no parent status: attached to no Gateway", objName(r))
+			bad("Gateway %s has no listener status", objName(g))
 		}
-		for _, p := range parents {
-			conds, _, _ := unstructured.NestedSlice(p.(map[string]any), "conditions")
-			check("HTTPRoute "+objName(r), conds, "Accepted", "ResolvedRefs")
+		for _, l := range listeners {
+			conds, _, _ := unstructured.NestedSlice(l.(map[string]any), "conditions")
+			check(fmt.Sprintf("Gateway %s listener %v", objName(g), l.(map[string]any)["name"]), conds, "Accepted", "Programmed", "ResolvedRefs")
 		}
 	}
+	// Routes report per parent Gateway, policies per ancestor; none at all means attached to nothing.
+	perParent := func(kind, list string, objs []map[string]any, want ...string) {
+		for _, o := range objs {
+			entries, _, _ := unstructured.NestedSlice(o, "status", list)
+			if len(entries) == 0 {
+				row.objects++
+				bad("%s %s has no status.%s: Envoy Gateway attached it to nothing", kind, objName(o), list)
+			}
+			for _, e := range entries {
+				conds, _, _ := unstructured.NestedSlice(e.(map[string]any), "conditions")
+				check(kind+" "+objName(o), conds, want...)
+			}
+		}
+	}
+	perParent("HTTPRoute", "parents", res.HTTPRoutes, "Accepted", "ResolvedRefs")
+	perParent("BackendTrafficPolicy", "ancestors", res.BackendTrafficPolicies, "Accepted")
 	for _, b := range res.Backends {
 		conds, _, _ := unstructured.NestedSlice(b, "status", "conditions")
 		check("Backend "+objName(b), conds, "Accepted")
-	}
-	for _, p := range res.BackendTrafficPolicies {
-		ancestors, _, _ := unstructured.NestedSlice(p, "status", "ancestors")
-		if len(ancestors) == 0 {
-			row.objects++
-			bad("BackendTrafficPolicy %s has no status: it targets nothing Envoy Gateway translated", objName(p))
-		}
-		for _, a := range ancestors {
-			conds, _, _ := unstructured.NestedSlice(a.(map[string]any), "conditions")
-			check("BackendTrafficPolicy "+objName(p), conds, "Accepted")
-		}
 	}
 
 	// xDS: clusters, endpoints and routes of every Gateway.

@@ -47,7 +47,7 @@ type translateRow struct {
 	name                          string
 	objects, accepted             int
 	rules, clusters, split        int
-	backends, tls                 int
+	backends, tls, unused         int
 	retryPriority, outlierEjected string
 }
 
@@ -153,7 +153,7 @@ var errorVerdicts = map[string]errorVerdict{
 		"Envoy Gateway accepts it, and Envoy never retries the codes"},
 	"fallback-attempts-zero": {regexp.MustCompile(`no retry priority`),
 		"Envoy Gateway accepts it, and retries never leave priority 0"},
-	"tls-ip-without-sni": {regexp.MustCompile(`port 443 .* without TLS|without SNI`),
+	"tls-ip-without-sni": {regexp.MustCompile(`TLS in .* with SNI <nil>`),
 		"without a server name the backend gets no SNI, and its certificate cannot be checked against a name"},
 	"tls-ca-and-insecure":      {nil, "the Backend CRD refuses caCertificateRefs with insecureSkipVerify (a CEL rule, checked by the API server, which egctl does not run)"},
 	"tls-settings-without-tls": {nil, "the chart's own rule: TLS settings on a plaintext backend would be silently ignored"},
@@ -271,7 +271,11 @@ func translateAndCheck(ctx context.Context, t *testing.T, c testCase, objs []*un
 			if ns == "" {
 				ns = o.GetNamespace()
 			}
-			k := ns + "/" + pm["name"].(string)
+			gw, _ := pm["name"].(string)
+			if gw == "" {
+				continue // no Gateway named: the route attaches nowhere (HTTPRoute status says so)
+			}
+			k := ns + "/" + gw
 			if gateways[k] == nil {
 				gateways[k] = map[string]bool{}
 			}
@@ -350,7 +354,22 @@ func translateAndCheck(ctx context.Context, t *testing.T, c testCase, objs []*un
 		}
 	}
 	perParent("HTTPRoute", "parents", res.HTTPRoutes, "Accepted", "ResolvedRefs")
-	perParent("BackendTrafficPolicy", "ancestors", res.BackendTrafficPolicies, "Accepted")
+	// A policy that targets only routes the chart does not generate (trafficPolicy.extraTargetRefs) has nothing to
+	// attach to here: those routes are not in the translator's input.
+	generated := map[string]bool{}
+	for _, r := range routes {
+		generated[r.name] = true
+	}
+	var policies []map[string]any
+	for _, p := range res.BackendTrafficPolicies {
+		for _, tr := range asSlice(jsonPath(p, "spec", "targetRefs")) {
+			if n, _ := jsonPath(tr, "name").(string); generated[n] {
+				policies = append(policies, p)
+				break
+			}
+		}
+	}
+	perParent("BackendTrafficPolicy", "ancestors", policies, "Accepted")
 	for _, b := range res.Backends {
 		conds, _, _ := unstructured.NestedSlice(b, "status", "conditions")
 		check("Backend "+objName(b), conds, "Accepted")
@@ -363,7 +382,7 @@ func translateAndCheck(ctx context.Context, t *testing.T, c testCase, objs []*un
 		retry, _, _ = unstructured.NestedMap(btp.Object, "spec", "retry")
 		passive, _, _ = unstructured.NestedMap(btp.Object, "spec", "healthCheck", "passive")
 	}
-	tlsBackends := map[string]bool{}
+	tlsBackends, inCluster := map[string]bool{}, map[string]bool{}
 	for _, r := range routes {
 		for i, rule := range r.rules {
 			row.rules++
@@ -394,6 +413,11 @@ func translateAndCheck(ctx context.Context, t *testing.T, c testCase, objs []*un
 			} else {
 				row.clusters++
 				checkCluster(r, i, cl, x.localities(name), backends, passive, tlsBackends, bad)
+				for _, ref := range rule.refs {
+					if ref.weight != 0 {
+						inCluster[ref.backend] = true
+					}
+				}
 			}
 			rt := x.route(name)
 			if rt == nil {
@@ -405,7 +429,12 @@ func translateAndCheck(ctx context.Context, t *testing.T, c testCase, objs []*un
 	}
 	row.backends = len(backends)
 	row.tls = len(tlsBackends)
-	checkPort443(c, backends, tlsBackends, bad)
+	for name := range backends {
+		if !inCluster[name] {
+			row.unused++ // no model uses it; NOTES warns, and Envoy Gateway builds no cluster for it
+		}
+	}
+	checkPort443(c, backends, inCluster, tlsBackends, bad)
 	if passive != nil {
 		row.outlierEjected = fmt.Sprintf("%v%%", passive["maxEjectionPercent"])
 	}
@@ -483,32 +512,46 @@ func checkTLS(model, cluster string, cl, loc map[string]any, b *unstructured.Uns
 		return
 	}
 	tlsBackends[b.GetName()] = true
-	if sni, _ := want["sni"].(string); sni != "" && ctx["sni"] != sni {
-		bad("model %q: Backend %s: SNI %v in %s, want %s", model, b.GetName(), ctx["sni"], cluster, sni)
+	if sni, _ := want["sni"].(string); ctx["sni"] == nil || (sni != "" && ctx["sni"] != sni) {
+		bad("model %q: Backend %s: TLS in %s with SNI %v, want %q (without SNI a shared host cannot pick the certificate)", model, b.GetName(), cluster, ctx["sni"], sni)
 	}
-	validation := jsonPath(ctx, "commonTlsContext", "validationContextSdsSecretConfig", "name")
+	combined := jsonPath(ctx, "commonTlsContext", "combinedValidationContext")
+	validation := jsonPath(combined, "validationContextSdsSecretConfig", "name")
 	if validation == nil {
-		validation = jsonPath(ctx, "commonTlsContext", "combinedValidationContext", "validationContextSdsSecretConfig", "name")
+		validation = jsonPath(ctx, "commonTlsContext", "validationContextSdsSecretConfig", "name")
 	}
-	switch {
-	case want["insecureSkipVerify"] == true:
+	if want["insecureSkipVerify"] == true {
 		if validation != nil {
 			bad("model %q: Backend %s skips verification but %s validates with %v", model, b.GetName(), cluster, validation)
 		}
-	case want["wellKnownCACertificates"] == "System":
-		if validation == nil {
-			bad("model %q: Backend %s wants the system CA bundle but %s validates nothing", model, b.GetName(), cluster)
+		return
+	}
+	// Envoy Gateway's name for the system bundle it serves over SDS (internal/ir: SystemTrustStoreSecretName).
+	const systemCA = "system_ca_certificates"
+	switch {
+	case validation == nil:
+		bad("model %q: Backend %s: %s does not verify the certificate", model, b.GetName(), cluster)
+	case want["wellKnownCACertificates"] == "System" && validation != systemCA:
+		bad("model %q: Backend %s wants the system CA bundle but %s validates with %v", model, b.GetName(), cluster, validation)
+	case want["wellKnownCACertificates"] == nil && validation == systemCA:
+		bad("model %q: Backend %s pins a CA but %s validates with the system bundle", model, b.GetName(), cluster)
+	}
+	if sni, _ := want["sni"].(string); sni != "" {
+		found := false
+		for _, san := range asSlice(jsonPath(combined, "defaultValidationContext", "matchTypedSubjectAltNames")) {
+			if jsonPath(san, "matcher", "exact") == sni {
+				found = true
+			}
 		}
-	default:
-		if validation == nil {
-			bad("model %q: Backend %s pins a CA but %s validates nothing", model, b.GetName(), cluster)
+		if !found {
+			bad("model %q: Backend %s: %s does not check the certificate's name against %s", model, b.GetName(), cluster, sni)
 		}
 	}
 }
 
 // checkPort443 checks the values' TLS promise: a backend on port 443 has TLS unless its values say tls.enabled:
 // false.
-func checkPort443(c testCase, backends map[string]*unstructured.Unstructured, tlsBackends map[string]bool, bad func(string, ...any)) {
+func checkPort443(c testCase, backends map[string]*unstructured.Unstructured, inCluster, tlsBackends map[string]bool, bad func(string, ...any)) {
 	raw, err := os.ReadFile(c.path)
 	if err != nil {
 		bad("%v", err)
@@ -524,7 +567,7 @@ func checkPort443(c testCase, backends map[string]*unstructured.Unstructured, tl
 	_ = yaml.Unmarshal(raw, &v) // error cases may not match the shape; what parses is checked
 	for name, b := range backends {
 		_, port := backendEndpoint(b)
-		if port != 443 {
+		if port != 443 || !inCluster[name] {
 			continue
 		}
 		off := false
@@ -615,6 +658,7 @@ func checkRoute(rule aigwRule, rt map[string]any, retry map[string]any, row *tra
 }
 
 // translatorOutput is what `egctl x translate --to gateway-api,xds -o json` prints.
+// The Gateway API objects, with their status, sit at the top level beside "xds".
 type translatorOutput struct {
 	Resources struct {
 		GatewayClass           map[string]any   `json:"gatewayClass"`
@@ -622,7 +666,7 @@ type translatorOutput struct {
 		HTTPRoutes             []map[string]any `json:"httpRoutes"`
 		Backends               []map[string]any `json:"backends"`
 		BackendTrafficPolicies []map[string]any `json:"backendTrafficPolicies"`
-	} `json:"resources"`
+	} `json:"-"` // decoded from the same document
 	Xds map[string]struct {
 		Configs []map[string]any `json:"configs"`
 	} `json:"xds"`
@@ -655,6 +699,9 @@ func runTranslator(ctx context.Context, t *testing.T, name string, objs []map[st
 	t.Logf("egctl x translate: %d objects in, %d bytes out (%s)", len(objs), stdout.Len(), time.Since(start).Round(time.Millisecond))
 	var out translatorOutput
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		return nil, fmt.Errorf("egctl output: %w", err)
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &out.Resources); err != nil {
 		return nil, fmt.Errorf("egctl output: %w", err)
 	}
 	return &out, nil
@@ -728,9 +775,6 @@ func upstreamTLS(cl, loc map[string]any) map[string]any {
 		m, _ := jsonPath(ts, "typedConfig").(map[string]any)
 		return m
 	}
-	if ts := cl["transportSocket"]; ts != nil {
-		return tls(ts)
-	}
 	meta := map[string]any{}
 	for _, src := range []any{jsonPath(loc, "metadata", "filterMetadata", "envoy.transport_socket_match"),
 		jsonPath(loc, "lbEndpoints", 0, "metadata", "filterMetadata", "envoy.transport_socket_match")} {
@@ -748,11 +792,13 @@ func upstreamTLS(cl, loc map[string]any) map[string]any {
 				all = false
 			}
 		}
-		if all {
+		if all && len(match) > 0 {
 			return tls(jsonPath(m, "transportSocket"))
 		}
 	}
-	return nil
+	// Without a match the cluster's own socket applies; Envoy Gateway puts a placeholder there
+	// ("dummy.transport_socket") when every endpoint has a match, which tls() does not count.
+	return tls(cl["transportSocket"])
 }
 
 // backendEndpoint is the host (or address) and port of a Backend's single endpoint.
@@ -845,10 +891,14 @@ func printTranslateTable(t *testing.T) {
 		defer translateMu.Unlock()
 		sort.Slice(translateRows, func(i, j int) bool { return translateRows[i].name < translateRows[j].name })
 		var b strings.Builder
-		fmt.Fprintf(&b, "%-28s %-10s %-12s %-10s %-16s %s\n", "case", "accepted", "rules→clusters", "TLS", "retry priority", "outlier max-ejection")
+		fmt.Fprintf(&b, "%-26s %-9s %-20s %-16s %-15s %s\n", "case", "accepted", "rules→clusters", "TLS/backends", "retry priority", "outlier max-ejection")
 		for _, r := range translateRows {
-			fmt.Fprintf(&b, "%-28s %-10s %-12s %-10s %-16s %s\n", r.name, fmt.Sprintf("%d/%d", r.accepted, r.objects),
-				fmt.Sprintf("%d→%d (%d split)", r.rules, r.clusters, r.split), fmt.Sprintf("%d/%d", r.tls, r.backends), r.retryPriority, r.outlierEjected)
+			unused := ""
+			if r.unused > 0 {
+				unused = fmt.Sprintf(" (%d unused)", r.unused)
+			}
+			fmt.Fprintf(&b, "%-26s %-9s %-20s %-16s %-15s %s\n", r.name, fmt.Sprintf("%d/%d", r.accepted, r.objects),
+				fmt.Sprintf("%d→%d, %d split", r.rules, r.clusters, r.split), fmt.Sprintf("%d/%d%s", r.tls, r.backends, unused), r.retryPriority, r.outlierEjected)
 		}
 		logf("Envoy Gateway translator, per case:\n%s", b.String())
 	})

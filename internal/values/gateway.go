@@ -90,6 +90,23 @@ type GatewayBackend struct {
 	APIKeySecret *GatewaySecretRef  `json:"apiKeySecret,omitempty"`
 	// Schema is the AIServiceBackend API schema (default OpenAI).
 	Schema string `json:"schema,omitempty"`
+	// TLS from the gateway to the backend (Backend spec.tls); nil means TLS exactly when the port is 443.
+	TLS *GatewayBackendTLS `json:"tls,omitempty"`
+}
+
+// GatewayBackendTLS is the TLS of a backend: on for port 443 unless Enabled says, with SNI (default the host name)
+// and the system CA bundle, a pinned CA (CACertificateRef) or no verification (InsecureSkipVerify).
+type GatewayBackendTLS struct {
+	Enabled            *bool                  `json:"enabled,omitempty"`
+	SNI                string                 `json:"sni,omitempty"`
+	CACertificateRef   *GatewayCertificateRef `json:"caCertificateRef,omitempty"`
+	InsecureSkipVerify bool                   `json:"insecureSkipVerify,omitempty"`
+}
+
+// GatewayCertificateRef is a ConfigMap or Secret (Kind) whose key ca.crt holds a CA bundle.
+type GatewayCertificateRef struct {
+	Kind string `json:"kind"`
+	Name string `json:"name"`
 }
 
 // GatewayServiceRef is a Service in the cluster, reached as <name>.<namespace>.svc.<clusterDomain>:<port>.
@@ -122,6 +139,23 @@ type GatewayTrafficPolicy struct {
 	Enabled         *bool              `json:"enabled,omitempty"`
 	ExtraTargetRefs []GatewayTargetRef `json:"extraTargetRefs,omitempty"`
 	Retry           *GatewayRetry      `json:"retry,omitempty"`
+	Failover        *GatewayFailover   `json:"failover,omitempty"`
+}
+
+// GatewayFailover is what the BackendTrafficPolicy adds when a model has fallback backends.
+type GatewayFailover struct {
+	NumAttemptsPerPriority *int32                     `json:"numAttemptsPerPriority,omitempty"`
+	PassiveHealthCheck     *GatewayPassiveHealthCheck `json:"passiveHealthCheck,omitempty"`
+}
+
+// GatewayPassiveHealthCheck is BackendTrafficPolicy spec.healthCheck.passive (outlier detection).
+type GatewayPassiveHealthCheck struct {
+	Consecutive5XxErrors           *int32 `json:"consecutive5XxErrors,omitempty"`
+	ConsecutiveGatewayErrors       *int32 `json:"consecutiveGatewayErrors,omitempty"`
+	ConsecutiveLocalOriginFailures *int32 `json:"consecutiveLocalOriginFailures,omitempty"`
+	Interval                       string `json:"interval,omitempty"`
+	BaseEjectionTime               string `json:"baseEjectionTime,omitempty"`
+	MaxEjectionPercent             *int32 `json:"maxEjectionPercent,omitempty"`
 }
 
 // GatewayTargetRef is a route or Gateway the BackendTrafficPolicy also targets; Kind defaults to HTTPRoute.

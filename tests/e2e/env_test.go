@@ -38,6 +38,7 @@ var env struct {
 	err        error // why the environment is not usable; every test fails with it
 	root       string
 	binDir     string
+	egctl      string // Envoy Gateway's CLI (translate_test.go)
 	workDir    string
 	kubeconfig string
 	helmEnv    []string
@@ -102,19 +103,36 @@ func setup() (stop func()) {
 		env.binDir = d
 	}
 
-	// Build (or confirm up to date) kube-apiserver, kube-controller-manager, etcd, helm, helm3.
-	build := exec.Command(filepath.Join(root, "tools", "k8s", "build.sh"), env.binDir)
-	var buildOut bytes.Buffer
-	build.Stdout, build.Stderr = &buildOut, &buildOut
-	if err := build.Run(); err != nil {
-		env.err = fmt.Errorf("tools/k8s/build.sh failed (%v); the e2e tests need its binaries:\n%s", err, tail(buildOut.String(), 40))
-		return nil
+	// egctl goes to E2E_EGCTL_DIR when set (make e2e passes EGCTL_BIN_DIR), else beside the others.
+	egDir := env.binDir
+	if d := os.Getenv("E2E_EGCTL_DIR"); d != "" {
+		egDir = d
+	}
+	env.egctl = filepath.Join(egDir, "egctl")
+
+	// Build (or confirm up to date) kube-apiserver, kube-controller-manager, etcd, helm, helm3 and egctl.
+	builds := [][]string{{env.binDir}}
+	if egDir != env.binDir {
+		builds = [][]string{{env.binDir, "k8s", "helm3"}, {egDir, "egctl"}}
+	}
+	for _, args := range builds {
+		build := exec.Command(filepath.Join(root, "tools", "k8s", "build.sh"), args...)
+		var buildOut bytes.Buffer
+		build.Stdout, build.Stderr = &buildOut, &buildOut
+		if err := build.Run(); err != nil {
+			env.err = fmt.Errorf("tools/k8s/build.sh failed (%v); the e2e tests need its binaries:\n%s", err, tail(buildOut.String(), 40))
+			return nil
+		}
 	}
 	for _, b := range []string{"kube-apiserver", "etcd", "kube-controller-manager", "helm", "helm3"} {
 		if _, err := os.Stat(filepath.Join(env.binDir, b)); err != nil {
 			env.err = fmt.Errorf("binary %s missing after build.sh: %w", b, err)
 			return nil
 		}
+	}
+	if _, err := os.Stat(env.egctl); err != nil {
+		env.err = fmt.Errorf("binary egctl missing after build.sh: %w", err)
+		return nil
 	}
 	logf("binaries ready in %s (%s)", env.binDir, time.Since(start).Round(time.Millisecond))
 

@@ -115,6 +115,7 @@ Checks that the values schema cannot express; each failure names the key. Called
 {{- end }}
 {{- end }}
 {{- end }}
+{{- include "llm-gateway.validateTraffic" . }}
 {{- end }}
 
 {{/*
@@ -179,5 +180,103 @@ Backend hostname and port as a dict {kind: fqdn|ip, host, port}: service shortcu
 {{- toJson (dict "kind" "fqdn" "host" $b.fqdn.hostname "port" $b.fqdn.port) }}
 {{- else }}
 {{- toJson (dict "kind" "ip" "host" $b.ip.address "port" $b.ip.port) }}
+{{- end }}
+{{- end }}
+
+{{/*
+A Gateway API duration ("1h30m", "100ms") in milliseconds, as a string ("" stays "0").
+  {{ include "llm-gateway.durationMs" "1200s" | int64 }}
+*/}}
+{{- define "llm-gateway.durationMs" -}}
+{{- $ms := int64 0 }}
+{{- $unit := dict "h" 3600000 "m" 60000 "s" 1000 "ms" 1 }}
+{{- range regexFindAll "[0-9]+(ms|h|m|s)" (toString .) -1 }}
+{{- $n := regexFind "^[0-9]+" . }}
+{{- $ms = add $ms (mul (int64 $n) (index $unit (trimPrefix $n .))) }}
+{{- end }}
+{{- $ms }}
+{{- end }}
+
+{{/*
+TLS of one backend as JSON {on, sni, caKind, caName, insecure, port}: on by default for port 443 (the guide's
+external providers), off otherwise, unless tls.enabled says; SNI defaults to the backend's host name.
+  {{- $tls := include "llm-gateway.tls" (dict "ctx" $ "backend" $b) | fromJson }}
+*/}}
+{{- define "llm-gateway.tls" -}}
+{{- $ep := include "llm-gateway.endpoint" . | fromJson }}
+{{- $t := .backend.tls | default dict }}
+{{- $on := eq (int $ep.port) 443 }}
+{{- if hasKey $t "enabled" }}{{ $on = $t.enabled }}{{ end }}
+{{- $sni := $t.sni | default (ternary $ep.host "" (eq $ep.kind "fqdn")) }}
+{{- $ca := $t.caCertificateRef | default dict }}
+{{- toJson (dict "on" $on "sni" $sni "caKind" ($ca.kind | default "") "caName" ($ca.name | default "") "insecure" ($t.insecureSkipVerify | default false) "port" (int $ep.port)) }}
+{{- end }}
+
+{{/*
+Whether a model has fallback backends: backendRefs of more than one priority ("true" or "").
+  {{- if include "llm-gateway.hasFallback" $m }}
+*/}}
+{{- define "llm-gateway.hasFallback" -}}
+{{- $p := dict }}
+{{- range .backendRefs }}{{ $_ := set $p (toString (.priority | default 0)) true }}{{ end }}
+{{- if gt (len $p) 1 }}true{{ end }}
+{{- end }}
+
+{{/*
+Whether any model has fallback backends ("true" or "").
+  {{- if include "llm-gateway.anyFallback" . }}
+*/}}
+{{- define "llm-gateway.anyFallback" -}}
+{{- range .Values.models }}{{ if include "llm-gateway.hasFallback" . }}true{{ break }}{{ end }}{{ end }}
+{{- end }}
+
+{{/*
+Checks of backends' TLS and of how a model's backends share a cluster. Called from llm-gateway.validate.
+*/}}
+{{- define "llm-gateway.validateTraffic" -}}
+{{- range $key := keys .Values.backends | sortAlpha }}
+{{- $b := index $.Values.backends $key }}
+{{- $tls := include "llm-gateway.tls" (dict "ctx" $ "backend" $b) | fromJson }}
+{{- $t := $b.tls | default dict }}
+{{- if and (not $tls.on) (or $t.sni $t.caCertificateRef $t.insecureSkipVerify) }}
+{{- fail (printf "backends.%s.tls: sni, caCertificateRef and insecureSkipVerify apply only with TLS, which is off (tls.enabled false, or port %d is not 443); set tls.enabled: true or remove them" $key (int $tls.port)) }}
+{{- end }}
+{{- if and $tls.on (not $tls.sni) }}
+{{- fail (printf "backends.%s.tls.sni: required for an ip backend with TLS (there is no host name to send as SNI and to verify the certificate against); set the server name, or tls.enabled: false" $key) }}
+{{- end }}
+{{- if and $t.caCertificateRef $t.insecureSkipVerify }}
+{{- fail (printf "backends.%s.tls: caCertificateRef and insecureSkipVerify exclude each other (the Backend CRD refuses both); keep one" $key) }}
+{{- end }}
+{{- end }}
+{{- range $i, $m := .Values.models }}
+{{- $kinds := dict }}
+{{- range $m.backendRefs }}
+{{- with index $.Values.backends .name }}{{ $_ := set $kinds (ternary "ip" "host name" (hasKey . "ip")) true }}{{ end }}
+{{- end }}
+{{- if gt (len $kinds) 1 }}
+{{- $ips := list }}{{ $hosts := list }}
+{{- range $m.backendRefs }}{{ if hasKey (index $.Values.backends .name) "ip" }}{{ $ips = append $ips .name }}{{ else }}{{ $hosts = append $hosts .name }}{{ end }}{{ end }}
+{{- fail (printf "models[%d].backendRefs: %q mixes ip backends (%s) with host-name backends (%s). Envoy Gateway cannot put both in one cluster: it splits the rule into one cluster per backend and shares requests between them by weight, so a priority fallback would take live traffic and a retry could not move to another backend. Give the ip backend an fqdn (a DNS name for the address), or serve them as separate models" $i $m.name (join ", " $ips) (join ", " $hosts)) }}
+{{- end }}
+{{- end }}
+{{- $tp := .Values.trafficPolicy }}
+{{- if $tp.enabled }}
+{{- $r := $tp.retry | default dict }}
+{{- $on := ($r.retryOn | default dict) }}
+{{- if and $on.httpStatusCodes (not (has "retriable-status-codes" ($on.triggers | default list))) }}
+{{- fail (printf "trafficPolicy.retry.retryOn.httpStatusCodes: %v are never retried without the retriable-status-codes trigger in trafficPolicy.retry.retryOn.triggers (Envoy retries listed codes only with it); add the trigger or remove the codes" $on.httpStatusCodes) }}
+{{- end }}
+{{- $bo := (($r.perRetry | default dict).backOff | default dict) }}
+{{- range $k := list "baseInterval" "maxInterval" }}
+{{- if and (hasKey $bo $k) (eq (include "llm-gateway.durationMs" (index $bo $k) | int64) 0) }}
+{{- fail (printf "trafficPolicy.retry.perRetry.backOff.%s: %q is 0; Envoy Gateway rejects the whole BackendTrafficPolicy for it (\"%s cannot be set to 0s\") and every route it targets answers 500. Use a positive duration, e.g. 100ms" $k (toString (index $bo $k)) $k) }}
+{{- end }}
+{{- end }}
+{{- if and $bo.baseInterval $bo.maxInterval (gt (include "llm-gateway.durationMs" $bo.baseInterval | int64) (include "llm-gateway.durationMs" $bo.maxInterval | int64)) }}
+{{- fail (printf "trafficPolicy.retry.perRetry.backOff.baseInterval: %s is above maxInterval %s; Envoy Gateway rejects the whole BackendTrafficPolicy for it (\"maxInterval cannot be less than baseInterval\") and every route it targets answers 500. Lower baseInterval or raise maxInterval" $bo.baseInterval $bo.maxInterval) }}
+{{- end }}
+{{- if and (include "llm-gateway.anyFallback" $) (hasKey $r "numAttemptsPerPriority") (eq (int $r.numAttemptsPerPriority) 0) }}
+{{- fail "trafficPolicy.retry.numAttemptsPerPriority: 0 keeps every retry on priority 0, so the fallback backends of the models are never tried by a retry; remove it (trafficPolicy.failover.numAttemptsPerPriority then applies) or set 1 or more" }}
+{{- end }}
 {{- end }}
 {{- end }}

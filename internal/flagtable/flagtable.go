@@ -87,13 +87,13 @@ type Table struct {
 // Outside lists the environment variables the chart sets that engines do not read themselves but their libraries,
 // the kubelet or the chart's own scripts do, with who reads them. They are allowed for every engine.
 var Outside = map[string]string{
-	"HF_TOKEN":                 "huggingface_hub: the Hub token",
-	"XDG_CACHE_HOME":           "XDG base directories: ~/.cache for every library that follows them (huggingface_hub, vLLM, FlashInfer, pip)",
-	"TRITON_CACHE_DIR":         "Triton: the kernel cache (default ~/.triton/cache, outside XDG)",
-	"TORCHINDUCTOR_CACHE_DIR":  "PyTorch Inductor: the torch.compile cache (default under /tmp)",
+	"HF_TOKEN":                  "huggingface_hub: the Hub token",
+	"XDG_CACHE_HOME":            "XDG base directories: ~/.cache for every library that follows them (huggingface_hub, vLLM, FlashInfer, pip)",
+	"TRITON_CACHE_DIR":          "Triton: the kernel cache (default ~/.triton/cache, outside XDG)",
+	"TORCHINDUCTOR_CACHE_DIR":   "PyTorch Inductor: the torch.compile cache (default under /tmp)",
 	"FLASHINFER_WORKSPACE_BASE": "FlashInfer: the base directory of its JIT cache (default the home directory)",
-	"PYTORCH_ALLOC_CONF":       "PyTorch: the CUDA caching allocator's configuration",
-	"POD_INDEX":                "the chart's rank script: the StatefulSet pod index (apps.kubernetes.io/pod-index)",
+	"PYTORCH_ALLOC_CONF":        "PyTorch: the CUDA caching allocator's configuration",
+	"POD_INDEX":                 "the chart's rank script: the StatefulSet pod index (apps.kubernetes.io/pod-index)",
 }
 
 var (

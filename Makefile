@@ -52,6 +52,11 @@ catalog: ## Refresh chartgen's embedded model catalog from ../shared/models.
 	rm -rf internal/catalog/models && mkdir -p internal/catalog/models
 	cp -r ../shared/models/*/ internal/catalog/models/ && chmod -R u+w internal/catalog/models
 
+.PHONY: flagtable
+flagtable: ## Write an engine flag table from a release image: make flagtable ENGINE=vllm RELEASE=v0.20.0 (docker or podman, git).
+	@[ -n "$(ENGINE)" ] && [ -n "$(RELEASE)" ] || { echo "usage: make flagtable ENGINE=vllm|sglang RELEASE=vX.Y.Z"; exit 2; }
+	tools/flagtable/collect.sh $(ENGINE) $(RELEASE)
+
 .PHONY: docs
 docs: ## Write charts/*/README.md from the values.yaml comments (internal/chartdoc).
 	$(GO) run ./cmd/chartdoc $(addprefix charts/,$(CHARTS))

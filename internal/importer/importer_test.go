@@ -111,11 +111,7 @@ func TestImportListsWhatItCannotMap(t *testing.T) {
 }
 
 func TestImportChecksFlagsAgainstTheFlagTable(t *testing.T) {
-	doc := strings.Replace(sts, "exec vllm serve Qwen/Qwen3-8B", "exec python3 -m vllm.entrypoints.openai.api_server --model Qwen/Qwen3-8B --kv-cache-dtype int4 --frobnicate", 1)
-	objs, err := Read("x.yaml", []byte(doc))
-	require.NoError(t, err)
-	res, err := Import(objs)
-	require.NoError(t, err)
+	res := importEdited(t, "exec vllm serve Qwen/Qwen3-8B", "exec python3 -m vllm.entrypoints.openai.api_server --model Qwen/Qwen3-8B --kv-cache-dtype int4 --frobnicate")
 	assert.Equal(t, "Qwen/Qwen3-8B", res[0].Values.Model.Name)
 	notes := strings.Join(res[0].Notes, "\n")
 	for _, want := range []string{
@@ -126,20 +122,22 @@ func TestImportChecksFlagsAgainstTheFlagTable(t *testing.T) {
 		assert.Contains(t, notes, want)
 	}
 	// A release without a table is checked against the chart's default, and the notes say so.
-	doc = strings.Replace(sts, "v0.19.0-cu130", "v0.99.0-cu130", 1)
-	objs, err = Read("x.yaml", []byte(doc))
-	require.NoError(t, err)
-	res, err = Import(objs)
-	require.NoError(t, err)
+	res = importEdited(t, "v0.19.0-cu130", "v0.99.0-cu130")
 	assert.Contains(t, strings.Join(res[0].Notes, "\n"), `image tag "v0.99.0-cu130": the chart has no engine flag table for its release, so the flags were checked against vLLM v0.19.0`)
 }
 
-func TestImportRefusesScriptsItCannotSplit(t *testing.T) {
-	doc := strings.Replace(sts, "pip install foo && apt-get update; exec vllm serve", "pip install foo || true; vllm serve", 1)
-	objs, err := Read("x.yaml", []byte(doc))
+// importEdited imports the test StatefulSet with one string replaced.
+func importEdited(t *testing.T, old, replacement string) []Result {
+	t.Helper()
+	objs, err := Read("x.yaml", []byte(strings.Replace(sts, old, replacement, 1)))
 	require.NoError(t, err)
 	res, err := Import(objs)
 	require.NoError(t, err)
+	return res
+}
+
+func TestImportRefusesScriptsItCannotSplit(t *testing.T) {
+	res := importEdited(t, "pip install foo && apt-get update; exec vllm serve", "pip install foo || true; vllm serve")
 	assert.Contains(t, strings.Join(res[0].Unmapped, "\n"), "the shell script cannot be mapped")
 }
 

@@ -70,8 +70,9 @@ Usage: {{ include "llm-model.vllm.args" (dict "root" $ "group" $g "role" "leader
 
 {{/*
 SGLang flags: the engine-neutral `serving` block mapped to `python3 -m sglang.launch_server`'s names, plus the
-`sglang` block, and --enable-metrics when a ServiceMonitor or PodMonitor scrapes the pods. The API key reaches SGLang as `--api-key $(SGLANG_API_KEY)`, which the kubelet expands from the
-Secret-backed variable, so the key never appears in the manifest.
+`sglang` block, and --enable-metrics when a ServiceMonitor or PodMonitor scrapes the pods. The API key reaches
+SGLang as `--api-key $(SGLANG_API_KEY)`, which the kubelet expands from the Secret-backed variable, so the key never
+appears in the manifest.
 Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlArray }}
 */}}
 {{- define "llm-model.sglang.args" -}}

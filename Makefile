@@ -78,6 +78,11 @@ crds: ## Refresh the vendored CRDs in tests/testdata/crds from $(SHARED)/crds; t
 	cp $(SHARED)/crds/*.yaml tests/testdata/crds/ && chmod u+w tests/testdata/crds/*.yaml
 	$(GO) test ./tests -run 'TestVendoredCRDs' -count=1
 
+.PHONY: flagtable
+flagtable: ## Write an engine flag table from a release image: make flagtable ENGINE=vllm RELEASE=v0.20.0 (docker or podman, git).
+	@[ -n "$(ENGINE)" ] && [ -n "$(RELEASE)" ] || { echo "usage: make flagtable ENGINE=vllm|sglang RELEASE=vX.Y.Z"; exit 2; }
+	tools/flagtable/collect.sh $(ENGINE) $(RELEASE)
+
 .PHONY: docs
 docs: ## Write charts/*/README.md from the values.yaml comments (internal/chartdoc).
 	$(GO) run ./cmd/chartdoc $(addprefix charts/,$(CHARTS))

@@ -28,7 +28,11 @@ import (
 //   - probes and the Service target the port by name (`http`), which resolves to the same 5000;
 //   - standard app.kubernetes.io labels are added, the StatefulSet selector adds name/instance to `app`, and the
 //     Service selects `service-group` (the guide's multi-resource rule), so it works for one group or several;
-//   - the engine argument list is a YAML list (no `bash -c` string) and pre-start commands run before `exec`.
+//   - the engine argument list is a YAML list (no `bash -c` string) and pre-start commands run before `exec`;
+//   - the engine starts as `vllm serve MODEL`, the entry point that acts on --api-server-count (the guide's
+//     `python3 -m vllm.entrypoints.openai.api_server --model MODEL` parses it and ignores it);
+//   - hardening and caches the guide does not forbid: seccomp RuntimeDefault, no service-account token, the engines'
+//     compile caches on the cache volume (XDG_CACHE_HOME and friends) and an ephemeral-storage request and limit.
 var guideExamples = []struct {
 	file string // under tests/testdata/guide (a copy of ../shared/reference/examples)
 	kase string // case under tests/cases/llm-model
@@ -128,7 +132,16 @@ func compareStatefulSets(t *testing.T, want, got *appsv1.StatefulSet, d delibera
 
 	ws, gs := want.Spec.Template.Spec, got.Spec.Template.Spec
 	assert.Equal(t, ws.PriorityClassName, gs.PriorityClassName, "priorityClassName")
-	assert.Equal(t, ws.SecurityContext, gs.SecurityContext, "pod securityContext")
+	// Hardening the chart adds: the runtime's default seccomp profile and no service-account token.
+	gotSC := gs.SecurityContext.DeepCopy()
+	if assert.NotNil(t, gotSC.SeccompProfile, "seccompProfile") {
+		assert.Equal(t, corev1.SeccompProfileTypeRuntimeDefault, gotSC.SeccompProfile.Type)
+	}
+	gotSC.SeccompProfile = nil
+	assert.Equal(t, ws.SecurityContext, gotSC, "pod securityContext")
+	if assert.NotNil(t, gs.AutomountServiceAccountToken) {
+		assert.False(t, *gs.AutomountServiceAccountToken, "automountServiceAccountToken")
+	}
 	assert.Equal(t, ws.NodeSelector, gs.NodeSelector, "nodeSelector")
 	assert.ElementsMatch(t, matchExpressions(ws.Affinity), matchExpressions(gs.Affinity), "node affinity")
 	wantTolerations := ws.Tolerations
@@ -147,7 +160,7 @@ func compareStatefulSets(t *testing.T, want, got *appsv1.StatefulSet, d delibera
 	assert.Equal(t, wc.Ports, gc.Ports, "ports")
 	assert.Equal(t, wc.SecurityContext, gc.SecurityContext, "container securityContext")
 	assert.ElementsMatch(t, wc.VolumeMounts, gc.VolumeMounts, "volumeMounts")
-	assertResources(t, wc.Resources, gc.Resources)
+	assertResources(t, wc.Resources, withoutEphemeralStorage(t, gc.Resources))
 	for _, p := range []struct {
 		name      string
 		want, got *corev1.Probe
@@ -164,10 +177,10 @@ func compareStatefulSets(t *testing.T, want, got *appsv1.StatefulSet, d delibera
 		require.NotNil(t, wc.EnvFrom[0].ConfigMapRef)
 		require.NotNil(t, gc.EnvFrom[0].SecretRef, "token from a Secret")
 		assert.Equal(t, wc.EnvFrom[0].ConfigMapRef.Name, gc.EnvFrom[0].SecretRef.Name)
-		assert.Empty(t, gc.Env, "no plain env")
+		assert.Empty(t, withoutCacheEnv(gc.Env), "no plain env")
 	} else {
 		assert.Equal(t, wc.EnvFrom, gc.EnvFrom, "envFrom")
-		assert.ElementsMatch(t, wc.Env, gc.Env, "env")
+		assert.ElementsMatch(t, wc.Env, withoutCacheEnv(gc.Env), "env")
 	}
 
 	wantPre, wantArgv := guideCommand(t, wc)
@@ -280,12 +293,47 @@ func chartCommand(t *testing.T, c corev1.Container) ([]string, []string) {
 	return nil, append(append([]string{}, c.Command...), c.Args...)
 }
 
-// argvFlags turns an engine argv into "flag=value" strings, sorted, after checking the engine entry point.
+// withoutEphemeralStorage returns the resources without the ephemeral-storage request and limit the chart adds,
+// after checking that both are there.
+func withoutEphemeralStorage(t *testing.T, r corev1.ResourceRequirements) corev1.ResourceRequirements {
+	out := *r.DeepCopy()
+	for _, l := range []corev1.ResourceList{out.Requests, out.Limits} {
+		_, ok := l[corev1.ResourceEphemeralStorage]
+		assert.True(t, ok, "ephemeral-storage in %v", l)
+		delete(l, corev1.ResourceEphemeralStorage)
+	}
+	return out
+}
+
+// cacheEnv are the variables that put the engines' compile caches on the cache volume (storage.engineCaches).
+var cacheEnv = map[string]bool{"XDG_CACHE_HOME": true, "VLLM_CACHE_ROOT": true, "TRITON_CACHE_DIR": true,
+	"TORCHINDUCTOR_CACHE_DIR": true, "FLASHINFER_WORKSPACE_BASE": true}
+
+func withoutCacheEnv(env []corev1.EnvVar) []corev1.EnvVar {
+	var out []corev1.EnvVar
+	for _, e := range env {
+		if !cacheEnv[e.Name] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// argvFlags turns an engine argv into "flag=value" strings, sorted. Both vLLM entry points are read: the guide's
+// `python3 -m vllm.entrypoints.openai.api_server --model M` and the chart's `vllm serve M`, whose model becomes
+// --model=M.
 func argvFlags(t *testing.T, argv []string) []string {
-	require.GreaterOrEqual(t, len(argv), 3)
-	require.Equal(t, []string{"python3", "-m", "vllm.entrypoints.openai.api_server"}, argv[:3])
 	var flags []string
-	rest := argv[3:]
+	var rest []string
+	switch {
+	case len(argv) >= 3 && argv[0] == "python3" && argv[1] == "-m" && argv[2] == "vllm.entrypoints.openai.api_server":
+		rest = argv[3:]
+	case len(argv) >= 3 && argv[0] == "vllm" && argv[1] == "serve" && !strings.HasPrefix(argv[2], "-"):
+		flags = append(flags, "--model="+argv[2])
+		rest = argv[3:]
+	default:
+		require.Fail(t, "not a vLLM server command", "%q", argv)
+	}
 	for i := 0; i < len(rest); i++ {
 		f := rest[i]
 		require.True(t, strings.HasPrefix(f, "--"), "expected a flag at %q in %v", f, rest)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/llm-charts/llm-charts/internal/flagtable"
 	"github.com/llm-charts/llm-charts/internal/values"
 )
 
@@ -66,12 +67,27 @@ func isEngine(w []string) bool {
 var shortFlags = map[string]string{"-tp": "--tensor-parallel-size", "-pp": "--pipeline-parallel-size",
 	"-dcp": "--decode-context-parallel-size", "-dp": "--data-parallel-size"}
 
-// boolFlags take no value.
-var boolFlags = map[string]bool{"--enable-expert-parallel": true, "--trust-remote-code": true, "--enable-chunked-prefill": true,
-	"--no-enable-chunked-prefill": true, "--enable-prefix-caching": true, "--no-enable-prefix-caching": true, "--enable-auto-tool-choice": true}
+// engineTable is the flag table of the vLLM release the imported image runs, else of the release the chart defaults
+// to (with a note saying so).
+func (s *state) engineTable() *flagtable.Table {
+	tag := ""
+	if s.v.Image != nil {
+		tag = s.v.Image.Tag
+	}
+	if t, ok := flagtable.Lookup("vllm", flagtable.VersionOfTag(tag)); ok {
+		return t
+	}
+	t, _ := flagtable.Default("vllm")
+	if tag != "" {
+		s.note("image tag %q: the chart has no engine flag table for its release, so the flags were checked against vLLM %s (the chart's default)", tag, t.Version)
+	}
+	return t
+}
 
 // engineArgs maps the engine's flags. Flags without a values key go to serving.extraArgs in order and are listed.
+// Whether a flag takes a value, and whether the release knows it, comes from the engine flag table.
 func (s *state) engineArgs(argv []string) {
+	tab := s.engineTable()
 	var rest []string
 	if argv[0] == "vllm" {
 		rest = argv[2:]
@@ -81,6 +97,7 @@ func (s *state) engineArgs(argv []string) {
 		}
 	} else {
 		rest = argv[3:]
+		s.note("the engine command python3 -m vllm.entrypoints.openai.api_server becomes `vllm serve MODEL`: that entry point acts on --api-server-count and --headless, which the old one parses and ignores")
 	}
 	type flag struct {
 		name string
@@ -97,7 +114,7 @@ func (s *state) engineArgs(argv []string) {
 		f := flag{name: a, raw: []string{a}}
 		if n, v, ok := strings.Cut(a, "="); ok {
 			f.name, f.vals = n, []string{v}
-		} else if !boolFlags[a] {
+		} else if takes, known := tab.TakesValue(a); takes || !known {
 			for i+1 < len(rest) && !isFlag(rest[i+1]) {
 				f.vals = append(f.vals, rest[i+1])
 				f.raw = append(f.raw, rest[i+1])
@@ -110,8 +127,13 @@ func (s *state) engineArgs(argv []string) {
 		flags = append(flags, f)
 	}
 	have := map[string]string{}
+	checked := []string{"MODEL"} // the positional model of `vllm serve`
 	for _, f := range flags {
 		have[f.name] = strings.Join(f.vals, " ")
+		checked = append(append(checked, f.name), f.vals...)
+	}
+	for _, p := range tab.CheckArgs(checked) {
+		s.note("vLLM %s flag table (internal/flagtable): %s", tab.Version, p)
 	}
 	extra := func(f flag, why string) {
 		s.serving.ExtraArgs = append(s.serving.ExtraArgs, f.raw...)

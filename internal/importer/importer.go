@@ -440,7 +440,7 @@ func (s *state) image(ref string) {
 	}
 	switch {
 	case strings.ContainsAny(tag, "<> "):
-		s.unmapped("image tag %q: a placeholder, not a tag; the chart's default (appVersion + CUDA suffix) applies: set image.tag", tag)
+		s.unmapped("image tag %q: a placeholder, not a tag; the chart's default (the newest vLLM release with a flag table + CUDA suffix) applies: set image.tag", tag)
 	case tag != "":
 		s.v.Image.Tag = tag
 		if strings.Contains(tag, "cu129") {
@@ -555,6 +555,15 @@ func (s *state) resources(c map[string]any) int {
 				s.group.GPU = gpu
 			}
 		}
+	}
+	eph := &values.EphemeralStorage{Request: str(rq["ephemeral-storage"]), Limit: str(lm["ephemeral-storage"])}
+	delete(rq, "ephemeral-storage")
+	delete(lm, "ephemeral-storage")
+	if eph.Request != "" || eph.Limit != "" {
+		if eph.Request == "" || eph.Limit == "" {
+			s.note("ephemeral-storage: only one of request and limit is set; the chart's default gives the other")
+		}
+		s.v.EphemeralStorage = eph
 	}
 	for k, v := range rq {
 		s.unmapped("resources.requests.%s %v: not a resource the chart sets", k, v)

@@ -79,6 +79,7 @@ func TestImportListsWhatItCannotMap(t *testing.T) {
 	assert.Equal(t, map[string]string{"NCCL_DEBUG": "INFO"}, v.Serving.Env)
 	assert.Equal(t, "keys", v.Credentials.APIKey.SecretName)
 	assert.Equal(t, 8000, v.Service.Port)
+	assert.Equal(t, "10Gi", v.EphemeralStorage.Request)
 	assert.Equal(t, map[string]string{"tier": "gpu"}, v.PodLabels)
 	assert.Equal(t, []string{"NVIDIA-L40"}, v.ResourceGroups[0].GPU.Products)
 	assert.Equal(t, int64(40-8), *v.ResourceGroups[0].Resources.Memory.RequestGiB, "uva 4 GB × 2 GPUs come off the base")
@@ -88,7 +89,6 @@ func TestImportListsWhatItCannotMap(t *testing.T) {
 		"--enforce-eager: no values key",
 		"--compilation-config",
 		"env HF_TOKEN: a secret in plain text, NOT copied",
-		"resources.requests.ephemeral-storage",
 		`{"key":"zone"`,
 		"2 containers",
 		`sidecar`,
@@ -101,18 +101,43 @@ func TestImportListsWhatItCannotMap(t *testing.T) {
 		assert.Contains(t, all, want)
 	}
 	assert.NotContains(t, all, "hf_plaintext", "a secret never appears in the output")
+	notes := strings.Join(r.Notes, "\n")
+	assert.NotContains(t, notes, "flag table", "every flag of the manifest is in vLLM v0.19.0's table")
+	assert.NotContains(t, notes, "becomes `vllm serve MODEL`", "the manifest already runs vllm serve")
 	var b strings.Builder
 	require.NoError(t, WriteValues(&b, r))
 	assert.Contains(t, b.String(), "# NOT MAPPED")
 	assert.NotContains(t, b.String(), "hf_plaintext")
 }
 
-func TestImportRefusesScriptsItCannotSplit(t *testing.T) {
-	doc := strings.Replace(sts, "pip install foo && apt-get update; exec vllm serve", "pip install foo || true; vllm serve", 1)
-	objs, err := Read("x.yaml", []byte(doc))
+func TestImportChecksFlagsAgainstTheFlagTable(t *testing.T) {
+	res := importEdited(t, "exec vllm serve Qwen/Qwen3-8B", "exec python3 -m vllm.entrypoints.openai.api_server --model Qwen/Qwen3-8B --kv-cache-dtype int4 --frobnicate")
+	assert.Equal(t, "Qwen/Qwen3-8B", res[0].Values.Model.Name)
+	notes := strings.Join(res[0].Notes, "\n")
+	for _, want := range []string{
+		"python3 -m vllm.entrypoints.openai.api_server becomes `vllm serve MODEL`",
+		`vLLM v0.19.0 flag table (internal/flagtable): --kv-cache-dtype: "int4" is not one of auto`,
+		"--frobnicate is not a flag of vllm v0.19.0",
+	} {
+		assert.Contains(t, notes, want)
+	}
+	// A release without a table is checked against the chart's default, and the notes say so.
+	res = importEdited(t, "v0.19.0-cu130", "v0.99.0-cu130")
+	assert.Contains(t, strings.Join(res[0].Notes, "\n"), `image tag "v0.99.0-cu130": the chart has no engine flag table for its release, so the flags were checked against vLLM v0.19.0`)
+}
+
+// importEdited imports the test StatefulSet with one string replaced.
+func importEdited(t *testing.T, old, replacement string) []Result {
+	t.Helper()
+	objs, err := Read("x.yaml", []byte(strings.Replace(sts, old, replacement, 1)))
 	require.NoError(t, err)
 	res, err := Import(objs)
 	require.NoError(t, err)
+	return res
+}
+
+func TestImportRefusesScriptsItCannotSplit(t *testing.T) {
+	res := importEdited(t, "pip install foo && apt-get update; exec vllm serve", "pip install foo || true; vllm serve")
 	assert.Contains(t, strings.Join(res[0].Unmapped, "\n"), "the shell script cannot be mapped")
 }
 

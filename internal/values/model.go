@@ -20,6 +20,7 @@ type Model struct {
 	ResourceGroups        []ResourceGroup   `json:"resourceGroups,omitempty"`
 	Service               *Service          `json:"service,omitempty"`
 	Storage               *Storage          `json:"storage,omitempty"`
+	EphemeralStorage      *EphemeralStorage `json:"ephemeralStorage,omitempty"`
 	Shm                   *Shm              `json:"shm,omitempty"`
 	Credentials           *Credentials      `json:"credentials,omitempty"`
 	Probes                *Probes           `json:"probes,omitempty"`
@@ -27,11 +28,14 @@ type Model struct {
 	PriorityClassName     string            `json:"priorityClassName,omitempty"`
 	PodSecurityContext    map[string]any    `json:"podSecurityContext,omitempty"`
 	SecurityContext       map[string]any    `json:"securityContext,omitempty"`
-	PodAnnotations        map[string]string `json:"podAnnotations,omitempty"`
-	PodLabels             map[string]string `json:"podLabels,omitempty"`
-	Plan                  *Plan             `json:"plan,omitempty"`
-	Tests                 *ModelTests       `json:"tests,omitempty"`
-	Monitoring            *Monitoring       `json:"monitoring,omitempty"`
+	// AutomountServiceAccountToken: nil leaves the chart's default (false).
+	AutomountServiceAccountToken *bool             `json:"automountServiceAccountToken,omitempty"`
+	NetworkPolicy                *NetworkPolicy    `json:"networkPolicy,omitempty"`
+	PodAnnotations               map[string]string `json:"podAnnotations,omitempty"`
+	PodLabels                    map[string]string `json:"podLabels,omitempty"`
+	Plan                         *Plan             `json:"plan,omitempty"`
+	Tests                        *ModelTests       `json:"tests,omitempty"`
+	Monitoring                   *Monitoring       `json:"monitoring,omitempty"`
 }
 
 // Model tasks.
@@ -212,6 +216,27 @@ type Storage struct {
 	AccessModes      []string `json:"accessModes,omitempty"`
 	MountPath        string   `json:"mountPath,omitempty"`
 	SubPath          string   `json:"subPath,omitempty"`
+	// EngineCaches: nil leaves the chart's default (true).
+	EngineCaches *bool `json:"engineCaches,omitempty"`
+}
+
+// EphemeralStorage is the ephemeral-storage request and limit of each engine container.
+type EphemeralStorage struct {
+	Request string `json:"request,omitempty"`
+	Limit   string `json:"limit,omitempty"`
+}
+
+// NetworkPolicy restricts who reaches the engine pods.
+type NetworkPolicy struct {
+	Enabled bool                `json:"enabled,omitempty"`
+	APIFrom []NetworkPolicyPeer `json:"apiFrom,omitempty"`
+}
+
+// NetworkPolicyPeer is a networking.k8s.io/v1 NetworkPolicyPeer, kept as maps.
+type NetworkPolicyPeer struct {
+	NamespaceSelector map[string]any `json:"namespaceSelector,omitempty"`
+	PodSelector       map[string]any `json:"podSelector,omitempty"`
+	IPBlock           map[string]any `json:"ipBlock,omitempty"`
 }
 
 // Shm is the memory-backed /dev/shm.

@@ -2,7 +2,7 @@
 The engine's argument list for one resolved resource group, as a YAML list of strings: every flag and every value is
 its own item, so nothing is shell-quoted (not even the JSON of --hf-overrides). This is the one place where values
 become engine flags; the order is fixed.
-Usage: {{ include "llm-model.args" (dict "root" $ "group" $g) | nindent 12 }}
+Usage: {{ include "llm-model.args" (dict "root" $ "group" $g "role" "leader"|"worker") | nindent 12 }}
 */}}
 {{- define "llm-model.args" -}}
 {{- $args := include (printf "llm-model.%s.args" .root.Values.engine) . | fromYamlArray }}
@@ -10,20 +10,25 @@ Usage: {{ include "llm-model.args" (dict "root" $ "group" $g) | nindent 12 }}
 {{- end }}
 
 {{/*
-vLLM flags. Optional settings left null or empty are not passed, so the engine's own default applies.
-Usage: {{ include "llm-model.vllm.args" (dict "root" $ "group" $g) | fromYamlArray }}
+`vllm serve` arguments: the model first (the entry point's positional argument), then the flags. Optional settings
+left null or empty are not passed, so the engine's own default applies. A worker rank of a multi-node instance runs
+headless (no API server: vllm/entrypoints/cli/serve.py run_headless, which refuses --api-server-count > 0), so it
+gets none of the API server's flags (--port, --host, --api-server-count, the tool-call flags); its engine flags are
+the leader's.
+Usage: {{ include "llm-model.vllm.args" (dict "root" $ "group" $g "role" "leader"|"worker") | fromYamlArray }}
 */}}
 {{- define "llm-model.vllm.args" -}}
 {{- $v := .root.Values }}
 {{- $g := .group }}
 {{- $s := $g.serving }}
 {{- $x := $g.vllm }}
-{{- $a := list "--port" (toString (int $v.service.port)) "--host" "0.0.0.0" }}
+{{- $api := ne .role "worker" }}
+{{- $a := list $v.model.name }}
+{{- if $api }}{{ $a = concat $a (list "--port" (toString (int $v.service.port)) "--host" "0.0.0.0") }}{{ end }}
 {{- $a = concat $a (list "--download-dir" (printf "%s/huggingface/hub" (trimSuffix "/" $v.storage.mountPath))) }}
-{{- $a = concat $a (list "--model" $v.model.name) }}
 {{- with $v.model.revision }}{{ $a = concat $a (list "--revision" .) }}{{ end }}
 {{- with $v.model.servedModelNames }}{{ $a = concat $a (list "--served-model-name") . }}{{ end }}
-{{- if not (kindIs "invalid" $x.apiServerCount) }}{{ $a = concat $a (list "--api-server-count" (toString (int $x.apiServerCount))) }}{{ end }}
+{{- if and $api (not (kindIs "invalid" $x.apiServerCount)) }}{{ $a = concat $a (list "--api-server-count" (toString (int $x.apiServerCount))) }}{{ end }}
 {{- $a = concat $a (list "--tensor-parallel-size" (toString $g.tp)) }}
 {{- if gt (int $g.pp) 1 }}{{ $a = concat $a (list "--pipeline-parallel-size" (toString $g.pp)) }}{{ end }}
 {{- if gt (int $g.dcp) 1 }}{{ $a = concat $a (list "--decode-context-parallel-size" (toString $g.dcp)) }}{{ end }}
@@ -38,7 +43,7 @@ Usage: {{ include "llm-model.vllm.args" (dict "root" $ "group" $g) | fromYamlArr
 {{- if not (kindIs "invalid" $s.maxNumBatchedTokens) }}{{ $a = concat $a (list "--max-num-batched-tokens" (toString (int64 $s.maxNumBatchedTokens))) }}{{ end }}
 {{- with $s.kvCacheDtype }}{{ $a = concat $a (list "--kv-cache-dtype" .) }}{{ end }}
 {{- if eq $v.model.task "embed" }}{{ $a = concat $a (list "--runner" "pooling" "--convert" "embed") }}{{ end }}
-{{- with $s.toolCallParser }}{{ $a = concat $a (list "--enable-auto-tool-choice" "--tool-call-parser" .) }}{{ end }}
+{{- if $api }}{{ with $s.toolCallParser }}{{ $a = concat $a (list "--enable-auto-tool-choice" "--tool-call-parser" .) }}{{ end }}{{ end }}
 {{- with $s.reasoningParser }}{{ $a = concat $a (list "--reasoning-parser" .) }}{{ end }}
 {{- with $x.mambaCacheMode }}{{ $a = concat $a (list "--mamba-cache-mode" .) }}{{ end }}
 {{- $mm := $x.multimodal }}
@@ -65,8 +70,9 @@ Usage: {{ include "llm-model.vllm.args" (dict "root" $ "group" $g) | fromYamlArr
 
 {{/*
 SGLang flags: the engine-neutral `serving` block mapped to `python3 -m sglang.launch_server`'s names, plus the
-`sglang` block. The API key reaches SGLang as `--api-key $(SGLANG_API_KEY)`, which the kubelet expands from the
-Secret-backed variable, so the key never appears in the manifest.
+`sglang` block, and --enable-metrics when a ServiceMonitor or PodMonitor scrapes the pods. The API key reaches
+SGLang as `--api-key $(SGLANG_API_KEY)`, which the kubelet expands from the Secret-backed variable, so the key never
+appears in the manifest.
 Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlArray }}
 */}}
 {{- define "llm-model.sglang.args" -}}
@@ -102,6 +108,8 @@ Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlA
 {{- if and (kindIs "invalid" $distTimeout) (gt (int $g.nodes) 1) }}{{ $distTimeout = 1200 }}{{ end }}
 {{- if not (kindIs "invalid" $distTimeout) }}{{ $a = concat $a (list "--dist-timeout" (toString (int64 $distTimeout))) }}{{ end }}
 {{- if $v.credentials.apiKey.secretName }}{{ $a = concat $a (list "--api-key" "$(SGLANG_API_KEY)") }}{{ end }}
+{{- /* SGLang serves /metrics only with --enable-metrics (server_args.py enable_metrics); vLLM always does. */}}
+{{- if or $v.monitoring.serviceMonitor.enabled $v.monitoring.podMonitor.enabled }}{{ $a = append $a "--enable-metrics" }}{{ end }}
 {{- with $s.hfOverrides }}{{ $a = concat $a (list "--json-model-override-args" (toJson .)) }}{{ end }}
 {{- range $s.extraArgs }}{{ $a = append $a (toString .) }}{{ end }}
 {{- toYaml $a }}
@@ -120,7 +128,9 @@ Usage: {{ include "llm-model.command" (dict "root" $ "group" $g "role" "leader"|
 {{- define "llm-model.command" -}}
 {{- $v := .root.Values }}
 {{- $g := .group }}
-{{- $engine := ternary (list "python3" "-m" "vllm.entrypoints.openai.api_server") (list "python3" "-m" "sglang.launch_server") (eq $v.engine "vllm") }}
+{{- /* vLLM: `vllm serve`, the entry point that acts on --headless and --api-server-count (the guide's
+python3 -m vllm.entrypoints.openai.api_server parses both and ignores them). The model is the first argument. */}}
+{{- $engine := ternary (list "vllm" "serve") (list "python3" "-m" "sglang.launch_server") (eq $v.engine "vllm") }}
 {{- $lines := list "set -e" }}
 {{- $lines = concat $lines ($g.serving.preStartCommands | default list) }}
 {{- $rankFlags := "" }}
@@ -151,15 +161,16 @@ Usage: {{ include "llm-model.command" (dict "root" $ "group" $g "role" "leader"|
 {{- end }}
 
 {{/*
-Environment variables of one resolved group, as a YAML list of EnvVar: the chart's own (pipeline timeouts, CPU
-offload, long context) merged with serving.env (which wins), sorted by name; then the single-key secret references.
+Environment variables of one resolved group, as a YAML list of EnvVar: the chart's own (engine caches, pipeline
+timeouts, CPU offload, long context) merged with serving.env (which wins), sorted by name; then the single-key secret
+references.
 Usage: {{ include "llm-model.env" (dict "root" $ "group" $g) | nindent 12 }}
 */}}
 {{- define "llm-model.env" -}}
 {{- $v := .root.Values }}
 {{- $g := .group }}
 {{- $x := $g.vllm }}
-{{- $env := dict }}
+{{- $env := include "llm-model.cacheEnv" .root | fromYaml }}
 {{- $vllmEngine := eq $v.engine "vllm" }}
 {{- if and $vllmEngine (gt (int $g.pp) 1) }}
 {{- $t := $x.pipelineTimeouts }}
@@ -190,4 +201,27 @@ Usage: {{ include "llm-model.env" (dict "root" $ "group" $g) | nindent 12 }}
 {{- $list = append $list (dict "name" (ternary "VLLM_API_KEY" "SGLANG_API_KEY" $vllmEngine) "valueFrom" (dict "secretKeyRef" (dict "name" . "key" $v.credentials.apiKey.key))) }}
 {{- end }}
 {{- if $list }}{{ toYaml $list }}{{ end }}
+{{- end }}
+
+{{/*
+The engines' compile and JIT caches on the persistent volume (storage.engineCaches), as a map of variable → path, so
+a restarted pod reuses them and they never fill the node's disk through the container's writable layer:
+XDG_CACHE_HOME is the volume's mount path (~/.cache of huggingface_hub, whose hub directory is then --download-dir,
+of vLLM and of FlashInfer), and the caches that ignore XDG get their own directory: Triton's kernels (default
+~/.triton/cache), PyTorch Inductor's torch.compile output (default /tmp/torchinductor_<user>), FlashInfer's JIT
+workspace (FLASHINFER_WORKSPACE_BASE/.cache/flashinfer, default the home directory) and, for vLLM,
+VLLM_CACHE_ROOT (vllm/envs.py; default $XDG_CACHE_HOME/vllm, set explicitly so the path shows in the manifest).
+Usage: {{ $env := include "llm-model.cacheEnv" $ | fromYaml }}
+*/}}
+{{- define "llm-model.cacheEnv" -}}
+{{- $env := dict }}
+{{- if .Values.storage.engineCaches }}
+{{- $dir := trimSuffix "/" .Values.storage.mountPath }}
+{{- $_ := set $env "XDG_CACHE_HOME" $dir }}
+{{- $_ := set $env "TRITON_CACHE_DIR" (printf "%s/triton" $dir) }}
+{{- $_ := set $env "TORCHINDUCTOR_CACHE_DIR" (printf "%s/torchinductor" $dir) }}
+{{- $_ := set $env "FLASHINFER_WORKSPACE_BASE" $dir }}
+{{- if eq .Values.engine "vllm" }}{{ $_ := set $env "VLLM_CACHE_ROOT" (printf "%s/vllm" $dir) }}{{ end }}
+{{- end }}
+{{- toYaml $env }}
 {{- end }}

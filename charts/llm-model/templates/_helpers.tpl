@@ -82,20 +82,45 @@ app: {{ include "llm-model.roleName" . }}
 {{- end }}
 
 {{/*
-The engine image reference: repository:tag, where tag is image.tag, or image.version (default appVersion) plus the
-CUDA build's suffix.
+The engine releases the chart's flag tables cover (internal/flagtable/tables/<engine>/<version>.yaml; a test keeps
+this list equal to them), oldest first. The last one is the default image.version.
+Usage: {{ $versions := get (include "llm-model.flagTableVersions" . | fromYaml) .Values.engine }}
+*/}}
+{{- define "llm-model.flagTableVersions" -}}
+vllm: [v0.19.0]
+sglang: [v0.5.19]
+{{- end }}
+
+{{/*
+The engine release the pods run: image.version, else the release image.tag names (its part before the first "-",
+when that is vMAJOR.MINOR.PATCH; "" for a tag such as a nightly build that names none), else the newest release with
+a flag table.
+Usage: {{ include "llm-model.engineVersion" . }}
+*/}}
+{{- define "llm-model.engineVersion" -}}
+{{- $img := .Values.image }}
+{{- if $img.tag }}
+{{- $v := first (splitList "-" $img.tag) }}
+{{- if regexMatch "^v[0-9]+\\.[0-9]+\\.[0-9]+$" $v }}{{ $v }}{{ end }}
+{{- else }}
+{{- default (last (get (include "llm-model.flagTableVersions" . | fromYaml) .Values.engine)) $img.version }}
+{{- end }}
+{{- end }}
+
+{{/*
+The engine image reference: repository:tag, where tag is image.tag, or the engine release (llm-model.engineVersion)
+plus the CUDA build's suffix.
 Usage: {{ include "llm-model.image" . }}
 */}}
 {{- define "llm-model.image" -}}
 {{- $img := .Values.image }}
-{{- $defaults := dict "vllm" (dict "repository" "vllm/vllm-openai" "version" .Chart.AppVersion) "sglang" (dict "repository" "lmsysorg/sglang" "version" "v0.5.19") }}
-{{- $d := get $defaults .Values.engine }}
+{{- $repositories := dict "vllm" "vllm/vllm-openai" "sglang" "lmsysorg/sglang" }}
 {{- $tag := $img.tag }}
 {{- if not $tag }}
 {{- $suffix := get (get $img.cudaTagSuffixes .Values.engine | default dict) $img.cuda }}
-{{- $tag = printf "%s%s" (default $d.version $img.version) $suffix }}
+{{- $tag = printf "%s%s" (include "llm-model.engineVersion" .) $suffix }}
 {{- end }}
-{{- printf "%s:%s" (default $d.repository $img.repository) $tag }}
+{{- printf "%s:%s" (default (get $repositories .Values.engine) $img.repository) $tag }}
 {{- end }}
 
 {{/*

@@ -1,0 +1,134 @@
+package tests
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/llm-charts/llm-charts/internal/flagtable"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+)
+
+// TestRenderingsPassTheFlagTable: every engine container of every llm-model rendering starts the entry point of the
+// engine release it targets (the image tag) with only flags, values, parser names and environment variables that
+// release's flag table has (internal/flagtable). Multi-node vLLM workers run headless without any API-server flag;
+// SGLang scraped by a monitor gets --enable-metrics. A release without a table must be named in NOTES.
+func TestRenderingsPassTheFlagTable(t *testing.T) {
+	require.NoError(t, flagtable.Err())
+	for _, c := range LoadCases(t) {
+		if c.Chart != "llm-model" || c.WantError {
+			continue
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			res, err := RenderCase(t, c)
+			require.NoError(t, err)
+			monitored := false
+			var workloads []*appsv1.StatefulSet
+			for _, d := range res.Docs {
+				obj, err := DecodeStrict(d)
+				require.NoError(t, err)
+				if sts, ok := obj.(*appsv1.StatefulSet); ok {
+					workloads = append(workloads, sts)
+				}
+				monitored = monitored || strings.Contains(d.Body, "\nkind: ServiceMonitor") || strings.Contains(d.Body, "\nkind: PodMonitor")
+			}
+			require.NotEmpty(t, workloads)
+			for _, sts := range workloads {
+				role := sts.Spec.Template.Labels["llm-charts.io/role"]
+				for _, ctr := range sts.Spec.Template.Spec.Containers {
+					checkContainer(t, res.Notes, sts.Name, role, monitored, ctr)
+				}
+			}
+		})
+	}
+}
+
+func checkContainer(t *testing.T, notes, workload, role string, monitored bool, ctr corev1.Container) {
+	engine := ctr.Name
+	_, tag, _ := strings.Cut(ctr.Image, ":")
+	version := flagtable.VersionOfTag(tag)
+	tab, ok := flagtable.Lookup(engine, version)
+	if !ok {
+		assert.True(t, strings.Contains(notes, "has no engine flag table") || strings.Contains(notes, "names no "+engine+" release"),
+			"%s: %s %q has no flag table, and NOTES does not say so", workload, engine, tag)
+		return
+	}
+	argv := engineArgv(t, ctr)
+	require.GreaterOrEqual(t, len(argv), len(tab.Entrypoint), "%s: argv %q", workload, argv)
+	require.Equal(t, tab.Entrypoint, argv[:len(tab.Entrypoint)], "%s: the entry point of %s %s", workload, engine, version)
+	args := argv[len(tab.Entrypoint):]
+	problems := tab.CheckArgs(args)
+	var env []string
+	for _, e := range ctr.Env {
+		env = append(env, e.Name)
+	}
+	problems = append(problems, tab.CheckEnv(env)...)
+	assert.Empty(t, problems, "%s: against the flag table of %s %s", workload, engine, version)
+
+	_, flags, _ := tab.Split(args)
+	has := map[string]bool{}
+	for _, f := range flags {
+		has[f.Name] = true
+	}
+	if engine == "vllm" && role != "" {
+		assert.Equal(t, role == "worker", has["--headless"], "%s: --headless on the workers (and only there)", workload)
+		for _, f := range []string{"--nnodes", "--node-rank", "--master-addr", "--master-port"} {
+			assert.True(t, has[f], "%s: multi-node rank flag %s", workload, f)
+		}
+		if role == "worker" {
+			assert.Empty(t, tab.FrontendFlags(args), "%s: a headless worker runs no API server", workload)
+		}
+	}
+	if engine == "sglang" {
+		assert.Equal(t, monitored, has["--enable-metrics"], "%s: --enable-metrics exactly when a monitor scrapes /metrics", workload)
+	}
+}
+
+// engineArgv is the command line the container runs: the command and args directly, or the `exec` line of the
+// chart's bash script with "$@" replaced by the args and the rank variables by sample values.
+func engineArgv(t *testing.T, ctr corev1.Container) []string {
+	if len(ctr.Command) == 0 || ctr.Command[0] != "bash" {
+		return append(append([]string{}, ctr.Command...), ctr.Args...)
+	}
+	lines := strings.Split(ctr.Command[2], "\n")
+	last := lines[len(lines)-1]
+	require.True(t, strings.HasPrefix(last, "exec "), "last line %q", last)
+	sample := strings.NewReplacer("$RANK", "1", "$LEADER", "rank0.example")
+	var argv []string
+	for _, w := range shellWords(t, strings.TrimPrefix(last, "exec ")) {
+		if w == "$@" {
+			argv = append(argv, ctr.Args...)
+			continue
+		}
+		argv = append(argv, sample.Replace(w))
+	}
+	return argv
+}
+
+// TestChartFlagTableVersions: the releases the chart knows to have tables (llm-model.flagTableVersions, whose last
+// entry is the default image.version) are exactly the tables in internal/flagtable, and vLLM's newest is the
+// chart's appVersion.
+func TestChartFlagTableVersions(t *testing.T) {
+	ch := LoadChart(t, "llm-model")
+	var tpl string
+	for _, f := range ch.Templates {
+		if f.Name == "templates/_helpers.tpl" {
+			tpl = string(f.Data)
+		}
+	}
+	_, body, ok := strings.Cut(tpl, `{{- define "llm-model.flagTableVersions" -}}`)
+	require.True(t, ok, "llm-model.flagTableVersions is not defined in _helpers.tpl")
+	body, _, _ = strings.Cut(body, "{{- end }}")
+	var chart map[string][]string
+	require.NoError(t, yaml.Unmarshal([]byte(body), &chart))
+	for _, e := range flagtable.Engines() {
+		assert.Equal(t, flagtable.Versions(e), chart[e], "flag table versions of %s", e)
+	}
+	assert.Len(t, chart, len(flagtable.Engines()))
+	def, ok := flagtable.Default("vllm")
+	require.True(t, ok)
+	assert.Equal(t, def.Version, ch.Metadata.AppVersion, "the chart's appVersion is the newest vLLM release with a flag table")
+}

@@ -74,13 +74,13 @@ Usage: {{ include "llm-model.validateSecrets" $ | fromYamlArray }}
 {{- range $i, $cmd := ($x.shell | default list) }}
 {{- $cmd = toString $cmd }}
 {{- range $m := regexFindAll `(?i)(^|\s)-{1,2}([a-z0-9]+[-_])*(token|password|passwd|secret|apikey|api[-_]key|access[-_]key)([-_][a-z0-9]+)*(=|\s+)["']?[^\s"'$-][^\s"']*` $cmd -1 }}
-{{- $e = append $e (printf "%s[%d]: %q gives a secret flag a literal value; %s (e.g. --token \"$HF_TOKEN\")" $x.path $i (trim $m) $how) }}
+{{- $e = append $e (printf "%s[%d]: %s is given a literal value; %s (e.g. --token \"$HF_TOKEN\")" $x.path $i (regexFind `-{1,2}[A-Za-z0-9_-]+` $m) $how) }}
 {{- end }}
 {{- range $m := regexFindAll `(?i)(^|[\s;&(])(export\s+)?[A-Z0-9_]*(TOKEN|SECRET|PASSWORD|API_KEY|APIKEY|ACCESS_KEY)=["']?[^\s"'$][^\s"';]*` $cmd -1 }}
-{{- $e = append $e (printf "%s[%d]: %q assigns a literal to a secret variable; %s" $x.path $i (trim $m) $how) }}
+{{- $e = append $e (printf "%s[%d]: %s is assigned a literal value; %s" $x.path $i (regexFind `[A-Za-z0-9_]+=` $m | trimSuffix "=") $how) }}
 {{- end }}
 {{- range $m := regexFindAll `(?i)(authorization:\s*bearer|bearer)\s+[^\s"'$][^\s"']*` $cmd -1 }}
-{{- $e = append $e (printf "%s[%d]: %q sends a literal bearer token; %s" $x.path $i (trim $m) $how) }}
+{{- $e = append $e (printf "%s[%d]: an Authorization header sends a literal bearer token; %s" $x.path $i $how) }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -7,8 +7,9 @@ Usage: {{ $warnings = concat $warnings (include "llm-model.warnings" (dict "root
 {{- $root := .root }}
 {{- $v := $root.Values }}
 {{- $w := list }}
-{{- $byClass := dict "small" 90 "medium" 270 "large" 360 "xlarge" 2160 }}
-{{- $classThreshold := int (get $byClass $v.probes.sizeClass) }}
+{{- /* The size class's threshold, from the one table ("llm-model.startupWindowSeconds" at a 1 s period). */}}
+{{- $classProbes := dict "sizeClass" $v.probes.sizeClass "startup" (dict "failureThreshold" nil "periodSeconds" 1) }}
+{{- $classThreshold := int (include "llm-model.startupWindowSeconds" (dict "Values" (dict "probes" $classProbes))) }}
 {{- $window := int (include "llm-model.startupWindowSeconds" $root) }}
 {{- $serving := 0 }}
 {{- range $g := .groups }}

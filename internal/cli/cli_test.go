@@ -126,7 +126,7 @@ func TestErrors(t *testing.T) {
 		{"vLLM-only KV dtype with sglang", []string{"values", "--model", "Qwen/Qwen3-8B", "--engine", "sglang", "--kv-cache-dtype", "float16"}, 2, []string{`"float16" has no SGLang equivalent`, "auto, bfloat16, fp8, fp8_e4m3, fp8_e5m2"}},
 		{"context over the model's", []string{"values", "--model", "Qwen/Qwen3-8B", "--context", "1000000"}, 1, []string{"RoPE"}},
 		{"bad task", []string{"values", "--model", "Qwen/Qwen3-8B", "--task", "chat"}, 2, []string{`--task "chat"`}},
-		{"bad kv dtype", []string{"values", "--model", "Qwen/Qwen3-8B", "--kv-cache-dtype", "int3"}, 1, []string{"allowed: auto"}},
+		{"bad kv dtype", []string{"values", "--model", "Qwen/Qwen3-8B", "--kv-cache-dtype", "int3"}, 2, []string{"--kv-cache-dtype: kv cache dtype \"int3\" is not supported", "allowed: auto"}},
 		{"bad output format", []string{"explain", "--model", "Qwen/Qwen3-8B", "-o", "xml"}, 2, []string{"allowed: table, json, yaml"}},
 		{"missing config", []string{"values", "--model", "a/b", "--config", "/nonexistent/config.json"}, 1, []string{"config file"}},
 		{"missing gpu catalog", []string{"gpus", "--gpu-catalog", "/nonexistent.yaml"}, 1, []string{"GPU catalog"}},

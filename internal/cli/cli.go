@@ -214,9 +214,10 @@ func (l *stringList) String() string { return strings.Join(*l, ",") }
 func (l *stringList) Type() string   { return "strings" }
 func (l *stringList) Set(v string) error {
 	for _, x := range strings.Split(v, ",") {
-		if x = strings.TrimSpace(x); x != "" {
-			*l = append(*l, x)
+		if x = strings.TrimSpace(x); x == "" {
+			return fmt.Errorf("empty value %q: give one value, or several separated by commas", v)
 		}
+		*l = append(*l, x)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/llm-charts/llm-charts/internal/gpu"
+	"github.com/llm-charts/llm-charts/internal/model"
 	"github.com/llm-charts/llm-charts/internal/plan"
 	"github.com/llm-charts/llm-charts/internal/values"
 	"github.com/llm-charts/llm-charts/schema"
@@ -43,6 +44,11 @@ func (f *planFlags) check() error {
 	var errs []string
 	switch f.engine {
 	case plan.EngineVLLM:
+		// A dtype name no model takes is a bad command line (exit 2); whether a model takes fp8_ds_mla is known only
+		// once it is loaded, so the check here is against a sparse-MLA model, which takes every name.
+		if _, err := model.ResolveKVDType(&model.Facts{DType: "bfloat16", MLA: &model.MLA{}, Indexer: &model.Indexer{}}, f.kvDType); err != nil {
+			errs = append(errs, "--kv-cache-dtype: "+err.Error())
+		}
 	case plan.EngineSGLang:
 		if err := plan.SGLangKVDType(f.kvDType); err != nil {
 			errs = append(errs, "--"+err.Error())

@@ -4,10 +4,12 @@
 //
 // Names:
 //   - Service: the llm-model chart's fullname: `fullnameOverride`, else the Helm release name
-//     when it contains the chart name (`nameOverride` or "llm-model"), else "<release>-<chart name>"; cut to 52
-//     characters, one trailing "-" dropped (charts/llm-model/templates/_helpers.tpl, llm-model.fullname).
+//     when it contains the chart name (`nameOverride` or "llm-model"), else "<release>-<chart name>"; over 52
+//     characters, shortened with a hash suffix (values.HashedName; charts/llm-model/templates/_helpers.tpl,
+//     llm-model.fullname).
 //   - backend key: the Service name; when inputs have Services of one name in different namespaces, those with a
-//     namespace get "-<namespace>" appended.
+//     namespace get "-<namespace>" appended, shortened with a hash suffix past 63 characters (the chart shortens
+//     "<gateway fullname>-<key>" the same way).
 //   - port: `service.port` (5000 by default, which is also the gateway's default and so is left out).
 //   - public name: Input.PublicName, else `model.servedModelNames[0]`, else ShortName(model.name).
 //   - modelNameOverride: the name the engine serves: `servedModelNames[0]`, else `model.name`.
@@ -46,6 +48,8 @@ const maxFullname = 52
 
 var (
 	dns1123Label = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	// dns1035Label is the API server's rule for Service names.
+	dns1035Label = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
 	// helmRelease is Helm's release name rule (pkg/chartutil ValidateReleaseName), at most 53 characters.
 	helmRelease = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 	notNameChar = regexp.MustCompile(`[^a-z0-9.-]+`)
@@ -200,26 +204,17 @@ func marked(n *yaml.Node) bool { return strings.Contains(n.HeadComment, Marker) 
 // ServiceName is the llm-model chart's fullname for these values and release (see the package comment).
 func ServiceName(m *values.Model, release string) string {
 	if m.FullnameOverride != "" {
-		return trimDash(trunc(m.FullnameOverride, maxFullname))
+		return values.HashedName(m.FullnameOverride, maxFullname)
 	}
 	name := m.NameOverride
 	if name == "" {
 		name = ModelChartName
 	}
 	if strings.Contains(release, name) {
-		return trimDash(trunc(release, maxFullname))
+		return values.HashedName(release, maxFullname)
 	}
-	return trimDash(trunc(release+"-"+name, maxFullname))
+	return values.HashedName(release+"-"+name, maxFullname)
 }
-
-func trunc(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}
-
-func trimDash(s string) string { return strings.TrimSuffix(s, "-") }
 
 // ShortName is a public name derived from a model id: the part after the last "/", lower-cased, with runs of
 // characters other than a-z, 0-9, "." and "-" turned into "-": MiniMaxAI/MiniMax-M2.5 → minimax-m2.5.
@@ -272,8 +267,8 @@ func generateOne(in Input) (*gen, error) {
 	}
 	if len(errs) == 0 {
 		src.Service = ServiceName(m, in.Release)
-		if !dns1123Label.MatchString(src.Service) {
-			errs = append(errs, fmt.Sprintf("the Service name %q (from %s) is not a DNS-1123 label; pick a release name without dots", src.Service, src.ReleaseInfo))
+		if !dns1035Label.MatchString(src.Service) {
+			errs = append(errs, fmt.Sprintf("the Service name %q (from %s) is not a DNS-1035 label (lower-case letters, digits and '-', starting with a letter), so the llm-model chart refuses it; pick a release name without dots that starts with a letter, or set fullnameOverride", src.Service, src.ReleaseInfo))
 		}
 	}
 	if in.Namespace != "" && (len(in.Namespace) > 63 || !dns1123Label.MatchString(in.Namespace)) {
@@ -355,7 +350,7 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 	byKey := map[string]string{}
 	for _, g := range gens {
 		if svcCount[g.src.Service] > 1 && g.src.Namespace != "" {
-			g.src.Backend = trimDash(trunc(g.src.Service+"-"+g.src.Namespace, 63))
+			g.src.Backend = values.HashedName(g.src.Service+"-"+g.src.Namespace, 63)
 		}
 		if p, ok := byKey[g.src.Backend]; ok {
 			errs = append(errs, fmt.Sprintf("%s and %s both need the backend key %q; change a release name", p, g.src.Path, g.src.Backend))

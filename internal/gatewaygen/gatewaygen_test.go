@@ -19,11 +19,10 @@ func TestServiceName(t *testing.T) {
 		{"", "qwen", "qwen", "qwen"},
 		{"", "qwen", "qwen-prod", "qwen-prod"},
 		{"", "qwen", "prod", "prod-qwen"},
-		// release + "-llm-model" cut to 52
-		{"", "", strings.Repeat("a", 50) + "-bc", strings.Repeat("a", 50) + "-b"},
-		// 51 characters + "-x" cut to 52 ends with "-", which is dropped
-		{"", "x", strings.Repeat("b", 51), strings.Repeat("b", 51)},
-		{strings.Repeat("c", 51) + "-d", "", "r", strings.Repeat("c", 51)},
+		// over 52: 43 characters, "-" and 8 hex digits of the whole name's SHA-256 (values.HashedName)
+		{"", "", strings.Repeat("a", 50) + "-bc", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-8bbcb77f"},
+		{"", "x", strings.Repeat("b", 51), "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-5132b342"},
+		{strings.Repeat("c", 51) + "-d", "", "r", "ccccccccccccccccccccccccccccccccccccccccccc-0173c582"},
 	} {
 		m := &values.Model{FullnameOverride: c.fullname, NameOverride: c.name}
 		got := ServiceName(m, c.release)
@@ -152,7 +151,7 @@ func TestGenerateErrors(t *testing.T) {
 		"no model name":    {[]Input{input("e.yaml", "{}\n")}, Options{Gateway: "g"}, []string{"e.yaml", "model.name is missing"}},
 		"not yaml":         {[]Input{input("x.yaml", "a: [\n")}, Options{Gateway: "g"}, []string{"x.yaml", "not YAML"}},
 		"missing release":  {[]Input{input("r.yaml", "model: {name: A/C}\n")}, Options{Gateway: "g"}, []string{"r.yaml", "--release r.yaml=RELEASE", "fullnameOverride"}},
-		"dotted release":   {[]Input{{Path: "d.yaml", Data: []byte("model: {name: A/C}\n"), Release: "a.b"}}, Options{Gateway: "g"}, []string{`"a.b-llm-model" (from release a.b) is not a DNS-1123 label`}},
+		"dotted release":   {[]Input{{Path: "d.yaml", Data: []byte("model: {name: A/C}\n"), Release: "a.b"}}, Options{Gateway: "g"}, []string{`"a.b-llm-model" (from release a.b) is not a DNS-1035 label`}},
 		"duplicate public": {[]Input{ok, input("dup.yaml", "fullnameOverride: other\nmodel: {name: C/B}\n")}, Options{Gateway: "g"}, []string{`ok.yaml and dup.yaml both publish the model "b"`, "--name"}},
 		"duplicate svc":    {[]Input{ok, input("dup.yaml", "fullnameOverride: ok\nmodel: {name: C/D}\n")}, Options{Gateway: "g"}, []string{`both address the Service ok.<gateway namespace>`}},
 		"no gateway":       {[]Input{ok}, Options{}, []string{"gateway.name is required", "--gateway"}},

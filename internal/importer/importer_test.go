@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llm-charts/llm-charts/internal/values"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -76,7 +77,7 @@ func TestImportListsWhatItCannotMap(t *testing.T) {
 	assert.Contains(t, strings.Join(r.Notes, "\n"), "the chart adds --download-dir /root/.cache/huggingface/hub")
 	assert.Equal(t, "uva", v.VLLM.CPUOffload.Backend)
 	assert.Equal(t, false, *v.VLLM.AllowLongMaxModelLen)
-	assert.Equal(t, map[string]string{"NCCL_DEBUG": "INFO"}, v.Serving.Env)
+	assert.Equal(t, values.EnvironmentValues{"NCCL_DEBUG": "INFO"}, v.Serving.Env)
 	assert.Equal(t, "keys", v.Credentials.APIKey.SecretName)
 	assert.Equal(t, 8000, v.Service.Port)
 	assert.Equal(t, "10Gi", v.EphemeralStorage.Request)

@@ -36,15 +36,32 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// FuzzSafetensorsHeader proves the header reader never panics or over-allocates.
+// FuzzSafetensorsHeader proves the header reader never panics or over-allocates, and that every header it accepts
+// is consistent: offsets in order and in range, each tensor's length equal to shape × dtype size, the tensors
+// covering the data without holes or overlaps, and the summary adding up to exactly that data size.
 func FuzzSafetensorsHeader(f *testing.F) {
 	f.Add(stFile(`{"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}}`, 24))
+	f.Add(stFile(`{"a":{"dtype":"BF16","shape":[4],"data_offsets":[0,8]},"b":{"dtype":"F4","shape":[3],"data_offsets":[8,10]}}`, 10))
+	f.Add(stFile(`{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},"b":{"dtype":"F32","shape":[4],"data_offsets":[8,24]}}`, 24))
+	f.Add(stFile(`{"a":{"dtype":"F64","shape":[4611686018427387904,4],"data_offsets":[0,8]}}`, 8))
+	f.Add(stFile(`{"a":{"dtype":"F16","shape":[2],"data_offsets":[9223372036854775807,3]}}`, 8))
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h, err := ReadSafetensorsHeader(bytes.NewReader(data))
 		if err != nil {
 			return
 		}
-		_, _ = SummarizeSafetensors(h)
+		for name, ti := range h.Tensors {
+			if len(ti.DataOffsets) != 2 || ti.DataOffsets[0] < 0 || ti.DataOffsets[0] > ti.DataOffsets[1] || ti.DataOffsets[1] > h.DataSize {
+				t.Fatalf("accepted tensor %q with data_offsets %v outside [0, %d]", name, ti.DataOffsets, h.DataSize)
+			}
+		}
+		ws, err := SummarizeSafetensors(h)
+		if err != nil {
+			t.Fatalf("accepted a header that does not sum: %v", err)
+		}
+		if ws.Bytes != h.DataSize {
+			t.Fatalf("tensors sum to %d bytes, but the data they index is %d", ws.Bytes, h.DataSize)
+		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -81,6 +82,13 @@ func Parse(data []byte, opts ParseOptions) (*Facts, error) {
 	f.parseContext(rc)
 	f.parseVision(rc)
 	f.detectEmbedding(opts)
+	bounds := map[string][2]int{"max_position_embeddings (the context after RoPE scaling)": {f.MaxContext, maxContext}}
+	if f.MoE != nil {
+		bounds["num_experts"] = [2]int{f.MoE.Routed, maxExperts}
+	}
+	if err := plausible(bounds); err != nil {
+		rc.fail(err)
+	}
 	if errs := *rc.errs; len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -142,8 +150,13 @@ func (f *Facts) parseShape(rc *rawConfig) error {
 	if f.Vocab, err = requireInt(rc, "vocab_size", "padded_vocab_size", "n_vocab"); err != nil {
 		return err
 	}
-	if f.Layers > 100000 || f.Heads > 1<<20 {
-		return fmt.Errorf("config.json: num_hidden_layers (%d) or num_attention_heads (%d) is implausibly large", f.Layers, f.Heads)
+	if err := plausible(map[string][2]int{
+		"num_hidden_layers":   {f.Layers, maxLayers},
+		"hidden_size":         {f.Hidden, maxHidden},
+		"num_attention_heads": {f.Heads, maxHeads},
+		"vocab_size":          {f.Vocab, maxVocab},
+	}); err != nil {
+		return err
 	}
 	f.KVHeads = f.Heads
 	if n, key, ok := rc.firstInt("num_key_value_heads", "n_kv_heads", "num_kv_heads", "multi_query_group_num"); ok {
@@ -162,6 +175,9 @@ func (f *Facts) parseShape(rc *rawConfig) error {
 		f.HeadDimDerived = true
 	}
 	f.Intermediate, _, _ = rc.firstInt("intermediate_size", "ffn_hidden_size", "n_inner", "ffn_dim")
+	if err := plausible(map[string][2]int{"head_dim": {f.HeadDim, maxHeadDim}, "intermediate_size": {f.Intermediate, maxIntermediate}}); err != nil {
+		return err
+	}
 	if tied, ok := rc.bool("tie_word_embeddings"); ok {
 		f.TiedEmbeddings = tied
 	} else {
@@ -480,6 +496,35 @@ func (f *Facts) parseMTP(rc *rawConfig) {
 	}
 }
 
+// Upper bounds of config.json figures: far above any published model (the largest have hidden_size 16384-25600,
+// vocabularies of about 256k, 128 heads, head_dim 512, some hundred layers), low enough that a corrupt or hand-edited
+// value (hidden_size 2^40) is refused with its field named instead of planning terabytes.
+const (
+	maxLayers       = 4096
+	maxHidden       = 1 << 17
+	maxHeads        = 1 << 14
+	maxVocab        = 1 << 24
+	maxHeadDim      = 1 << 13
+	maxIntermediate = 1 << 20
+	maxExperts      = 1 << 16
+	maxContext      = 1 << 27
+)
+
+// plausible checks each field's value against its upper bound, naming the first field over it (in name order).
+func plausible(fields map[string][2]int) error {
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if v := fields[k]; v[0] > v[1] {
+			return fmt.Errorf("config.json: %s (%d) is implausibly large (at most %d): the file is corrupt or mistyped", k, v[0], v[1])
+		}
+	}
+	return nil
+}
+
 func normDType(s string) string {
 	switch strings.ToLower(strings.TrimPrefix(s, "torch.")) {
 	case "bfloat16", "bf16":
@@ -501,9 +546,16 @@ func (f *Facts) parseDType(rc *rawConfig) {
 	}
 	f.DType = normDType(s)
 	switch {
-	case !ok || f.DType == "":
+	case (!ok || f.DType == "") && rc.object("quantization_config") == nil && rc.object("compression_config") == nil:
+		// The weights' data type decides their size (2 bytes for bfloat16, 4 for float32): guessing could halve or
+		// double every memory figure.
+		rc.fail(errors.New(`config.json: "torch_dtype" (or "dtype") is missing: the weights' data type decides their size; add the checkpoint's type, e.g. "torch_dtype": "bfloat16"`))
 		f.DType = "bfloat16"
-		f.note("torch_dtype absent: assuming bfloat16")
+	case !ok || f.DType == "":
+		// Quantized checkpoints (e.g. gpt-oss' mxfp4) describe their weights in quantization_config; the rest is
+		// kept in transformers' default compute type.
+		f.DType = "bfloat16"
+		f.note("torch_dtype absent: assuming bfloat16 for the layers quantization_config leaves unquantized")
 	case f.DType == "float32":
 		// vLLM serves float32 checkpoints in bfloat16 by default (dtype auto).
 		f.note("checkpoint dtype float32: vLLM's dtype auto serves it as bfloat16")

@@ -122,7 +122,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseUnknownModelTypeWarns(t *testing.T) {
-	f, err := Parse([]byte(`{"model_type":"brand_new","num_hidden_layers":4,"hidden_size":64,"num_attention_heads":8,"vocab_size":100,"intermediate_size":128,"max_position_embeddings":2048}`), ParseOptions{})
+	f, err := Parse([]byte(`{"model_type":"brand_new","torch_dtype":"bfloat16","num_hidden_layers":4,"hidden_size":64,"num_attention_heads":8,"vocab_size":100,"intermediate_size":128,"max_position_embeddings":2048}`), ParseOptions{})
 	require.NoError(t, err)
 	assert.False(t, f.Known)
 	require.NotEmpty(t, f.Warnings)
@@ -134,7 +134,7 @@ func TestParseUnknownModelTypeWarns(t *testing.T) {
 }
 
 func TestContextLength(t *testing.T) {
-	base := `{"model_type":"llama","num_hidden_layers":2,"hidden_size":64,"num_attention_heads":4,"vocab_size":100,"max_position_embeddings":%d,"rope_scaling":%s}`
+	base := `{"model_type":"llama","torch_dtype":"bfloat16","num_hidden_layers":2,"hidden_size":64,"num_attention_heads":4,"vocab_size":100,"max_position_embeddings":%d,"rope_scaling":%s}`
 	cases := []struct {
 		name string
 		max  int
@@ -157,14 +157,14 @@ func TestContextLength(t *testing.T) {
 		})
 	}
 	// The smallest length key wins (vLLM).
-	f, err := Parse([]byte(`{"num_hidden_layers":2,"hidden_size":64,"num_attention_heads":4,"vocab_size":100,"max_position_embeddings":8192,"seq_length":4096}`), ParseOptions{})
+	f, err := Parse([]byte(`{"torch_dtype":"bfloat16","num_hidden_layers":2,"hidden_size":64,"num_attention_heads":4,"vocab_size":100,"max_position_embeddings":8192,"seq_length":4096}`), ParseOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, 4096, f.MaxContext)
 }
 
 func TestLayerTypeRules(t *testing.T) {
 	mk := func(extra string) *Facts {
-		f, err := Parse([]byte(`{"num_hidden_layers":6,"hidden_size":64,"num_attention_heads":4,"vocab_size":100`+extra+`}`), ParseOptions{})
+		f, err := Parse([]byte(`{"torch_dtype":"bfloat16","num_hidden_layers":6,"hidden_size":64,"num_attention_heads":4,"vocab_size":100`+extra+`}`), ParseOptions{})
 		require.NoError(t, err)
 		return f
 	}
@@ -181,7 +181,7 @@ func TestLayerTypeRules(t *testing.T) {
 }
 
 func TestEmbeddingDetection(t *testing.T) {
-	cfg := `{"model_type":"qwen3","architectures":[%q],"num_hidden_layers":2,"hidden_size":64,"num_attention_heads":4,"vocab_size":100}`
+	cfg := `{"model_type":"qwen3","torch_dtype":"bfloat16","architectures":[%q],"num_hidden_layers":2,"hidden_size":64,"num_attention_heads":4,"vocab_size":100}`
 	cases := []struct {
 		name string
 		arch string
@@ -213,4 +213,27 @@ func TestSanitizeNonFinite(t *testing.T) {
 	out := string(sanitizeNonFinite([]byte(in)))
 	assert.Equal(t, `{"a":[0.0, null, null, null],"s":"Infinity NaN"}`, out)
 	assert.False(t, strings.Contains(out, "[0.0, Inf"))
+}
+
+// TestParseRefusesImplausibleConfigs: a missing dtype (without a quantization_config that describes the weights)
+// and absurd figures fail, naming the field.
+func TestParseRefusesImplausibleConfigs(t *testing.T) {
+	base := `"model_type":"llama","num_hidden_layers":2,"hidden_size":64,"num_attention_heads":4,"vocab_size":100`
+	for name, c := range map[string]struct{ cfg, want string }{
+		"missing dtype":     {`{` + base + `}`, `"torch_dtype" (or "dtype") is missing`},
+		"hidden 2^40":       {`{"torch_dtype":"bfloat16","model_type":"llama","num_hidden_layers":2,"hidden_size":1099511627776,"num_attention_heads":4,"vocab_size":100}`, "hidden_size (1099511627776) is implausibly large"},
+		"vocab":             {`{"torch_dtype":"bfloat16",` + base[:len(base)-3] + `999999999}`, "vocab_size (999999999) is implausibly large"},
+		"experts":           {`{"torch_dtype":"bfloat16",` + base + `,"num_experts":10000000,"num_experts_per_tok":2}`, "num_experts (10000000) is implausibly large"},
+		"context":           {`{"torch_dtype":"bfloat16",` + base + `,"max_position_embeddings":1000000000000}`, "max_position_embeddings (the context after RoPE scaling) (1000000000000) is implausibly large"},
+		"intermediate size": {`{"torch_dtype":"bfloat16",` + base + `,"intermediate_size":100000000}`, "intermediate_size (100000000) is implausibly large"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse([]byte(c.cfg), ParseOptions{})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+	// A quantized checkpoint without torch_dtype (gpt-oss) is planned: quantization_config describes its weights.
+	_, err := Parse([]byte(`{`+base+`,"quantization_config":{"quant_method":"mxfp4"}}`), ParseOptions{})
+	require.NoError(t, err)
 }

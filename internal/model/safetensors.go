@@ -21,10 +21,12 @@ type TensorInfo struct {
 	DataOffsets []int64 `json:"data_offsets"`
 }
 
-// SafetensorsHeader is a parsed header; Metadata is the optional __metadata__ map.
+// SafetensorsHeader is a parsed header; Metadata is the optional __metadata__ map. DataSize is the size of the
+// byte buffer the tensors index (the largest end offset): the file is 8 + header length + DataSize bytes.
 type SafetensorsHeader struct {
 	Tensors  map[string]TensorInfo
 	Metadata map[string]string
+	DataSize int64
 }
 
 // SafetensorsHeaderLength decodes the 8-byte little-endian prefix and checks it against the cap.
@@ -97,7 +99,68 @@ func ParseSafetensorsHeader(b []byte) (*SafetensorsHeader, error) {
 		}
 		h.Tensors[name] = ti
 	}
+	size, err := checkLayout(h.Tensors)
+	if err != nil {
+		return nil, err
+	}
+	h.DataSize = size
 	return h, nil
+}
+
+// checkLayout checks the data offsets as the format defines them: each tensor has [begin, end) with
+// 0 <= begin <= end, its length is exactly shape × dtype size, and together the tensors cover the byte buffer from 0
+// without holes or overlaps. It returns the buffer size. A header that breaks this would give wrong weight sizes.
+func checkLayout(tensors map[string]TensorInfo) (int64, error) {
+	type span struct {
+		name       string
+		begin, end int64
+	}
+	spans := make([]span, 0, len(tensors))
+	for name, ti := range tensors {
+		if len(ti.DataOffsets) != 2 {
+			return 0, fmt.Errorf("safetensors: tensor %q has data_offsets %v, want [begin, end]", name, ti.DataOffsets)
+		}
+		b, e := ti.DataOffsets[0], ti.DataOffsets[1]
+		if b < 0 || e < b {
+			return 0, fmt.Errorf("safetensors: tensor %q has data_offsets [%d, %d] out of order", name, b, e)
+		}
+		n, ok := ti.elems()
+		bits := dtypeBits[ti.DType]
+		if !ok || n > (1<<62)/bits {
+			return 0, fmt.Errorf("safetensors: tensor %q shape %v overflows", name, ti.Shape)
+		}
+		if want := (n*bits + 7) / 8; e-b != want {
+			return 0, fmt.Errorf("safetensors: tensor %q is %d bytes by data_offsets [%d, %d] but %d by its shape %v × %s", name, e-b, b, e, want, ti.Shape, ti.DType)
+		}
+		spans = append(spans, span{name, b, e})
+	}
+	sort.Slice(spans, func(i, j int) bool {
+		if spans[i].begin != spans[j].begin {
+			return spans[i].begin < spans[j].begin
+		}
+		return spans[i].end < spans[j].end
+	})
+	var at int64
+	for _, s := range spans {
+		if s.begin != at {
+			what := "leaves a hole before it"
+			if s.begin < at {
+				what = "overlaps the tensor before it"
+			}
+			return 0, fmt.Errorf("safetensors: tensor %q at offset %d %s (the previous tensor ends at %d)", s.name, s.begin, what, at)
+		}
+		at = s.end
+	}
+	return at, nil
+}
+
+// CheckFileSize checks a header against the size of its file: 8 bytes of length, the header, then exactly the
+// bytes the tensors index. A shorter file is truncated; a longer one holds data no tensor describes.
+func (h *SafetensorsHeader) CheckFileSize(headerLen, fileSize int64) error {
+	if want := 8 + headerLen + h.DataSize; fileSize != want {
+		return fmt.Errorf("safetensors: the file is %d bytes but its header describes %d (8 + %d of header + %d of tensor data): truncated or corrupt", fileSize, want, headerLen, h.DataSize)
+	}
+	return nil
 }
 
 // dtypeBits are the safetensors dtypes and their sizes in bits.
@@ -128,8 +191,8 @@ type WeightSummary struct {
 	Breakdown []DTypeCount
 }
 
-// SummarizeSafetensors adds up headers (one per shard). Bytes come from data_offsets when present
-// (exact), else from shape × dtype size.
+// SummarizeSafetensors adds up headers (one per shard). Bytes are shape × dtype size, which ParseSafetensorsHeader
+// has checked against data_offsets.
 func SummarizeSafetensors(headers ...*SafetensorsHeader) (*WeightSummary, error) {
 	acc := map[string]*DTypeCount{}
 	ws := &WeightSummary{}
@@ -142,10 +205,7 @@ func SummarizeSafetensors(headers ...*SafetensorsHeader) (*WeightSummary, error)
 			if !ok {
 				return nil, fmt.Errorf("safetensors: tensor %q shape %v overflows", name, ti.Shape)
 			}
-			b := (n*dtypeBits[ti.DType] + 7) / 8
-			if len(ti.DataOffsets) == 2 && ti.DataOffsets[1] >= ti.DataOffsets[0] {
-				b = ti.DataOffsets[1] - ti.DataOffsets[0]
-			}
+			b := (n*dtypeBits[ti.DType] + 7) / 8 // equal to the data_offsets length (checkLayout)
 			c := acc[ti.DType]
 			if c == nil {
 				c = &DTypeCount{DType: ti.DType}

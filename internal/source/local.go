@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -74,11 +75,27 @@ func (Dir) Load(_ context.Context, ref string) (*Metadata, error) {
 	return md, nil
 }
 
+// readLocalHeader reads a shard's header and checks it against the file's size (a truncated download is refused).
 func readLocalHeader(path string) (*model.SafetensorsHeader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return model.ReadSafetensorsHeader(f)
+	h, err := model.ReadSafetensorsHeader(f)
+	if err != nil {
+		return nil, err
+	}
+	end, err := f.Seek(0, io.SeekCurrent) // just past the header: 8 + header length
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if err := h.CheckFileSize(end-8, st.Size()); err != nil {
+		return nil, err
+	}
+	return h, nil
 }

@@ -5,7 +5,11 @@ package source
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/llm-charts/llm-charts/internal/model"
 )
@@ -37,10 +41,15 @@ func (m *Metadata) Facts(task model.Task) (*model.Facts, error) {
 	return model.Parse(m.Config, model.ParseOptions{Name: m.Ref, Files: m.Files, Task: task})
 }
 
-// Weights sums the safetensors headers; ok is false when none were read.
+// Weights sums the safetensors headers; ok is false when none were read. An incomplete set of shards is refused
+// (planning from it would count a fraction of the weights as exact): shards the index lists but no header was read
+// for, a sum below the index's total_size, or numbered shards (model-00001-of-00005.safetensors) with some missing.
 func (m *Metadata) Weights() (*model.WeightSummary, bool, error) {
 	if len(m.Headers) == 0 {
 		return nil, false, nil
+	}
+	if err := m.checkShardSet(); err != nil {
+		return nil, false, err
 	}
 	names := make([]string, 0, len(m.Headers))
 	for n := range m.Headers {
@@ -53,4 +62,60 @@ func (m *Metadata) Weights() (*model.WeightSummary, bool, error) {
 	}
 	ws, err := model.SummarizeSafetensors(hs...)
 	return ws, err == nil, err
+}
+
+// shardName is the numbered shard naming transformers writes: <prefix>-00001-of-00005.safetensors.
+var shardName = regexp.MustCompile(`^(.*)-([0-9]+)-of-([0-9]+)\.safetensors$`)
+
+func (m *Metadata) checkShardSet() error {
+	const fix = "copy every shard (and model.safetensors.index.json), or plan from config.json alone with --config"
+	if m.Index != nil {
+		var missing []string
+		for _, f := range m.Index.Files() {
+			if m.Headers[f] == nil {
+				missing = append(missing, f)
+			}
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("model.safetensors.index.json lists %d shards, %d of them not read (%s): %s", len(m.Index.Files()), len(missing), strings.Join(missing, ", "), fix)
+		}
+		if total := m.Index.TotalSize(); total > 0 {
+			var sum int64
+			for _, h := range m.Headers {
+				sum += h.DataSize
+			}
+			if sum < total {
+				return fmt.Errorf("the shards hold %d bytes of tensors but model.safetensors.index.json's total_size says %d: %s", sum, total, fix)
+			}
+		}
+		return nil
+	}
+	want := map[string]int{}
+	have := map[string]map[int]bool{}
+	for name := range m.Headers {
+		p := shardName.FindStringSubmatch(name)
+		if p == nil {
+			continue
+		}
+		i, _ := strconv.Atoi(p[2])
+		n, _ := strconv.Atoi(p[3])
+		key := p[1] + "-*-of-" + p[3] + ".safetensors"
+		want[key] = n
+		if have[key] == nil {
+			have[key] = map[int]bool{}
+		}
+		have[key][i] = true
+	}
+	for key, n := range want {
+		if len(have[key]) != n {
+			var missing []string
+			for i := 1; i <= n; i++ {
+				if !have[key][i] {
+					missing = append(missing, strconv.Itoa(i))
+				}
+			}
+			return fmt.Errorf("only %d of the %d shards %s are present (missing: %s) and there is no model.safetensors.index.json: %s", len(have[key]), n, key, strings.Join(missing, ", "), fix)
+		}
+	}
+	return nil
 }

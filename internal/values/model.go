@@ -92,7 +92,7 @@ type Serving struct {
 	HFOverrides          map[string]any    `json:"hfOverrides,omitempty"`
 	ExtraArgs            []string          `json:"extraArgs,omitempty"`
 	PreStartCommands     []string          `json:"preStartCommands,omitempty"`
-	Env                  map[string]string `json:"env,omitempty"`
+	Env                  EnvironmentValues `json:"env,omitempty"`
 }
 
 // VLLM holds the vLLM-only settings (also the per-group overrides).

@@ -184,7 +184,7 @@ func TestErrorCasesRefused(t *testing.T) {
 						t.Parallel()
 						ctx := t.Context()
 						start := time.Now()
-						args := append([]string{"template", releaseName(c.name), chartDir(chart), "-n", "default", "-f", c.path}, renderArgs(t)...)
+						args := append([]string{"template", errorCaseRelease(t, c), chartDir(chart), "-n", "default", "-f", c.path}, renderArgs(t)...)
 						_, err := h.run(ctx, t, nil, args...)
 						if err == nil {
 							t.Fatalf("error case %s rendered without error", c.path)
@@ -570,6 +570,21 @@ func dnsLabel(s string, n int) string {
 
 // releaseName is the case name as a release name (Helm allows 53 characters).
 func releaseName(caseName string) string { return dnsLabel(caseName, 53) }
+
+// errorCaseRelease is the release an error case names in its first line (`# release: NAME ...`, as the golden
+// harness reads it: a release name can be the error, e.g. one the Service name cannot take), else releaseName.
+func errorCaseRelease(t *testing.T, c testCase) string {
+	t.Helper()
+	b, err := os.ReadFile(c.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	if f := strings.Fields(first); len(f) >= 3 && f[0] == "#" && f[1] == "release:" {
+		return f[2]
+	}
+	return releaseName(c.name)
+}
 
 // nsName is the namespace of one case run: helm version, chart, case.
 func nsName(helm, chart, caseName string) string {

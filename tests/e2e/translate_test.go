@@ -170,6 +170,11 @@ var errorVerdicts = map[string]errorVerdict{
 	"test-without-gateway-url": {nil, "the chart's own rule (helm test needs the Gateway's address)"},
 	"undefined-backend":        {nil, "the chart's own rule: a rule naming no AIServiceBackend"},
 	"unknown-key":              {nil, "the values schema's rule"},
+	"bad-backend-keys":         {nil, "the values schema's rule (backend keys are DNS labels)"},
+	"bad-secret-names":         {nil, "the values schema's rule (Secret names are DNS subdomains)"},
+	"all-weights-zero":         {nil, "the chart's own rule: a priority whose backends all weigh 0 gets no traffic"},
+	"fallback-to-primary":      {nil, "the chart's own rule: a fallback to the primary retries the endpoint that just failed"},
+	"test-model-not-served":    {nil, "the chart's own rule (helm test would ask for a model no rule serves)"},
 }
 
 // uncheckedChart copies the llm-gateway chart into a temporary directory with every `fail` of its templates made

@@ -58,16 +58,19 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
-Name of a generated object: "<fullname>-<suffix>". Over 63 characters it fails, naming the values key that
-produced the suffix (a cut name could collide with another object's).
+Name of a generated object: "<fullname>-<suffix>". Over 63 characters (a DNS-1123 label) it is shortened with a
+hash suffix, never cut bare: the first 54 characters, "-" and the first 8 hex digits of the SHA-256 of the whole
+name, so two long names that share a beginning stay distinct and a name never changes between renders.
+`key` names the values key that produced the suffix (kept for callers' messages).
   {{ include "llm-gateway.objectName" (dict "ctx" $ "suffix" $key "key" (printf "backends.%s" $key)) }}
 */}}
 {{- define "llm-gateway.objectName" -}}
 {{- $n := printf "%s-%s" (include "llm-gateway.fullname" .ctx) .suffix }}
 {{- if gt (len $n) 63 }}
-{{- fail (printf "%s: the generated name %q is %d characters, over the limit of 63 (a DNS-1123 label); shorten it or set fullnameOverride" .key $n (len $n)) }}
-{{- end }}
+{{- printf "%s-%s" (regexReplaceAll "[-.]+$" (trunc 54 $n) "") (sha256sum $n | trunc 8) }}
+{{- else }}
 {{- $n }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -116,6 +119,54 @@ Checks that the values schema cannot express; each failure names the key. Called
 {{- end }}
 {{- end }}
 {{- include "llm-gateway.validateTraffic" . }}
+{{- $errors := include "llm-gateway.contradictions" . | fromYamlArray }}
+{{- if $errors }}
+{{- fail (printf "\n%s" (join "\n" $errors)) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Contradictions between keys, as a YAML list of problems each naming its key: a fallback backendRef that is the
+model's primary itself, backendRefs of one priority all at weight 0, and a test model no rule serves. Retry status
+codes without their trigger and back-off limits are checked by llm-gateway.validateTraffic; Secret names are DNS
+names by the schema.
+  {{- $errors := include "llm-gateway.contradictions" . | fromYamlArray }}
+*/}}
+{{- define "llm-gateway.contradictions" -}}
+{{- $v := .Values }}
+{{- $e := list }}
+{{- range $i, $m := $v.models }}
+{{- $byName := dict }}
+{{- $weights := dict }}
+{{- range $j, $ref := $m.backendRefs }}
+{{- $prio := int ($ref.priority | default 0) }}
+{{- if hasKey $byName $ref.name }}
+{{- $first := get $byName $ref.name }}
+{{- if ne (int (index $first 1)) $prio }}
+{{- $e = append $e (printf "models[%d].backendRefs[%d]: the fallback (priority %d) is backend %q, which models[%d].backendRefs[%d] already uses at priority %d: a fallback to the same backend retries the endpoint that just failed; name another backend" $i $j (max $prio (int (index $first 1))) $ref.name $i (int (index $first 0)) (min $prio (int (index $first 1)))) }}
+{{- else }}
+{{- $e = append $e (printf "models[%d].backendRefs[%d]: backend %q is listed twice at priority %d (also backendRefs[%d]); give it once with a weight" $i $j $ref.name $prio (int (index $first 0))) }}
+{{- end }}
+{{- else }}
+{{- $_ := set $byName $ref.name (list $j $prio) }}
+{{- end }}
+{{- $w := ternary 1 (int $ref.weight) (kindIs "invalid" $ref.weight) }}
+{{- $_ := set $weights (toString $prio) (add (get $weights (toString $prio) | default 0) $w) }}
+{{- end }}
+{{- range $prio, $sum := $weights }}
+{{- if eq (int $sum) 0 }}
+{{- $e = append $e (printf "models[%d].backendRefs: every backend of priority %s has weight 0, so that priority receives no traffic; give one a weight above 0 (the CRD default is 1)" $i $prio) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and $v.tests.model $v.models }}
+{{- $served := list }}
+{{- range $v.models }}{{ $served = append $served .name }}{{ end }}
+{{- if not (has $v.tests.model $served) }}
+{{- $e = append $e (printf "tests.model %q is served by no rule: no entry of models has that name (models: %s)" $v.tests.model (join ", " $served)) }}
+{{- end }}
+{{- end }}
+{{- toYaml $e }}
 {{- end }}
 
 {{/*

@@ -184,9 +184,9 @@ Usage: {{ include "llm-model.env" (dict "root" $ "group" $g) | nindent 12 }}
 {{- if $x.cpuOffload.disableUva }}{{ $_ := set $env "VLLM_WEIGHT_OFFLOADING_DISABLE_UVA" "1" }}{{ end }}
 {{- end }}
 {{- $long := $x.allowLongMaxModelLen }}
-{{- if kindIs "invalid" $long }}{{ $long = not (empty $g.serving.hfOverrides) }}{{ end }}
+{{- if kindIs "invalid" $long }}{{ $long = include "llm-model.hasRope" $g.serving.hfOverrides }}{{ end }}
 {{- if $long }}{{ $_ := set $env (ternary "VLLM_ALLOW_LONG_MAX_MODEL_LEN" "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN" $vllmEngine) "1" }}{{ end }}
-{{- range $k, $val := $g.serving.env }}{{ $_ := set $env $k (toString $val) }}{{ end }}
+{{- range $k, $val := $g.serving.env }}{{ $_ := set $env $k (include "llm-model.envString" $val) }}{{ end }}
 {{- $list := list }}
 {{- if gt (int $g.nodes) 1 }}
 {{- $list = append $list (dict "name" "POD_INDEX" "valueFrom" (dict "fieldRef" (dict "fieldPath" "metadata.labels['apps.kubernetes.io/pod-index']"))) }}

@@ -47,19 +47,14 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- $errors = append $errors (printf "%s is a %s option, but engine is %s" $p $other $engine) }}
 {{- end }}
 {{- $name := $g.name | default "" }}
-{{- $workload := $fullname }}
-{{- if $name }}
-{{- $workload = printf "%s-%s" $fullname $name }}
-{{- else }}
-{{- $unnamed = add1 $unnamed }}
-{{- end }}
+{{- /* At most 52 characters (the controller-revision-hash label), 44 for a multi-node group so that
+"<workload>-workers" fits too; longer names get a hash suffix ("llm-model.shortName"). */}}
+{{- $workload := include "llm-model.shortName" (dict "name" (ternary (printf "%s-%s" $fullname $name) $fullname (ne $name "")) "max" (ternary 44 52 (gt (int $g.nodes) 1))) }}
+{{- if not $name }}{{ $unnamed = add1 $unnamed }}{{ end }}
 {{- if hasKey $seen $name }}
 {{- $errors = append $errors (printf "%s.name %q is used by resourceGroups[%v] too: group names must be unique (at most one may be empty)" $path $name (get $seen $name)) }}
 {{- end }}
 {{- $_ := set $seen $name $i }}
-{{- if gt (len $workload) 52 }}
-{{- $errors = append $errors (printf "%s.name: StatefulSet name %q is %d characters, over 52 (its controller-revision-hash label must stay within 63); shorten fullnameOverride or the group name" $path $workload (len $workload)) }}
-{{- end }}
 {{- $tp := int $serving.tensorParallelSize }}
 {{- $pp := int $serving.pipelineParallelSize }}
 {{- $dp := int $serving.dataParallelSize }}
@@ -82,9 +77,6 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- if gt $nodes 1 }}
 {{- if and (eq $engine "vllm") (gt $dp 1) }}
 {{- $errors = append $errors (printf "%s: multi-node instances (nodes %d) with vLLM data parallelism are not supported; use replicas for more instances" $path $nodes) }}
-{{- end }}
-{{- if gt (len (printf "%s-workers" $workload)) 52 }}
-{{- $errors = append $errors (printf "%s.name: worker StatefulSet name %q is over 52 characters; shorten fullnameOverride or the group name" $path (printf "%s-workers" $workload)) }}
 {{- end }}
 {{- end }}
 {{- if not (kindIs "invalid" $g.gpu.count) }}
@@ -118,19 +110,6 @@ Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- $errors = append $errors (printf "%s: with vllm.enableChunkedPrefill false, serving.maxNumBatchedTokens (%d) must be at least serving.maxModelLen (%d)" $path (int64 $mnbt) (int64 $mml)) }}
 {{- else if and (ne (toString $vllm.enableChunkedPrefill) "false") (gt (int64 $mnbt) (int64 $mml)) }}
 {{- $errors = append $errors (printf "%s: serving.maxNumBatchedTokens (%d) must not exceed serving.maxModelLen (%d)" $path (int64 $mnbt) (int64 $mml)) }}
-{{- end }}
-{{- end }}
-{{- /* Secrets never in plain values. */}}
-{{- range $k, $x := $serving.env }}
-{{- if has $k (list "HF_TOKEN" "HUGGING_FACE_HUB_TOKEN" "VLLM_API_KEY") }}
-{{- $errors = append $errors (printf "%s: serving.env.%s holds a secret in plain values; reference a Secret with credentials.hfToken / credentials.apiKey / credentials.secretName" $path $k) }}
-{{- else if hasPrefix "hf_" (toString $x) }}
-{{- $errors = append $errors (printf "%s: serving.env.%s looks like a Hugging Face token; reference a Secret with credentials instead" $path $k) }}
-{{- end }}
-{{- end }}
-{{- range $a := $serving.extraArgs }}
-{{- if or (eq (toString $a) "--api-key") (hasPrefix "--api-key=" (toString $a)) }}
-{{- $errors = append $errors (printf "%s: serving.extraArgs sets --api-key in plain values; use credentials.apiKey (a Secret) instead" $path) }}
 {{- end }}
 {{- end }}
 {{- /* Offload. A key counts as set when present and not null: Helm 4 drops null keys that Helm 3 keeps, and
@@ -239,6 +218,7 @@ sprig's get returns "" for a missing key, so presence is tested with hasKey. */}
 {{- $_ := set $item "nodeSelector" (merge (dict) ($g.nodeSelector | default dict) ($v.scheduling.nodeSelector | default dict)) }}
 {{- $out = append $out $item }}
 {{- end }}
+{{- $errors = concat $errors (include "llm-model.validate" (dict "root" $root "groups" $out) | fromYamlArray) }}
 {{- $errors = uniq $errors }}
 {{- if $errors }}
 {{- fail (printf "\n%s" (join "\n" (without $errors ""))) }}

@@ -7,21 +7,19 @@ Usage: {{ include "llm-model.name" . }}
 {{- end }}
 
 {{/*
-Full name: the Service name and the StatefulSet name prefix. Cut to 52 characters so that a StatefulSet named after
-it keeps its `controller-revision-hash` label (name + "-" + 10 characters) within 63.
+Full name: the Service name and the StatefulSet name prefix, at most 52 characters so that a StatefulSet named after
+it keeps its `controller-revision-hash` label (name + "-" + 10 characters) within 63. A longer name (a long release
+name) is shortened with a hash suffix ("llm-model.shortName"), never cut bare: two long release names that share
+their first 52 characters still get different names. (fullnameOverride is at most 52 by the schema.)
 Usage: {{ include "llm-model.fullname" . }}
 */}}
 {{- define "llm-model.fullname" -}}
-{{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 52 | trimSuffix "-" }}
-{{- else }}
+{{- $full := .Values.fullnameOverride }}
+{{- if not $full }}
 {{- $name := default .Chart.Name .Values.nameOverride }}
-{{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 52 | trimSuffix "-" }}
-{{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 52 | trimSuffix "-" }}
+{{- $full = ternary .Release.Name (printf "%s-%s" .Release.Name $name) (contains $name .Release.Name) }}
 {{- end }}
-{{- end }}
+{{- include "llm-model.shortName" (dict "name" $full "max" 52) }}
 {{- end }}
 
 {{/*

@@ -5,7 +5,8 @@ works out the triggers from the engine's own Prometheus gauges. The startup wind
 periodSeconds) decides the scale-down stabilisation: an instance removed takes up to that long to come back.
 Returns YAML `{groups: [...]}`; each item has: path, workloadName, nodes, replicas, selector (matchLabels or
 matchExpressions source), autoscaling (null when off: mode, min, max, downSeconds, hpaDownSeconds, capped,
-scaleToZero, triggers [{name, metric, query, threshold}], keda, hpa), pdb (null when none: maxUnavailable, policy,
+scaleToZero, triggers [{name, key, metric, query, threshold}], kedaTriggers (the same plus the activation query), keda,
+hpa), pdb (null when none: maxUnavailable, policy,
 roles).
 Usage: {{ $scaling := (include "llm-model.scaling" . | fromYaml).groups }}
 */}}
@@ -77,7 +78,12 @@ python/sglang/srt/metrics/collector.py (SchedulerMetricsCollector). */}}
 {{- /* max by pod: the fullest engine of a pod decides (data-parallel engines report one series each). */}}
 {{- $triggers = append $triggers (dict "name" "kv-cache-usage" "key" "kvCacheUsage" "metric" $m "threshold" $t.kvCacheUsage "query" (printf "sum(max by (pod) (%s{%s}))" $m $pods)) }}
 {{- end }}
-{{- $_ := set $item "autoscaling" (dict "mode" $a.mode "min" (ternary 0 $min (and $z.enabled true)) "max" $max "window" $window "downSeconds" $down "capped" (and (kindIs "invalid" $a.scaleDownStabilizationSeconds) (lt $down (add $window 300))) "scaleToZero" $z "triggers" $triggers "keda" $a.keda "hpa" $a.hpa) }}
+{{- /* KEDA's triggers: the engine's, plus with scaleToZero the query that wakes the group from 0. */}}
+{{- $kedaTriggers := $triggers }}
+{{- if $z.enabled }}
+{{- $kedaTriggers = append $triggers (dict "name" "activation" "query" $z.activationQuery "threshold" $z.threshold "activationThreshold" $z.activationThreshold) }}
+{{- end }}
+{{- $_ := set $item "autoscaling" (dict "kedaTriggers" $kedaTriggers "mode" $a.mode "min" (ternary 0 $min (and $z.enabled true)) "max" $max "window" $window "downSeconds" $down "capped" (and (kindIs "invalid" $a.scaleDownStabilizationSeconds) (lt $down (add $window 300))) "scaleToZero" $z "triggers" $triggers "keda" $a.keda "hpa" $a.hpa) }}
 {{- end }}
 {{- if and $b.enabled (or (ge $mayRun 2) $multi) }}
 {{- $roles := ternary (list "leader" "worker") (list "leader") $multi }}

@@ -15,7 +15,7 @@ import (
 // TestRenderingsPassTheFlagTable: every engine container of every llm-model rendering starts the entry point of the
 // engine release it targets (the image tag) with only flags, values, parser names and environment variables that
 // release's flag table has (internal/flagtable). Multi-node vLLM workers run headless without any API-server flag;
-// SGLang scraped by a monitor gets --enable-metrics. A release without a table must be named in NOTES.
+// SGLang scraped by a monitor or read by an autoscaler gets --enable-metrics. A release without a table must be named in NOTES.
 func TestRenderingsPassTheFlagTable(t *testing.T) {
 	require.NoError(t, flagtable.Err())
 	for _, c := range LoadCases(t) {
@@ -33,7 +33,9 @@ func TestRenderingsPassTheFlagTable(t *testing.T) {
 				if sts, ok := obj.(*appsv1.StatefulSet); ok {
 					workloads = append(workloads, sts)
 				}
-				monitored = monitored || strings.Contains(d.Body, "\nkind: ServiceMonitor") || strings.Contains(d.Body, "\nkind: PodMonitor")
+				for _, kind := range []string{"ServiceMonitor", "PodMonitor", "ScaledObject", "HorizontalPodAutoscaler"} {
+					monitored = monitored || strings.Contains(d.Body, "\nkind: "+kind+"\n")
+				}
 			}
 			require.NotEmpty(t, workloads)
 			for _, sts := range workloads {
@@ -83,7 +85,7 @@ func checkContainer(t *testing.T, notes, workload, role string, monitored bool, 
 		}
 	}
 	if engine == "sglang" {
-		assert.Equal(t, monitored, has["--enable-metrics"], "%s: --enable-metrics exactly when a monitor scrapes /metrics", workload)
+		assert.Equal(t, monitored, has["--enable-metrics"], "%s: --enable-metrics exactly when a monitor or an autoscaler reads /metrics", workload)
 	}
 }
 

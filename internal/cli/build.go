@@ -212,6 +212,8 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 		c["resourceGroups"] = fmt.Sprintf("One resource group per GPU type (%s); each is planned on its own.", strings.Join(gpuIDs(plans), ", "))
 	}
 
+	autoscaleTargets(v, plans, c)
+
 	v.Storage = &values.Storage{Size: fmt.Sprintf("%dGi", p0.Resources.DiskGiB)}
 	c["storage.size"] = "Disk: " + p0.Resources.DiskReason + "."
 	v.Probes = &values.Probes{SizeClass: p0.Probe.SizeClass, Startup: &values.Probe{FailureThreshold: ptr(p0.Probe.FailureThreshold)}}
@@ -304,4 +306,28 @@ func rankWiring(p *plan.Plan, sglang bool) string {
 		"a DNS name; each pod reads its index from the apps.kubernetes.io/pod-index label and starts the engine with %s. "+
 		"Each pod has its own cache volume (storage.size per pod). replicas counts instances (leader pods); the StatefulSet names, <release>-workers included, must stay within 52 characters.",
 		p.Nodes, p.GPUsPerPod, p.TP, p.PP, p.Nodes-1, p.Nodes-1, flags)
+}
+
+// autoscaleTargets writes the autoscaler targets of each plan (plan.Autoscale), with their reasons, and leaves
+// autoscaling disabled: turning it on needs a Prometheus address (or prometheus-adapter) only the user knows. One plan:
+// the shared block; several: each group's overrides, as each GPU type holds a different concurrency.
+func autoscaleTargets(v *values.Model, plans []*plan.Plan, c values.Comments) {
+	targets := func(p *plan.Plan, key string) *values.Autoscaling {
+		t := plan.Autoscale(p)
+		c[key] = "Autoscaler targets (used once autoscaling.enabled is true): " + t.Reason + "."
+		if p.Nodes > 1 {
+			c[key] += " This group's instances span several nodes, and the chart refuses to autoscale them until LeaderWorkerSet mode (the StatefulSet pair cannot scale whole instances)."
+		}
+		return &values.Autoscaling{Targets: &values.AutoscalingTargets{QueueLength: ptr(t.QueueLength), KVCacheUsage: ptr(t.KVCacheUsage)}}
+	}
+	if len(plans) == 1 {
+		v.Autoscaling = targets(plans[0], "autoscaling.targets")
+	} else {
+		v.Autoscaling = &values.Autoscaling{}
+		for i, p := range plans {
+			v.ResourceGroups[i].Autoscaling = targets(p, fmt.Sprintf("resourceGroups[%d].autoscaling.targets", i))
+		}
+	}
+	v.Autoscaling.Enabled = ptr(false)
+	c["autoscaling"] = "Autoscaling is off: to turn it on set autoscaling.enabled: true and autoscaling.keda.serverAddress (KEDA), or mode: hpa with prometheus-adapter; the chart's values.yaml explains both."
 }

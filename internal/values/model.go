@@ -6,28 +6,30 @@ package values
 // Model is the values of the llm-model chart. Nil pointers and empty fields are left out, so the chart's defaults
 // apply.
 type Model struct {
-	NameOverride          string            `json:"nameOverride,omitempty"`
-	FullnameOverride      string            `json:"fullnameOverride,omitempty"`
-	Engine                string            `json:"engine,omitempty"`
-	ClusterDomain         string            `json:"clusterDomain,omitempty"`
-	Model                 ModelRef          `json:"model"`
-	Image                 *Image            `json:"image,omitempty"`
-	Serving               *Serving          `json:"serving,omitempty"`
-	VLLM                  *VLLM             `json:"vllm,omitempty"`
-	SGLang                *SGLang           `json:"sglang,omitempty"`
-	MultiNode             *MultiNode        `json:"multiNode,omitempty"`
-	ResourceGroupDefaults *GroupSettings    `json:"resourceGroupDefaults,omitempty"`
-	ResourceGroups        []ResourceGroup   `json:"resourceGroups,omitempty"`
-	Service               *Service          `json:"service,omitempty"`
-	Storage               *Storage          `json:"storage,omitempty"`
-	EphemeralStorage      *EphemeralStorage `json:"ephemeralStorage,omitempty"`
-	Shm                   *Shm              `json:"shm,omitempty"`
-	Credentials           *Credentials      `json:"credentials,omitempty"`
-	Probes                *Probes           `json:"probes,omitempty"`
-	Scheduling            *Scheduling       `json:"scheduling,omitempty"`
-	PriorityClassName     string            `json:"priorityClassName,omitempty"`
-	PodSecurityContext    map[string]any    `json:"podSecurityContext,omitempty"`
-	SecurityContext       map[string]any    `json:"securityContext,omitempty"`
+	NameOverride          string               `json:"nameOverride,omitempty"`
+	FullnameOverride      string               `json:"fullnameOverride,omitempty"`
+	Engine                string               `json:"engine,omitempty"`
+	ClusterDomain         string               `json:"clusterDomain,omitempty"`
+	Model                 ModelRef             `json:"model"`
+	Image                 *Image               `json:"image,omitempty"`
+	Serving               *Serving             `json:"serving,omitempty"`
+	VLLM                  *VLLM                `json:"vllm,omitempty"`
+	SGLang                *SGLang              `json:"sglang,omitempty"`
+	MultiNode             *MultiNode           `json:"multiNode,omitempty"`
+	ResourceGroupDefaults *GroupSettings       `json:"resourceGroupDefaults,omitempty"`
+	ResourceGroups        []ResourceGroup      `json:"resourceGroups,omitempty"`
+	Autoscaling           *Autoscaling         `json:"autoscaling,omitempty"`
+	PodDisruptionBudget   *PodDisruptionBudget `json:"podDisruptionBudget,omitempty"`
+	Service               *Service             `json:"service,omitempty"`
+	Storage               *Storage             `json:"storage,omitempty"`
+	EphemeralStorage      *EphemeralStorage    `json:"ephemeralStorage,omitempty"`
+	Shm                   *Shm                 `json:"shm,omitempty"`
+	Credentials           *Credentials         `json:"credentials,omitempty"`
+	Probes                *Probes              `json:"probes,omitempty"`
+	Scheduling            *Scheduling          `json:"scheduling,omitempty"`
+	PriorityClassName     string               `json:"priorityClassName,omitempty"`
+	PodSecurityContext    map[string]any       `json:"podSecurityContext,omitempty"`
+	SecurityContext       map[string]any       `json:"securityContext,omitempty"`
 	// AutomountServiceAccountToken: nil leaves the chart's default (false).
 	AutomountServiceAccountToken *bool             `json:"automountServiceAccountToken,omitempty"`
 	NetworkPolicy                *NetworkPolicy    `json:"networkPolicy,omitempty"`
@@ -171,6 +173,9 @@ type ResourceGroup struct {
 	Serving *Serving `json:"serving,omitempty"`
 	VLLM    *VLLM    `json:"vllm,omitempty"`
 	SGLang  *SGLang  `json:"sglang,omitempty"`
+	// Autoscaling and PodDisruptionBudget are merged key by key over the shared blocks.
+	Autoscaling         *Autoscaling         `json:"autoscaling,omitempty"`
+	PodDisruptionBudget *PodDisruptionBudget `json:"podDisruptionBudget,omitempty"`
 }
 
 // GPU is a group's GPU request and placement.

@@ -38,7 +38,16 @@ func fullModel() Model {
 		NodeSelector: map[string]string{"a": "b"},
 	}
 	sglang := &SGLang{EnableDPAttention: true, DistTimeoutSeconds: ptr(600)}
-	named := ResourceGroup{Name: ptr("a100"), GroupSettings: group, Serving: serving, VLLM: vllm, SGLang: sglang}
+	auto := &Autoscaling{Enabled: ptr(true), Mode: AutoscalingKEDA, MinReplicas: ptr(1), MaxReplicas: ptr(4),
+		Targets:                       &AutoscalingTargets{QueueLength: ptr(2.0), KVCacheUsage: ptr(0.8)},
+		ScaleDownStabilizationSeconds: ptr(1200),
+		ScaleToZero:                   &ScaleToZero{Enabled: ptr(true), ActivationQuery: "sum(x)", ActivationThreshold: ptr(0.5), Threshold: ptr(5.0)},
+		KEDA:                          &KEDA{ServerAddress: "http://prometheus:9090", AuthenticationRef: "auth", PollingInterval: ptr(30)},
+		HPA:                           &HPA{MetricType: "External", MetricNames: &HPAMetricNames{QueueLength: "q", KVCacheUsage: "kv"}, ExternalSelector: map[string]string{"a": "b"}},
+	}
+	pdb := &PodDisruptionBudget{Enabled: ptr(true), MaxUnavailable: ptr(1), UnhealthyPodEvictionPolicy: "AlwaysAllow"}
+	named := ResourceGroup{Name: ptr("a100"), GroupSettings: group, Serving: serving, VLLM: vllm, SGLang: sglang,
+		Autoscaling: &Autoscaling{MaxReplicas: ptr(2)}, PodDisruptionBudget: &PodDisruptionBudget{Enabled: ptr(false)}}
 	return Model{
 		NameOverride: "minimax", FullnameOverride: "minimax-vllm-inference", Engine: EngineVLLM, ClusterDomain: "cluster.local",
 		SGLang: sglang, MultiNode: &MultiNode{Port: 29500},
@@ -46,6 +55,7 @@ func fullModel() Model {
 		Image: &Image{Repository: "vllm/vllm-openai", Version: "v0.19.0", CUDA: CUDA13, CUDATagSuffixes: &CUDATagSuffixes{VLLM: map[string]string{"13.0": "-cu130"}, SGLang: map[string]string{"12.9": "-cu129"}},
 			Tag: "x", PullPolicy: "Always"},
 		Serving: serving, VLLM: vllm, ResourceGroupDefaults: &group, ResourceGroups: []ResourceGroup{named},
+		Autoscaling: auto, PodDisruptionBudget: pdb,
 		Service:     &Service{Type: "ClusterIP", Port: 5000, Annotations: map[string]string{"a": "b"}},
 		Storage:     &Storage{VolumeName: "cache", Size: "256Gi", StorageClassName: "x", AccessModes: []string{"ReadWriteOnce"}, MountPath: "/workspace/.cache", SubPath: "cache"},
 		Shm:         &Shm{SizeLimit: "10Gi"},
@@ -75,7 +85,7 @@ func TestModelTypesCoverSchema(t *testing.T) {
 	var root map[string]any
 	require.NoError(t, json.Unmarshal(raw, &root))
 	schemaPaths := map[string]bool{}
-	collectSchemaPaths("", root, schemaPaths)
+	collectSchemaPaths("", root, root, schemaPaths)
 	delete(schemaPaths, ".global") // Helm's own key
 	goPaths := map[string]bool{}
 	collectGoPaths("", reflect.TypeOf(Model{}), goPaths)
@@ -83,17 +93,35 @@ func TestModelTypesCoverSchema(t *testing.T) {
 	assert.Empty(t, diff(goPaths, schemaPaths), "Go fields without a schema property")
 }
 
-func collectSchemaPaths(prefix string, s map[string]any, out map[string]bool) {
+// collectSchemaPaths lists the property paths of schema s; a local "$ref" (e.g. "#/properties/autoscaling", the
+// resource groups' overrides) is followed in root.
+func collectSchemaPaths(prefix string, root, s map[string]any, out map[string]bool) {
+	if ref, ok := s["$ref"].(string); ok {
+		s = resolveRef(root, ref)
+	}
 	props, _ := s["properties"].(map[string]any)
 	for k, v := range props {
 		p := prefix + "." + k
 		out[p] = true
 		sub, _ := v.(map[string]any)
 		if items, ok := sub["items"].(map[string]any); ok {
-			collectSchemaPaths(p+"[]", items, out)
+			collectSchemaPaths(p+"[]", root, items, out)
 		}
-		collectSchemaPaths(p, sub, out)
+		collectSchemaPaths(p, root, sub, out)
 	}
+}
+
+// resolveRef follows a local JSON pointer ("#/a/b") in root; nil when it leads nowhere.
+func resolveRef(root map[string]any, ref string) map[string]any {
+	cur := root
+	for _, part := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+		next, _ := cur[part].(map[string]any)
+		if next == nil {
+			return nil
+		}
+		cur = next
+	}
+	return cur
 }
 
 func collectGoPaths(prefix string, t reflect.Type, out map[string]bool) {

@@ -108,8 +108,10 @@ Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlA
 {{- if and (kindIs "invalid" $distTimeout) (gt (int $g.nodes) 1) }}{{ $distTimeout = 1200 }}{{ end }}
 {{- if not (kindIs "invalid" $distTimeout) }}{{ $a = concat $a (list "--dist-timeout" (toString (int64 $distTimeout))) }}{{ end }}
 {{- if $v.credentials.apiKey.secretName }}{{ $a = concat $a (list "--api-key" "$(SGLANG_API_KEY)") }}{{ end }}
-{{- /* SGLang serves /metrics only with --enable-metrics (server_args.py enable_metrics); vLLM always does. */}}
-{{- if or $v.monitoring.serviceMonitor.enabled $v.monitoring.podMonitor.enabled }}{{ $a = append $a "--enable-metrics" }}{{ end }}
+{{- /* SGLang serves /metrics only with --enable-metrics (server_args.py enable_metrics); vLLM always does. A monitor
+scrapes it, and an autoscaler of this group reads its gauges. */}}
+{{- $scaled := (include "llm-model.merge" (dict "base" $v.autoscaling "over" ((index $v.resourceGroups (int $g.index)).autoscaling | default dict)) | fromYaml).enabled }}
+{{- if or $v.monitoring.serviceMonitor.enabled $v.monitoring.podMonitor.enabled $scaled }}{{ $a = append $a "--enable-metrics" }}{{ end }}
 {{- with $s.hfOverrides }}{{ $a = concat $a (list "--json-model-override-args" (toJson .)) }}{{ end }}
 {{- range $s.extraArgs }}{{ $a = append $a (toString .) }}{{ end }}
 {{- toYaml $a }}

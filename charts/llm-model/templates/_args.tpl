@@ -110,8 +110,7 @@ Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlA
 {{- if $v.credentials.apiKey.secretName }}{{ $a = concat $a (list "--api-key" "$(SGLANG_API_KEY)") }}{{ end }}
 {{- /* SGLang serves /metrics only with --enable-metrics (server_args.py enable_metrics); vLLM always does. A monitor
 scrapes it, and an autoscaler of this group reads its gauges. */}}
-{{- $scaled := (include "llm-model.merge" (dict "base" $v.autoscaling "over" ((index $v.resourceGroups (int $g.index)).autoscaling | default dict)) | fromYaml).enabled }}
-{{- if or $v.monitoring.serviceMonitor.enabled $v.monitoring.podMonitor.enabled $scaled }}{{ $a = append $a "--enable-metrics" }}{{ end }}
+{{- if or $v.monitoring.serviceMonitor.enabled $v.monitoring.podMonitor.enabled $g.autoscaling.enabled }}{{ $a = append $a "--enable-metrics" }}{{ end }}
 {{- with $s.hfOverrides }}{{ $a = concat $a (list "--json-model-override-args" (toJson .)) }}{{ end }}
 {{- range $s.extraArgs }}{{ $a = append $a (toString .) }}{{ end }}
 {{- toYaml $a }}

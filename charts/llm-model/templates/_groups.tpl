@@ -197,6 +197,8 @@ sprig's get returns "" for a missing key, so presence is tested with hasKey. */}
 {{- $_ := set $aff "driverMajorGt" (ternary (get ($cuda | default dict) "driverMajorGt") $g.gpu.driverMajorGt (kindIs "invalid" $g.gpu.driverMajorGt)) }}
 {{- $item := dict "index" $i "path" $path "name" $name "workloadName" $workload "replicas" (int $g.replicas) "nodes" $nodes }}
 {{- $_ := set $item "serving" $serving }}
+{{- /* The group's autoscaling: the shared block with the group's own keys over it (read by _scaling.tpl and _args.tpl). */}}
+{{- $_ := set $item "autoscaling" (include "llm-model.merge" (dict "base" $v.autoscaling "over" ($own.autoscaling | default dict)) | fromYaml) }}
 {{- $_ := set $item "vllm" $vllm }}
 {{- $_ := set $item "sglang" $sglang }}
 {{- $_ := set $item "gpusPerInstance" $instanceGpus }}

@@ -23,7 +23,7 @@ python/sglang/srt/metrics/collector.py (SchedulerMetricsCollector). */}}
 {{- $out := list }}
 {{- range $g := $groups }}
 {{- $own := index $v.resourceGroups (int $g.index) }}
-{{- $a := include "llm-model.merge" (dict "base" $v.autoscaling "over" ($own.autoscaling | default dict)) | fromYaml }}
+{{- $a := $g.autoscaling }}
 {{- $b := include "llm-model.merge" (dict "base" $v.podDisruptionBudget "over" ($own.podDisruptionBudget | default dict)) | fromYaml }}
 {{- $path := $g.path }}
 {{- $multi := gt (int $g.nodes) 1 }}
@@ -101,9 +101,7 @@ must not reset it on every upgrade). "true" or "".
 Usage: {{- if include "llm-model.autoscaled" (dict "root" $ "group" $g) }}
 */}}
 {{- define "llm-model.autoscaled" -}}
-{{- $own := index .root.Values.resourceGroups (int .group.index) }}
-{{- $a := include "llm-model.merge" (dict "base" .root.Values.autoscaling "over" ($own.autoscaling | default dict)) | fromYaml }}
-{{- if and $a.enabled (le (int .group.nodes) 1) }}true{{ end }}
+{{- if and .group.autoscaling.enabled (le (int .group.nodes) 1) }}true{{ end }}
 {{- end }}
 
 {{/*

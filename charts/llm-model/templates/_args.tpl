@@ -24,8 +24,8 @@ Usage: {{ include "llm-model.vllm.args" (dict "root" $ "group" $g "role" "leader
 {{- $x := $g.vllm }}
 {{- $api := ne .role "worker" }}
 {{- $a := list $v.model.name }}
-{{- if $api }}{{ $a = concat $a (list "--port" (toString (int $v.service.port)) "--host" "0.0.0.0") }}{{ end }}
-{{- $a = concat $a (list "--download-dir" (printf "%s/huggingface/hub" (trimSuffix "/" $v.storage.mountPath))) }}
+{{- if $api }}{{ $a = concat $a (list "--port" (include "llm-model.enginePort" $v) "--host" "0.0.0.0") }}{{ end }}
+{{- $a = concat $a (list "--download-dir" (include "llm-model.hubCacheDir" $v)) }}
 {{- with $v.model.revision }}{{ $a = concat $a (list "--revision" .) }}{{ end }}
 {{- with $v.model.servedModelNames }}{{ $a = concat $a (list "--served-model-name") . }}{{ end }}
 {{- if and $api (not (kindIs "invalid" $x.apiServerCount)) }}{{ $a = concat $a (list "--api-server-count" (toString (int $x.apiServerCount))) }}{{ end }}
@@ -80,8 +80,8 @@ Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlA
 {{- $g := .group }}
 {{- $s := $g.serving }}
 {{- $x := $g.sglang }}
-{{- $a := list "--port" (toString (int $v.service.port)) "--host" "0.0.0.0" }}
-{{- $a = concat $a (list "--download-dir" (printf "%s/huggingface/hub" (trimSuffix "/" $v.storage.mountPath))) }}
+{{- $a := list "--port" (include "llm-model.enginePort" $v) "--host" "0.0.0.0" }}
+{{- $a = concat $a (list "--download-dir" (include "llm-model.hubCacheDir" $v)) }}
 {{- $a = concat $a (list "--model-path" $v.model.name) }}
 {{- with $v.model.revision }}{{ $a = concat $a (list "--revision" .) }}{{ end }}
 {{- with $v.model.servedModelNames }}{{ $a = concat $a (list "--served-model-name" (first .)) }}{{ end }}

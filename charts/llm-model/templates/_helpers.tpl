@@ -155,3 +155,22 @@ Usage: {{ include "llm-model.roleName" (dict "group" $g "role" $role) }}
 {{- define "llm-model.roleName" -}}
 {{- if eq .role "worker" }}{{ printf "%s-workers" .group.workloadName }}{{ else }}{{ .group.workloadName }}{{ end }}
 {{- end }}
+
+{{/*
+The Hugging Face hub cache directory the engine downloads to and loads from (`--download-dir`): `hub` below the
+`huggingface` directory of the cache volume, the layout huggingface_hub uses under ~/.cache. Every template that needs
+the path (engine flags, download steps) takes it from here.
+Usage: {{ include "llm-model.hubCacheDir" .Values }}
+*/}}
+{{- define "llm-model.hubCacheDir" -}}
+{{- printf "%s/huggingface/hub" (trimSuffix "/" .storage.mountPath) }}
+{{- end }}
+
+{{/*
+The port the engine's HTTP server listens on (`--port`, the container port, probes and in-cluster clients that talk to
+a pod directly).
+Usage: {{ include "llm-model.enginePort" .Values }}
+*/}}
+{{- define "llm-model.enginePort" -}}
+{{- int .service.port }}
+{{- end }}

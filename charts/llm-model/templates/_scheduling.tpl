@@ -56,7 +56,7 @@ Usage: {{ include "llm-model.probes" (dict "root" $ "group" $g "role" "leader"|"
 {{- if kindIs "invalid" $startup }}{{ $startup = get $byClass $p.sizeClass }}{{ end }}
 {{- $check := dict "httpGet" (dict "path" "/health" "port" "http") }}
 {{- if eq .role "worker" }}
-{{- $url := printf "'http://' + open('/tmp/llm-leader').read().strip() + ':%d/health'" (int .root.Values.service.port) }}
+{{- $url := printf "'http://' + open('/tmp/llm-leader').read().strip() + ':%d/health'" (int (include "llm-model.enginePort" .root.Values)) }}
 {{- $check = dict "exec" (dict "command" (list "python3" "-c" (printf "import urllib.request; urllib.request.urlopen(%s, timeout=5)" $url))) }}
 {{- end }}
 {{- $probes := dict }}

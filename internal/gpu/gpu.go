@@ -30,7 +30,11 @@ type GPU struct {
 	// Resource is the extended resource name pods request (nvidia.com/gpu, nvidia.com/a100, ...).
 	Resource string `json:"resource"`
 	// Product is the nvidia.com/gpu.product label value.
-	Product      string `json:"product"`
+	Product string `json:"product"`
+	// LabelSource says where the product and memory label values come from (URLs of printed node labels or NVML
+	// output, and GFD's source for the name-to-label rule). The embedded catalog has one for every entry; a user's
+	// catalog file may leave it out.
+	LabelSource  string `json:"labelSource,omitempty"`
 	ComputeMajor int    `json:"computeMajor"`
 	ComputeMinor int    `json:"computeMinor"`
 	GPUsPerNode  int    `json:"gpusPerNode"`
@@ -145,6 +149,20 @@ func Parse(b []byte) (*Catalog, error) {
 		return nil, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// GFDProduct is the nvidia.com/gpu.product value GPU Feature Discovery writes for an NVML device name: characters
+// other than letters, digits, '-', '_', '.' and spaces dropped, runs of spaces joined by '-'
+// (k8s-device-plugin internal/lm/resource.go, sanitise). With time-slicing (replicas > 1, resource not renamed) GFD
+// appends "-SHARED", and a MIG device gets "-MIG-<profile>"; the catalog names the whole, unshared GPU.
+func GFDProduct(nvmlName string) string {
+	kept := strings.Map(func(r rune) rune {
+		if r < 128 && (r == '-' || r == '_' || r == '.' || r == ' ' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return r
+		}
+		return -1
+	}, nvmlName)
+	return strings.Join(strings.Fields(kept), "-")
 }
 
 // Get returns a GPU by id; the error lists the ids allowed.

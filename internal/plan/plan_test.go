@@ -376,3 +376,32 @@ func TestGPUGeneration(t *testing.T) {
 		}
 	}
 }
+
+// The node affinity's nvidia.com/gpu.memory Gt threshold selects every catalog entry by its cited label value, and
+// keeps out the smaller memory classes (e.g. the guide's Gt 80000 takes the 80 GB boards at 81559 and 81920 MiB, not
+// the 46068 MiB L40S). Cards less than 2 GiB smaller may pass the memory rule (the RTX 3090's Gt 23000 takes the A10's
+// 23028 and the L4's 23034): then the resource name or the product rule must pin the type.
+func TestPlacementMemoryThresholdsMatchCatalog(t *testing.T) {
+	all := catalogGPUs(t)
+	for i, g := range all {
+		p := placement(g, 1)
+		if p.MemoryMiBGt >= g.MemoryMiB {
+			t.Errorf("%s: Gt %d does not select its own label %d", g.ID, p.MemoryMiBGt, g.MemoryMiB)
+		}
+		for _, smaller := range all[:i] {
+			if p.MemoryMiBGt >= smaller.MemoryMiB || smaller.MemoryMiB == g.MemoryMiB {
+				continue
+			}
+			if smaller.MemoryMiB < g.MemoryMiB-2048 {
+				t.Errorf("%s: Gt %d also selects %s (%d MiB)", g.ID, p.MemoryMiBGt, smaller.ID, smaller.MemoryMiB)
+			} else if p.Resource == smaller.Resource && (len(p.Products) == 0 || p.Products[0] == smaller.Product) {
+				t.Errorf("%s: Gt %d also selects %s (%d MiB) and neither the resource nor a product rule tells them apart", g.ID, p.MemoryMiBGt, smaller.ID, smaller.MemoryMiB)
+			}
+		}
+	}
+	for _, id := range []string{"a100-80gb", "a100-80gb-pcie", "h100-80gb", "h100-pcie"} {
+		if got := placement(gpuByID(t, id), 4).MemoryMiBGt; got != 80000 {
+			t.Errorf("%s: Gt %d, want the guide's 80000", id, got)
+		}
+	}
+}

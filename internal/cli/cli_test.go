@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -179,7 +180,7 @@ func TestListAndExplain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out, "GPU") || !strings.Contains(out, "a100-80gb  4     4/1/1") || strings.Count(out, "\n") != 18 {
+	if !strings.HasPrefix(out, "GPU") || !regexp.MustCompile(`(?m)^a100-80gb +4 +4/1/1 `).MatchString(out) || strings.Count(out, "\n") != 18 {
 		t.Errorf("explain table:\n%s", out)
 	}
 	out, _, err = run(t, "explain", "--model", "MiniMaxAI/MiniMax-M2.5", "--gpu", "a100-80gb", "-o", "json")

@@ -28,6 +28,7 @@ func completeYAMLFiles(cmd *cobra.Command, flags ...string) {
 func (f *planFlags) complete(cmd *cobra.Command) {
 	completeTargets(cmd, &f.gpuCatalog)
 	_ = cmd.RegisterFlagCompletionFunc("task", cobra.FixedCompletions([]string{"generate", "embed"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("objective", cobra.FixedCompletions(plan.Objectives, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // completeTargets registers the completions of what a plan is for (values, explain, check): catalog model ids, GPU

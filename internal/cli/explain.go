@@ -14,6 +14,38 @@ type plans []*plan.Plan
 
 func (ps plans) data() any { return []*plan.Plan(ps) }
 
+// explained is explain's output when GPU types were named: the plans, then each one's alternatives.
+type explained struct{ plans }
+
+func (e explained) table(w io.Writer) error {
+	if err := e.plans.table(w); err != nil {
+		return err
+	}
+	for _, p := range e.plans {
+		if len(p.Alternatives) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s: one-pod layouts that hold %s (objective %s; * = chosen; --objective picks another):\n", p.GPU, p.Model, p.Objective)
+		tw := newTab(w)
+		fmt.Fprintln(tw, "\tGPUS\tTP×PP×DCP\tKV TOKENS\tCONCURRENCY\tPICKED BY")
+		for _, a := range p.Alternatives {
+			mark := ""
+			if a.Chosen {
+				mark = "*"
+			}
+			by := strings.Join(a.PickedBy, ", ")
+			if by == "" {
+				by = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%d×%d×%d\t%s\t%.2f×\t%s\n", mark, a.GPUs, a.TP, a.PP, a.DCP, plan.Commas(a.KVTokens), a.Concurrency, by)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (ps plans) table(w io.Writer) error {
 	tw := newTab(w)
 	fmt.Fprintln(tw, "GPU\tGPUS\tTP/PP/DCP\tNODES\tWEIGHTS/GPU\tKV TOKENS\tCONTEXT\tFITS")
@@ -54,9 +86,12 @@ func newExplainCmd(a *app) *cobra.Command {
 		Long: `Plans a model on every GPU type of the catalog (or those given with --gpu) and prints the plans side by side:
 the table for people, json or yaml with every number, the reason for each choice and each GPU's memory term by term
 (budgetPerGPU). With --tp (and --pp, --dcp, --max-num-seqs, --max-num-batched-tokens) it evaluates that deployment
-instead of choosing one: fits is false, with the reason, when it does not hold.`,
+instead of choosing one: fits is false, with the reason, when it does not hold. With --gpu, the table is followed by
+each GPU type's alternatives: every GPU count whose one-pod layout holds the model, with TP × PP × DCP, KV capacity
+and the objective (--objective balanced, gpus or latency) that picks it.`,
 		Example: `  chartgen explain --model MiniMaxAI/MiniMax-M2.5
   chartgen explain --model zai-org/GLM-5-FP8 --gpu a100-80gb --gpu h200 -o json
+  chartgen explain --model meta-llama/Meta-Llama-3.1-70B --gpu a100-80gb --objective gpus
   chartgen explain --model openai/gpt-oss-120b --gpu h100-80gb --tp 1 --gpu-memory-utilization 0.95 --max-num-seqs 1024`,
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return runExplain(&pf, format, a.streams) },
@@ -77,6 +112,10 @@ func runExplain(pf *planFlags, format string, s IOStreams) error {
 	_, _, ps, err := pf.plan(true)
 	if err != nil {
 		return err
+	}
+	if len(pf.gpus) > 0 {
+		// Named GPU types: each plan's alternatives follow the table (json and yaml carry them always).
+		return write(s.Out, format, explained{plans(ps)})
 	}
 	return write(s.Out, format, plans(ps))
 }

@@ -24,6 +24,7 @@ type planFlags struct {
 	kvDType    string
 	util       float64
 	gpuCatalog string
+	objective  string
 }
 
 func (f *planFlags) register(fs *pflag.FlagSet) {
@@ -37,6 +38,7 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.config, "config", "", "plan from this config.json `FILE` instead of looking the model up")
 	fs.StringVar(&f.modelDir, "model-dir", "", "plan from this local model `DIR` (config.json + safetensors headers)")
 	fs.StringVar(&f.gpuCatalog, "gpu-catalog", "", "GPU catalog `FILE` replacing the embedded one")
+	fs.StringVar(&f.objective, "objective", plan.DefaultObjective, "planning `OBJECTIVE` among the one-pod layouts that fit: "+strings.Join(plan.Objectives, ", ")+" (balanced: the fewest GPUs, or one more for a pod of 1/2/4/8 GPUs or fewer pipeline stages; gpus: the fewest GPUs; latency: the fewest pipeline stages)")
 	f.deploymentFlags.register(fs)
 }
 
@@ -65,6 +67,9 @@ func (f *planFlags) check() error {
 	if _, err := parseTask(f.task); err != nil {
 		errs = append(errs, err.Error())
 	}
+	if err := plan.CheckObjective(f.objective); err != nil {
+		errs = append(errs, "--"+err.Error())
+	}
 	errs = append(errs, f.deploymentFlags.validate()...)
 	if len(errs) > 0 {
 		return usageErr("%s", strings.Join(errs, "; "))
@@ -74,7 +79,7 @@ func (f *planFlags) check() error {
 
 func (f *planFlags) options() plan.Options {
 	t, _ := parseTask(f.task)
-	o := plan.Options{Engine: f.engine, Context: f.context, KVCacheDType: f.kvDType, GPUMemoryUtilization: f.util, Task: t}
+	o := plan.Options{Engine: f.engine, Context: f.context, KVCacheDType: f.kvDType, GPUMemoryUtilization: f.util, Task: t, Objective: f.objective}
 	f.deploymentFlags.apply(&o)
 	return o
 }

@@ -116,6 +116,8 @@ type Options struct {
 	Layout *model.Layout
 	// SpeculativeMTP: speculative decoding with the model's own MTP layers, which vLLM then loads.
 	SpeculativeMTP bool
+	// Objective picks among the one-pod layouts that hold the model (see Objectives; "" = DefaultObjective).
+	Objective string
 }
 
 // Engines the planner knows.
@@ -200,11 +202,18 @@ type Plan struct {
 	Probe     Probe     `json:"startupProbe"`
 	Placement Placement `json:"placement"`
 
+	// Objective is the planning objective that picked the layout (empty when the layout was given or is multi-node);
+	// Alternatives are the one-pod layouts it chose from, one per GPU count.
+	Objective    string        `json:"objective,omitempty"`
+	Alternatives []Alternative `json:"alternatives,omitempty"`
+
 	// Reasons explain each choice, keyed by what was chosen (see the Reason* constants).
 	Reasons  map[string]string `json:"reasons"`
 	Warnings []string          `json:"warnings,omitempty"`
 
 	facts *model.Facts
+	// fewest is the fewest GPUs a one-pod layout needs (the objective may take more).
+	fewest int
 }
 
 func (p *Plan) layout() model.Layout { return model.Layout{TP: p.TP, PP: p.PP, DCP: p.DCP} }
@@ -229,6 +238,7 @@ const (
 	ReasonWeights     = "weights"
 	ReasonTask        = "task"
 	ReasonDPAttention = "dpAttention"
+	ReasonObjective   = "objective"
 )
 
 // candidate is one layout of one replica.
@@ -259,6 +269,9 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		if err := SGLangKVDType(o.KVCacheDType); err != nil {
 			return nil, err
 		}
+	}
+	if err := CheckObjective(o.Objective); err != nil {
+		return nil, err
 	}
 	if f.Layers < 1 || f.Heads < 1 || f.KVHeads < 1 || f.HeadDim < 1 || f.Hidden < 1 || len(f.LayerTypes) != f.Layers {
 		return nil, fmt.Errorf("model %s: config.json lacks the shape the planner needs (layers %d, heads %d, KV heads %d, head dim %d, hidden %d)", in.Name, f.Layers, f.Heads, f.KVHeads, f.HeadDim, f.Hidden)
@@ -432,15 +445,26 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		chosen = &c
 		p.MultiNode = c.pods > 1
 	}
-	// 1. One pod, fewest GPUs, full context.
+	// 1. One pod, full context: the guide's preferred layout at each GPU count that holds it; the objective picks one.
+	var alts []candidate
 	for n := 1; n <= maxPod && chosen == nil; n++ {
 		for _, c := range layouts(f, n, n, 1, engine) {
 			if fitsAt(c, ctx, DefaultBatchedTokens).ok {
-				c := c
-				chosen = &c
+				alts = append(alts, c)
 				break
 			}
 		}
+	}
+	if len(alts) > 0 {
+		i, why := pickByObjective(alts, o.Objective)
+		c := alts[i]
+		chosen = &c
+		p.Objective = o.Objective
+		if p.Objective == "" {
+			p.Objective = DefaultObjective
+		}
+		p.Reasons[ReasonObjective] = why
+		p.fewest = gpusOf(alts[0])
 	}
 	// 2. Several pods (nodes) joined by pipeline parallelism, full context.
 	if chosen == nil {
@@ -539,6 +563,12 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	} else {
 		p.Reasons[ReasonBatched] = fmt.Sprintf("engine default (%d): the guide raises it only for long-context generation models with VRAM to spare", DefaultBatchedTokens)
 	}
+	p.Alternatives = alternatives(alts, c, o.Objective, func(a candidate) fit {
+		if r := fitsAt(a, ctx, mnbt); r.ok {
+			return r
+		}
+		return fitsAt(a, ctx, DefaultBatchedTokens)
+	}, ctx)
 	explainBudget = true
 	fa := fitsAt(c, ctx, mnbt)
 	wpg, ovh, budget, need := fa.wpg, fa.ovh, fa.budget, fa.need
@@ -562,6 +592,12 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 			p.Concurrency *= float64(p.DP)
 		}
 		p.KVTokens = int64(math.Floor(p.Concurrency * float64(ctx)))
+	}
+	for i := range p.Alternatives {
+		if p.Alternatives[i].Chosen {
+			// The chosen layout's figures are the plan's (SGLang's DP attention may have changed them).
+			p.Alternatives[i].KVTokens, p.Alternatives[i].Concurrency = p.KVTokens, p.Concurrency
+		}
 	}
 	usable := float64(visible) * util
 	if sglang {
@@ -751,8 +787,11 @@ func podWords(p *Plan) string {
 }
 
 func fewerNote(p *Plan) string {
-	if p.GPUs <= 1 {
+	switch {
+	case p.GPUs <= 1:
 		return ""
+	case p.fewest > 0 && p.fewest < p.GPUs:
+		return fmt.Sprintf("; %d GPU(s) would hold it too, the objective %s takes %d (see objective)", p.fewest, p.Objective, p.GPUs)
 	}
 	return "; fewer GPUs do not hold it"
 }

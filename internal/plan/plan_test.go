@@ -97,16 +97,27 @@ func TestEveryModelOnEveryGPU(t *testing.T) {
 				if p.MaxNumBatchedTokens != 0 && p.MaxNumBatchedTokens >= p.MaxModelLen {
 					t.Errorf("max-num-batched-tokens %d not below max_model_len %d", p.MaxNumBatchedTokens, p.MaxModelLen)
 				}
-				// Fewest GPUs: one GPU fewer in one pod does not hold it.
-				if p.Fits && p.GPUs > 1 {
-					for _, c := range layouts(f, p.GPUs-1, p.GPUs-1, 1, EngineVLLM) {
+				// Fewest GPUs: one GPU fewer than the fewest in one pod does not hold it; the default (balanced)
+				// objective takes at most one GPU more, for a pod of 1/2/4/8 GPUs or fewer pipeline stages, and says so.
+				fewest := p.GPUs
+				if p.Fits && p.fewest < p.GPUs {
+					fewest = p.fewest
+					if p.GPUs != fewest+1 || !strings.Contains(p.Reasons[ReasonObjective], "one GPU more buys") || !strings.Contains(p.Reasons[ReasonGPUs], "would hold it too") {
+						t.Errorf("%d GPUs where %d hold it: %s / %s", p.GPUs, fewest, p.Reasons[ReasonObjective], p.Reasons[ReasonGPUs])
+					}
+					if p.PP > 1 && !podSize124(p.GPUs) {
+						t.Errorf("one GPU more bought neither a 1/2/4/8 pod nor TP: TP %d × PP %d", p.TP, p.PP)
+					}
+				}
+				if p.Fits && fewest > 1 {
+					for _, c := range layouts(f, fewest-1, fewest-1, 1, EngineVLLM) {
 						l := c.l
 						q, err := New(in, g, Options{Layout: &l})
 						if err != nil {
 							t.Fatal(err)
 						}
 						if q.Fits {
-							t.Errorf("%d GPUs (%+v) would hold it too", p.GPUs-1, c.l)
+							t.Errorf("%d GPUs (%+v) would hold it too", fewest-1, c.l)
 						}
 					}
 				}

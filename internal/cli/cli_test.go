@@ -372,3 +372,62 @@ func checkCurrent(t *testing.T, path, out, test string) {
 		t.Errorf("%s differs from chartgen's output; run: go test ./internal/cli -run %s -update, then go test ./tests -run TestGolden -update, and read the diff\n--- got:\n%s", path, test, out)
 	}
 }
+
+// A user's own GPU catalog (--gpu-catalog) keeps working: entries without labelSource load, list and plan.
+func TestUserGPUCatalog(t *testing.T) {
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	file := filepath.Join(t.TempDir(), "gpus.yaml")
+	if err := os.WriteFile(file, []byte(`gpus:
+- id: our-h100
+  name: our H100 boxes
+  memoryMiB: 81559
+  resource: nvidia.com/gpu
+  product: NVIDIA-H100-80GB-HBM3
+  computeMajor: 9
+  computeMinor: 0
+  gpusPerNode: 8
+  nvlink: true
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "gpus", "--gpu-catalog", file)
+	if err != nil || !regexp.MustCompile(`(?m)^our-h100 +our H100 boxes +81559 +nvidia.com/gpu +NVIDIA-H100-80GB-HBM3 +9.0 +8$`).MatchString(out) {
+		t.Errorf("gpus --gpu-catalog: %v\n%s", err, out)
+	}
+	out, _, err = run(t, "values", "--model", "Qwen/Qwen3-8B", "--gpu-catalog", file, "--gpu", "our-h100")
+	if err != nil || !strings.Contains(out, "NVIDIA-H100-80GB-HBM3") || !strings.Contains(out, `"80000"`) && !strings.Contains(out, "80000") {
+		t.Errorf("values --gpu-catalog: %v\n%s", err, out)
+	}
+	if _, _, err := run(t, "values", "--model", "Qwen/Qwen3-8B", "--gpu-catalog", file, "--gpu", "h100-80gb"); err == nil || !strings.Contains(err.Error(), "allowed: our-h100") {
+		t.Errorf("an id only the embedded catalog has: %v", err)
+	}
+}
+
+// explain --gpu prints each plan's alternatives after the table; --objective changes the pick; a bad objective is a
+// bad command line.
+func TestExplainAlternativesAndObjective(t *testing.T) {
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	for _, c := range []struct {
+		file string
+		args []string
+	}{
+		{"explain-llama-3.1-70b-a100.txt", []string{"explain", "--model", "meta-llama/Meta-Llama-3.1-70B", "--gpu", "a100-80gb", "--gpu", "l40s"}},
+		{"explain-minimax-m2.5-sglang-h200-gpus.txt", []string{"explain", "--model", "MiniMaxAI/MiniMax-M2.5", "--engine", "sglang", "--gpu", "h200", "--objective", "gpus"}},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			out, _, err := run(t, c.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkCurrent(t, filepath.Join("testdata", c.file), "$ chartgen "+strings.Join(c.args, " ")+"\n"+out, "TestExplainAlternativesAndObjective")
+		})
+	}
+	out, _, err := run(t, "explain", "--model", "meta-llama/Meta-Llama-3.1-70B", "--gpu", "a100-80gb", "--objective", "latency", "-o", "json")
+	if err != nil || !strings.Contains(out, `"objective": "latency"`) || !strings.Contains(out, `"alternatives"`) || !strings.Contains(out, `"pickedBy"`) {
+		t.Errorf("explain json: %v\n%s", err, out)
+	}
+	_, _, err = run(t, "values", "--model", "meta-llama/Meta-Llama-3.1-70B", "--gpu", "a100-80gb", "--objective", "fast")
+	if err == nil || !strings.Contains(err.Error(), `--objective "fast" is not known; allowed: balanced, gpus, latency`) {
+		t.Errorf("bad objective: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -26,13 +27,8 @@ var Objectives = []string{ObjectiveBalanced, ObjectiveGPUs, ObjectiveLatency}
 
 // CheckObjective returns an error naming the allowed values for an unknown objective ("" is the default).
 func CheckObjective(o string) error {
-	if o == "" {
+	if o == "" || slices.Contains(Objectives, o) {
 		return nil
-	}
-	for _, a := range Objectives {
-		if o == a {
-			return nil
-		}
 	}
 	return fmt.Errorf("objective %q is not known; allowed: %s", o, strings.Join(Objectives, ", "))
 }

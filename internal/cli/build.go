@@ -192,6 +192,9 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 		g.GPU = &values.GPU{Resource: pl.Resource, Count: ptr(p.GPUsPerPod), MemoryMiBGt: ptr(pl.MemoryMiBGt), Products: pl.Products}
 		c[gp+"gpu"] = "Placement: " + pl.Reason + ". " + pl.LargeReason + "."
 		c[gp+"gpu.count"] = "GPUs: " + p.Reasons[plan.ReasonGPUs] + "."
+		if why := p.Reasons[plan.ReasonObjective]; why != "" {
+			c[gp+"gpu.count"] += " Objective " + why + " (chartgen explain --gpu " + p.GPU + " lists the alternatives)."
+		}
 		if p.Nodes > 1 {
 			c[gp+"gpu.count"] = fmt.Sprintf("GPUs per pod: %d of the instance's %d (nodes %d). ", p.GPUsPerPod, p.GPUs, p.Nodes) + c[gp+"gpu.count"]
 		}

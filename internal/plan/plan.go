@@ -791,7 +791,7 @@ func fewerNote(p *Plan) string {
 	case p.GPUs <= 1:
 		return ""
 	case p.fewest > 0 && p.fewest < p.GPUs:
-		return fmt.Sprintf("; %d GPU(s) would hold it too, the objective %s takes %d (see objective)", p.fewest, p.Objective, p.GPUs)
+		return fmt.Sprintf("; %d GPU(s) would hold it too, the objective %s takes %d", p.fewest, p.Objective, p.GPUs)
 	}
 	return "; fewer GPUs do not hold it"
 }

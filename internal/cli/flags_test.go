@@ -175,6 +175,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"__complete", "values", "--gpu", ""}, []string{"a100-80gb", "l4", "h200", ":4"}},
 		{[]string{"__complete", "values", "--model", ""}, []string{"MiniMaxAI/MiniMax-M2.5", "zai-org/GLM-5-FP8"}},
 		{[]string{"__complete", "explain", "--engine", ""}, []string{"vllm", "sglang"}},
+		{[]string{"__complete", "explain", "--objective", ""}, []string{"balanced", "gpus", "latency"}},
 		{[]string{"__complete", "explain", "-o", ""}, []string{"table", "json", "yaml"}},
 		{[]string{"__complete", "gateway", "x.yaml", ""}, []string{"yaml", "yml", ":8"}}, // files ending .yaml/.yml
 		{[]string{"__complete", "values", "--"}, []string{"--model", "--gpu", "--output"}},

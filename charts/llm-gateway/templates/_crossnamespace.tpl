@@ -99,3 +99,15 @@ GatewayClasses are cluster-scoped, so the Role grants nothing on them; set rbac.
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/*
+Name of a backend's AIServiceBackend and Backend: "<fullname>-<key>", or "<fullname>-<release namespace>-<key>" when
+they live in another namespace, so that two releases of one name (in two namespaces) sharing a backend namespace do
+not claim the same objects.
+  {{ include "llm-gateway.backendName" (dict "ctx" $ "key" $key) }}
+*/}}
+{{- define "llm-gateway.backendName" -}}
+{{- $ns := include "llm-gateway.backendNamespace" (dict "ctx" .ctx "backend" (index .ctx.Values.backends .key | default dict)) }}
+{{- $suffix := ternary .key (printf "%s-%s" .ctx.Release.Namespace .key) (eq $ns .ctx.Release.Namespace) }}
+{{- include "llm-gateway.objectName" (dict "ctx" .ctx "suffix" $suffix "key" (printf "backends.%s" .key)) }}
+{{- end }}

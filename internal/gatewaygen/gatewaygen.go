@@ -18,7 +18,7 @@
 // and are dropped (so a model whose file is gone disappears); every other entry is hand-written and kept as is. A
 // hand-written model or backend with the same name as a generated one wins (a Note says so). Of a dropped generated
 // entry, the fields chartgen does not derive (a model's route, ruleName, timeout, modelsOwnedBy; a backend's
-// apiKeySecret and schema) are carried over to the entry generated under the same name, so hand edits to them
+// apiKeySecret, schema, namespace and tls) are carried over to the entry generated under the same name, so hand edits to them
 // survive a regeneration.
 package gatewaygen
 
@@ -305,6 +305,8 @@ func generateOne(in Input) (*gen, error) {
 			key = "VLLM_API_KEY"
 		}
 		if key == "apiKey" {
+			// The Secret is in the model's namespace; the chart puts the backend's objects there too (Envoy AI Gateway
+			// v1.1.0 reads an API-key Secret from the BackendSecurityPolicy's namespace) with a ReferenceGrant.
 			g.back.APIKeySecret = &values.GatewaySecretRef{Name: c.APIKey.SecretName, Namespace: in.Namespace}
 		} else {
 			g.keySecret, g.keyName = c.APIKey.SecretName, key
@@ -399,7 +401,10 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 				if b.APIKeySecret == nil {
 					b.APIKeySecret = old.APIKeySecret
 				}
-				b.Schema = old.Schema
+				b.Schema, b.TLS = old.Schema, old.TLS
+				if b.Namespace == "" {
+					b.Namespace = old.Namespace
+				}
 			}
 			if g.keySecret != "" && b.APIKeySecret == nil {
 				r.Notes = append(r.Notes, fmt.Sprintf("%s: the engine wants an API key (Secret %s, key %s), but the gateway sends the key \"apiKey\" of a Secret: create one and set backends.%s.apiKeySecret (chartgen keeps it)",

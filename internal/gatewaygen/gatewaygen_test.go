@@ -70,7 +70,7 @@ func TestGenerateMergeWithBase(t *testing.T) {
 	// A person edits the generated file: pins model-a, gives a-vllm a key, adds an external backend and a failover
 	// model using the generated backend.
 	edited := strings.Replace(string(out), "  - name: model-a\n", "  - name: model-a\n    route: pinned\n", 1)
-	edited = strings.Replace(edited, "  a-vllm:\n", "  a-vllm:\n    apiKeySecret:\n      name: shared\n", 1)
+	edited = strings.Replace(edited, "  a-vllm:\n", "  a-vllm:\n    namespace: keys\n    tls:\n      enabled: true\n      clientCertificateRef:\n        name: gw-client\n    apiKeySecret:\n      name: shared\n", 1)
 	edited += "  remote:\n    fqdn:\n      hostname: llm.example.org\n      port: 443\n"
 	edited = strings.Replace(edited, "models:\n", "models:\n  - name: model-a-ha\n    backendRefs:\n      - name: a-vllm\n      - name: remote\n        priority: 1\n", 1)
 	base, err := ParseBase("gateway.yaml", []byte(edited))
@@ -98,6 +98,9 @@ func TestGenerateMergeWithBase(t *testing.T) {
 	}
 	if k := v.Backends["a-vllm"].APIKeySecret; k == nil || k.Name != "shared" {
 		t.Errorf("apiKeySecret not kept: %+v", v.Backends["a-vllm"])
+	}
+	if b := v.Backends["a-vllm"]; b.Namespace != "keys" || b.TLS == nil || b.TLS.ClientCertificateRef == nil || b.TLS.ClientCertificateRef.Name != "gw-client" {
+		t.Errorf("namespace and tls (mTLS) not kept: %+v", b)
 	}
 	if v.Gateway == nil || v.Gateway.Name != "gw" {
 		t.Errorf("gateway: %+v", v.Gateway)

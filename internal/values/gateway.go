@@ -84,10 +84,13 @@ type GatewayBackendRef struct {
 
 // GatewayBackend is an inference endpoint: exactly one of Service, FQDN or IP.
 type GatewayBackend struct {
-	Service      *GatewayServiceRef `json:"service,omitempty"`
-	FQDN         *GatewayHostPort   `json:"fqdn,omitempty"`
-	IP           *GatewayIPPort     `json:"ip,omitempty"`
-	APIKeySecret *GatewaySecretRef  `json:"apiKeySecret,omitempty"`
+	Service *GatewayServiceRef `json:"service,omitempty"`
+	FQDN    *GatewayHostPort   `json:"fqdn,omitempty"`
+	IP      *GatewayIPPort     `json:"ip,omitempty"`
+	// Namespace of the backend's AIServiceBackend, Backend and BackendSecurityPolicy; empty: the apiKeySecret's,
+	// else the release's. Another than the release's gets a ReferenceGrant there.
+	Namespace    string            `json:"namespace,omitempty"`
+	APIKeySecret *GatewaySecretRef `json:"apiKeySecret,omitempty"`
 	// Schema is the AIServiceBackend API schema (default OpenAI).
 	Schema string `json:"schema,omitempty"`
 	// TLS from the gateway to the backend (Backend spec.tls); nil means TLS exactly when the port is 443.
@@ -101,6 +104,10 @@ type GatewayBackendTLS struct {
 	SNI                string                 `json:"sni,omitempty"`
 	CACertificateRef   *GatewayCertificateRef `json:"caCertificateRef,omitempty"`
 	InsecureSkipVerify bool                   `json:"insecureSkipVerify,omitempty"`
+	// ClientCertificateRef is the kubernetes.io/tls Secret (in the backend's namespace) presented for mTLS.
+	ClientCertificateRef *GatewaySecretRef `json:"clientCertificateRef,omitempty"`
+	// MinVersion is the lowest TLS version offered ("1.2" or "1.3"); empty: Envoy Gateway's default, 1.2.
+	MinVersion string `json:"minVersion,omitempty"`
 }
 
 // GatewayCertificateRef is a ConfigMap or Secret (Kind) whose key ca.crt holds a CA bundle.
@@ -190,10 +197,17 @@ type GatewayRetryOn struct {
 	Triggers        []string `json:"triggers,omitempty"`
 }
 
-// GatewayRBAC is the guide's Role and RoleBinding.
+// GatewayRBAC is the guide's Role and RoleBinding, and the optional ClusterRole for cluster-scoped kinds.
 type GatewayRBAC struct {
+	Enabled     bool                `json:"enabled"`
+	Groups      []string            `json:"groups,omitempty"`
+	ClusterRole *GatewayClusterRole `json:"clusterRole,omitempty"`
+}
+
+// GatewayClusterRole is the ClusterRole and ClusterRoleBinding on GatewayClasses.
+type GatewayClusterRole struct {
 	Enabled bool     `json:"enabled"`
-	Groups  []string `json:"groups,omitempty"`
+	Verbs   []string `json:"verbs,omitempty"`
 }
 
 // GatewayRouteKey returns the route key of a model, exactly as the chart computes it (llm-gateway.routePlan): the

@@ -75,9 +75,11 @@ func populatedGateway() GatewayValues {
 			},
 		},
 		Backends: map[string]GatewayBackend{
-			"qwen":  {Service: &GatewayServiceRef{Name: "qwen-vllm", Namespace: "nrp-llm", Port: GatewayDefaultServicePort}},
-			"sdsc":  {FQDN: &GatewayHostPort{Hostname: "llm.sdsc.example.org", Port: 443}, APIKeySecret: &GatewaySecretRef{Name: "openai-apikey", Namespace: "nrp-llm"}, Schema: "OpenAI"},
-			"lab-1": {IP: &GatewayIPPort{Address: "10.0.0.7", Port: 8000}},
+			"qwen": {Service: &GatewayServiceRef{Name: "qwen-vllm", Namespace: "nrp-llm", Port: GatewayDefaultServicePort}},
+			"sdsc": {FQDN: &GatewayHostPort{Hostname: "llm.sdsc.example.org", Port: 443}, APIKeySecret: &GatewaySecretRef{Name: "openai-apikey", Namespace: "nrp-llm"}, Schema: "OpenAI"},
+			"lab-1": {IP: &GatewayIPPort{Address: "10.0.0.7", Port: 8000}, Namespace: "lab", TLS: &GatewayBackendTLS{
+				Enabled: ptr(true), SNI: "lab-1.example.internal", CACertificateRef: &GatewayCertificateRef{Kind: "ConfigMap", Name: "lab-ca"},
+				ClientCertificateRef: &GatewaySecretRef{Name: "gateway-client", Namespace: "lab"}, MinVersion: "1.3"}},
 		},
 		TrafficPolicy: &GatewayTrafficPolicy{
 			Enabled:         ptr(true),
@@ -88,7 +90,8 @@ func populatedGateway() GatewayValues {
 				RetryOn:  &GatewayRetryOn{HTTPStatusCodes: []int{429, 503}, Triggers: []string{"connect-failure", "retriable-status-codes"}},
 			},
 		},
-		RBAC: &GatewayRBAC{Enabled: true, Groups: []string{"oidcgroup:nrp-llm"}},
+		RBAC: &GatewayRBAC{Enabled: true, Groups: []string{"oidcgroup:nrp-llm"},
+			ClusterRole: &GatewayClusterRole{Enabled: true, Verbs: []string{"get", "list", "watch"}}},
 	}
 }
 

@@ -20,7 +20,9 @@ import (
 //     gets the path match "/" (a PathPrefix: the controller's --rootPrefix flag defaults to "/", cmd/controller);
 //   - each backendRef becomes the referenced AIServiceBackend's spec.backendRef (here a gateway.envoyproxy.io
 //     Backend), with the AIGatewayRoute ref's weight; the namespace is added only when the AIServiceBackend lives
-//     in another namespace. The ref's priority is not carried (see effectivePriority);
+//     in another namespace (the ref's namespace, allowed by a ReferenceGrant from AIGatewayRoute there:
+//     internal/controller/referencegrant.go, which the chart's grants satisfy by construction). The ref's priority
+//     is not carried (see effectivePriority);
 //   - every rule gets the filter ExtensionRef HTTPRouteFilter "ai-eg-host-rewrite-<route>" (urlRewrite of the
 //     hostname, type Backend); the rule's timeouts are kept, request defaulting to 60s
 //     (api/v1beta1/ai_gateway_route_helper.go, GetTimeoutsOrDefault);
@@ -128,20 +130,27 @@ func aiGatewayTranslate(objs []*unstructured.Unstructured) ([]aigwRoute, []map[s
 				b := br.(map[string]any)
 				ref := aigwRef{weight: 1}
 				ref.name, _ = b["name"].(string)
+				refNS, _ := b["namespace"].(string)
+				if refNS == "" {
+					refNS = ns
+				}
 				if w, ok := asInt(b["weight"]); ok {
 					ref.weight = w
 				}
 				if p, ok := asInt(b["priority"]); ok {
 					ref.priority = p
 				}
-				target, ok := services[ns+"/"+ref.name]
+				target, ok := services[refNS+"/"+ref.name]
 				if !ok {
-					return nil, nil, fmt.Errorf("AIGatewayRoute %s rule %d: AIServiceBackend %s not rendered", name, i, ref.name)
+					return nil, nil, fmt.Errorf("AIGatewayRoute %s rule %d: AIServiceBackend %s/%s not rendered", name, i, refNS, ref.name)
 				}
 				ref.backend, _ = target["name"].(string)
 				hb := map[string]any{}
 				for k, v := range target {
 					hb[k] = v
+				}
+				if _, set := hb["namespace"]; !set && refNS != ns {
+					hb["namespace"] = refNS
 				}
 				if _, set := b["weight"]; set {
 					hb["weight"] = ref.weight

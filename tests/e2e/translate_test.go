@@ -34,8 +34,11 @@ import (
 //   - clusters: each model's rule is one cluster (never split into weighted clusters), holding every Backend of the
 //     rule, one locality per backend in order with its weight, and the priority the AI Gateway gives it;
 //   - TLS: a Backend with tls gets an upstream TLS context on its endpoints with its SNI and the system CA bundle,
-//     the pinned CA or no verification, as the Backend says; a Backend without tls gets none; every backend on
-//     port 443 is TLS unless its values say tls.enabled: false;
+//     the pinned CA or no verification, as the Backend says, and its client certificate (mTLS) and minimum TLS
+//     version when set; a Backend without tls gets none; every backend on port 443 is TLS unless its values say
+//     tls.enabled: false;
+//   - namespaces: Backends in another namespace than the routes are reached through the chart's ReferenceGrants
+//     (which go into the translator with the Backends);
 //   - routes: the model's route has the rule's timeout and the BackendTrafficPolicy's retry policy (triggers,
 //     status codes, per-try timeout, back-off, retry priority), and the clusters its outlier detection.
 // Every error case goes through the translator too, rendered with the chart's own checks switched off: the test
@@ -175,6 +178,13 @@ var errorVerdicts = map[string]errorVerdict{
 	"all-weights-zero":         {nil, "the chart's own rule: a priority whose backends all weigh 0 gets no traffic"},
 	"fallback-to-primary":      {nil, "the chart's own rule: a fallback to the primary retries the endpoint that just failed"},
 	"test-model-not-served":    {nil, "the chart's own rule (helm test would ask for a model no rule serves)"},
+
+	// Backends in other namespaces and mTLS (issue 18).
+	"client-cert-other-namespace": {regexp.MustCompile(`clientCertificateRef Secret is not located in the same namespace as Backend`),
+		"Envoy Gateway v1.9 refuses a Backend's client certificate from another namespace, ReferenceGrant or not, and the route loses the backend"},
+	"api-key-secret-other-namespace": {nil, "the chart's own rule: Envoy AI Gateway v1.1.0 reads an API-key Secret from the BackendSecurityPolicy's namespace (its external processor, not Envoy Gateway), so the key would silently come from another Secret or none"},
+	"cluster-role-without-rbac":      {nil, "the chart's own rule: a ClusterRoleBinding needs rbac.groups (RBAC is not gateway configuration)"},
+	"tls-min-version":                {nil, "the values schema's rule (TLS 1.2 or 1.3; the Backend CRD also allows 1.0 and 1.1, which the chart does not offer)"},
 }
 
 // uncheckedChart copies the llm-gateway chart into a temporary directory with every `fail` of its templates made
@@ -206,6 +216,44 @@ func uncheckedChart(t *testing.T) string {
 	return dst
 }
 
+// testClientCert is a throwaway self-signed client certificate and its key (PEM), made once: the content of the
+// kubernetes.io/tls Secrets a case's Backends present for mTLS (tls.clientCertificateRef).
+func testClientCert(t *testing.T) (cert, key string) {
+	t.Helper()
+	clientCertOnce.Do(func() {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			clientCertErr = err
+			return
+		}
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "llm-charts test gateway client"},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+		if err != nil {
+			clientCertErr = err
+			return
+		}
+		kd, err := x509.MarshalECPrivateKey(k)
+		if err != nil {
+			clientCertErr = err
+			return
+		}
+		clientCertPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+		clientKeyPEM = string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kd}))
+	})
+	if clientCertErr != nil {
+		t.Fatal(clientCertErr)
+	}
+	return clientCertPEM, clientKeyPEM
+}
+
+var (
+	clientCertOnce              sync.Once
+	clientCertPEM, clientKeyPEM string
+	clientCertErr               error
+)
+
 // testCA is a throwaway CA certificate (PEM), the content of the ConfigMaps and Secrets a case's Backends pin.
 func testCA(t *testing.T) string {
 	t.Helper()
@@ -225,7 +273,7 @@ func testCA(t *testing.T) string {
 
 // translatorKinds are the rendered kinds Envoy Gateway reads; the AI Gateway's own kinds are replaced by what its
 // controller makes of them, and the rest (RBAC, test Pods) is not gateway configuration.
-var translatorKinds = map[string]bool{"Backend": true, "BackendTrafficPolicy": true}
+var translatorKinds = map[string]bool{"Backend": true, "BackendTrafficPolicy": true, "ReferenceGrant": true}
 
 // translateAndCheck runs the translator over a rendering and returns the summary row and every way the result
 // differs from what the objects ask for.
@@ -260,6 +308,17 @@ func translateAndCheck(ctx context.Context, t *testing.T, c testCase, objs []*un
 				}
 				input = append(input, map[string]any{"apiVersion": "v1", "kind": kind,
 					"metadata": map[string]any{"name": name, "namespace": o.GetNamespace()}, "data": data})
+			}
+			// mTLS: the client certificate Secret, in the namespace the Backend names (its own unless set).
+			if ref, ok, _ := unstructured.NestedMap(o.Object, "spec", "tls", "clientCertificateRef"); ok {
+				ns, _ := ref["namespace"].(string)
+				if ns == "" {
+					ns = o.GetNamespace()
+				}
+				cert, key := testClientCert(t)
+				input = append(input, map[string]any{"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+					"metadata": map[string]any{"name": ref["name"], "namespace": ns},
+					"data":     map[string]any{"tls.crt": []byte(cert), "tls.key": []byte(key)}})
 			}
 		case "BackendTrafficPolicy":
 			btp = o
@@ -517,6 +576,24 @@ func checkTLS(model, cluster string, cl, loc map[string]any, b *unstructured.Uns
 		return
 	}
 	tlsBackends[b.GetName()] = true
+	// mTLS: the client certificate goes with the handshake (over SDS, named after its Secret).
+	if ref, ok := want["clientCertificateRef"].(map[string]any); ok {
+		certs := asSlice(jsonPath(ctx, "commonTlsContext", "tlsCertificateSdsSecretConfigs"))
+		found := false
+		for _, c := range certs {
+			if n, _ := jsonPath(c, "name").(string); strings.Contains(n, fmt.Sprint(ref["name"])) {
+				found = true
+			}
+		}
+		if !found {
+			bad("model %q: Backend %s presents client certificate %v, but %s sends %v", model, b.GetName(), ref["name"], cluster, certs)
+		}
+	}
+	if v, _ := want["minVersion"].(string); v != "" {
+		if got := jsonPath(ctx, "commonTlsContext", "tlsParams", "tlsMinimumProtocolVersion"); got != "TLSv"+strings.ReplaceAll(v, ".", "_") {
+			bad("model %q: Backend %s wants TLS %s at least, but %s has tlsMinimumProtocolVersion %v", model, b.GetName(), v, cluster, got)
+		}
+	}
 	if sni, _ := want["sni"].(string); ctx["sni"] == nil || (sni != "" && ctx["sni"] != sni) {
 		bad("model %q: Backend %s: TLS in %s with SNI %v, want %q (without SNI a shared host cannot pick the certificate)", model, b.GetName(), cluster, ctx["sni"], sni)
 	}

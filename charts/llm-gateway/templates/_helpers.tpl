@@ -166,6 +166,7 @@ names by the schema.
 {{- $e = append $e (printf "tests.model %q is served by no rule: no entry of models has that name (models: %s)" $v.tests.model (join ", " $served)) }}
 {{- end }}
 {{- end }}
+{{- $e = concat $e (include "llm-gateway.crossNamespaceProblems" . | fromYamlArray) }}
 {{- toYaml $e }}
 {{- end }}
 
@@ -249,7 +250,7 @@ A Gateway API duration ("1h30m", "100ms") in milliseconds, as a string ("" stays
 {{- end }}
 
 {{/*
-TLS of one backend as JSON {on, sni, caKind, caName, insecure, port}: on by default for port 443 (the guide's
+TLS of one backend as JSON {on, sni, caKind, caName, insecure, clientCert, clientCertNs, minVersion, port}: on by default for port 443 (the guide's
 external providers), off otherwise, unless tls.enabled says; SNI defaults to the backend's host name.
   {{- $tls := include "llm-gateway.tls" (dict "ctx" $ "backend" $b) | fromJson }}
 */}}
@@ -260,7 +261,7 @@ external providers), off otherwise, unless tls.enabled says; SNI defaults to the
 {{- if hasKey $t "enabled" }}{{ $on = $t.enabled }}{{ end }}
 {{- $sni := $t.sni | default (ternary $ep.host "" (eq $ep.kind "fqdn")) }}
 {{- $ca := $t.caCertificateRef | default dict }}
-{{- toJson (dict "on" $on "sni" $sni "caKind" ($ca.kind | default "") "caName" ($ca.name | default "") "insecure" ($t.insecureSkipVerify | default false) "port" (int $ep.port)) }}
+{{- toJson (dict "on" $on "sni" $sni "caKind" ($ca.kind | default "") "caName" ($ca.name | default "") "insecure" ($t.insecureSkipVerify | default false) "clientCert" (($t.clientCertificateRef | default dict).name | default "") "clientCertNs" (($t.clientCertificateRef | default dict).namespace | default "") "minVersion" ($t.minVersion | default "") "port" (int $ep.port)) }}
 {{- end }}
 
 {{/*
@@ -289,8 +290,8 @@ Checks of backends' TLS and of how a model's backends share a cluster. Called fr
 {{- $b := index $.Values.backends $key }}
 {{- $tls := include "llm-gateway.tls" (dict "ctx" $ "backend" $b) | fromJson }}
 {{- $t := $b.tls | default dict }}
-{{- if and (not $tls.on) (or $t.sni $t.caCertificateRef $t.insecureSkipVerify) }}
-{{- fail (printf "backends.%s.tls: sni, caCertificateRef and insecureSkipVerify apply only with TLS, which is off (tls.enabled false, or port %d is not 443); set tls.enabled: true or remove them" $key (int $tls.port)) }}
+{{- if and (not $tls.on) (or $t.sni $t.caCertificateRef $t.insecureSkipVerify $t.clientCertificateRef $t.minVersion) }}
+{{- fail (printf "backends.%s.tls: sni, caCertificateRef, insecureSkipVerify, clientCertificateRef and minVersion apply only with TLS, which is off (tls.enabled false, or port %d is not 443); set tls.enabled: true or remove them" $key (int $tls.port)) }}
 {{- end }}
 {{- if and $tls.on (not $tls.sni) }}
 {{- fail (printf "backends.%s.tls.sni: required for an ip backend with TLS (there is no host name to send as SNI and to verify the certificate against); set the server name, or tls.enabled: false" $key) }}

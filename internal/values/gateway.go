@@ -82,12 +82,13 @@ type GatewayBackendRef struct {
 	Weight            *int32 `json:"weight,omitempty"`
 }
 
-// GatewayBackend is an inference endpoint: exactly one of Service, FQDN or IP.
+// GatewayBackend is an inference endpoint: exactly one of Service, FQDN, IP or InferencePool.
 type GatewayBackend struct {
-	Service      *GatewayServiceRef `json:"service,omitempty"`
-	FQDN         *GatewayHostPort   `json:"fqdn,omitempty"`
-	IP           *GatewayIPPort     `json:"ip,omitempty"`
-	APIKeySecret *GatewaySecretRef  `json:"apiKeySecret,omitempty"`
+	Service       *GatewayServiceRef `json:"service,omitempty"`
+	FQDN          *GatewayHostPort   `json:"fqdn,omitempty"`
+	IP            *GatewayIPPort     `json:"ip,omitempty"`
+	InferencePool *GatewayPoolRef    `json:"inferencePool,omitempty"`
+	APIKeySecret  *GatewaySecretRef  `json:"apiKeySecret,omitempty"`
 	// Schema is the AIServiceBackend API schema (default OpenAI).
 	Schema string `json:"schema,omitempty"`
 	// TLS from the gateway to the backend (Backend spec.tls); nil means TLS exactly when the port is 443.
@@ -114,6 +115,12 @@ type GatewayServiceRef struct {
 	Name      string `json:"name"`
 	Namespace string `json:"namespace,omitempty"`
 	Port      int32  `json:"port,omitempty"`
+}
+
+// GatewayPoolRef is an InferencePool (inference.networking.k8s.io/v1) a model's rule references directly.
+type GatewayPoolRef struct {
+	Name      string `json:"name"`
+	Namespace string `json:"namespace,omitempty"`
 }
 
 // GatewayHostPort is a fully qualified host name and port.

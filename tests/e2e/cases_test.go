@@ -41,6 +41,14 @@ var upgradeTo = map[string]string{
 	"llm-model/chartgen-minimax-m2.5-a100": "llm-model/rope-extension",
 	// Another model in the same release and cache size: an in-place rolling update.
 	"llm-model/chat-minimal": "llm-model/embedding",
+	// Service routing to InferencePool routing and back: the pool and its endpoint picker appear, then Helm deletes
+	// them; the StatefulSet and the Service stay.
+	"llm-model/inference-pool-off": "llm-model/inference-pool",
+	"llm-model/inference-pool":     "llm-model/inference-pool-off",
+	// The same models through their Services, then two of them through InferencePools, and back: the pooled models'
+	// AIServiceBackends and Backends go and come back, their rules keep match, timeout and route.
+	"llm-gateway/inference-pools-off": "llm-gateway/inference-pools",
+	"llm-gateway/inference-pools":     "llm-gateway/inference-pools-off",
 }
 
 // immutableRefusal is how the API server refuses a change to an immutable

@@ -15,7 +15,7 @@ import (
 // TestRenderingsPassTheFlagTable: every engine container of every llm-model rendering starts the entry point of the
 // engine release it targets (the image tag) with only flags, values, parser names and environment variables that
 // release's flag table has (internal/flagtable). Multi-node vLLM workers run headless without any API-server flag;
-// SGLang scraped by a monitor or read by an autoscaler gets --enable-metrics. A release without a table must be named in NOTES.
+// SGLang scraped by a monitor or read by an autoscaler or an InferencePool's endpoint picker gets --enable-metrics. A release without a table must be named in NOTES.
 func TestRenderingsPassTheFlagTable(t *testing.T) {
 	require.NoError(t, flagtable.Err())
 	for _, c := range LoadCases(t) {
@@ -33,7 +33,7 @@ func TestRenderingsPassTheFlagTable(t *testing.T) {
 				if sts, ok := obj.(*appsv1.StatefulSet); ok {
 					workloads = append(workloads, sts)
 				}
-				for _, kind := range []string{"ServiceMonitor", "PodMonitor", "ScaledObject", "HorizontalPodAutoscaler"} {
+				for _, kind := range []string{"ServiceMonitor", "PodMonitor", "ScaledObject", "HorizontalPodAutoscaler", "InferencePool"} {
 					monitored = monitored || strings.Contains(d.Body, "\nkind: "+kind+"\n")
 				}
 			}
@@ -85,7 +85,7 @@ func checkContainer(t *testing.T, notes, workload, role string, monitored bool, 
 		}
 	}
 	if engine == "sglang" {
-		assert.Equal(t, monitored, has["--enable-metrics"], "%s: --enable-metrics exactly when a monitor or an autoscaler reads /metrics", workload)
+		assert.Equal(t, monitored, has["--enable-metrics"], "%s: --enable-metrics exactly when a monitor, an autoscaler or an endpoint picker reads /metrics", workload)
 	}
 }
 

@@ -250,7 +250,15 @@ func TestGatewayCases(t *testing.T) {
 				}
 				for _, r := range rules {
 					for _, b := range r.(map[string]any)["backendRefs"].([]any) {
-						if name := b.(map[string]any)["name"].(string); !services[name] {
+						ref := b.(map[string]any)
+						if ref["kind"] == "InferencePool" {
+							// a pool backend: the InferencePool itself, made by the llm-model chart, never an AIServiceBackend
+							if !poolRefs(v)[ref["name"].(string)] || ref["group"] != "inference.networking.k8s.io" {
+								t.Errorf("%s references InferencePool %v (group %v), which no backends.*.inferencePool names", d.Name(), ref["name"], ref["group"])
+							}
+							continue
+						}
+						if name := ref["name"].(string); !services[name] {
 							t.Errorf("%s references AIServiceBackend %s, which is not rendered", d.Name(), name)
 						}
 					}
@@ -309,4 +317,15 @@ func BenchmarkGatewayRender(b *testing.B) {
 			}
 		})
 	}
+}
+
+// poolRefs are the InferencePool names that backends.*.inferencePool names.
+func poolRefs(v values.GatewayValues) map[string]bool {
+	out := map[string]bool{}
+	for _, b := range v.Backends {
+		if b.InferencePool != nil {
+			out[b.InferencePool.Name] = true
+		}
+	}
+	return out
 }

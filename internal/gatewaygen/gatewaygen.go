@@ -13,6 +13,10 @@
 //   - port: `service.port` (5000 by default, which is also the gateway's default and so is left out).
 //   - public name: Input.PublicName, else `model.servedModelNames[0]`, else ShortName(model.name).
 //   - modelNameOverride: the name the engine serves: `servedModelNames[0]`, else `model.name`.
+//   - a file with `inferencePool.enabled` gets an `inferencePool` backend (the pool is named like the Service) instead
+//     of a `service` one, and no modelNameOverride: Envoy AI Gateway v1.1.0 ignores it on an InferencePool reference,
+//     so the public name must be a name the engine serves (default `servedModelNames[0]`, else `model.name`; --name
+//     must be one of them), and an engine API key is refused, since no BackendSecurityPolicy reaches a pool.
 //
 // Merging with a base gateway values file: entries whose head comment holds Marker were written by an earlier run
 // and are dropped (so a model whose file is gone disappears); every other entry is hand-written and kept as is. A
@@ -100,6 +104,7 @@ type Source struct {
 	ReleaseInfo   string // "release minimax" or "fullnameOverride"
 	PublicName    string
 	PublicNameWhy string
+	Pool          bool // routed through the release's InferencePool (named like the Service)
 }
 
 // Result is the generated values with their comments.
@@ -235,6 +240,28 @@ func ServedName(m *values.Model) string {
 	return m.Model.Name
 }
 
+// servedNames are the names the engine answers to: servedModelNames (the chart passes SGLang only the first), else
+// model.name.
+func servedNames(m *values.Model) []string {
+	names := m.Model.ServedModelNames
+	if len(names) == 0 {
+		return []string{m.Model.Name}
+	}
+	if m.Engine == "sglang" {
+		return names[:1]
+	}
+	return names
+}
+
+func servesName(m *values.Model, name string) bool {
+	for _, n := range servedNames(m) {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
 // one input, parsed
 type gen struct {
 	src   Source
@@ -277,9 +304,15 @@ func generateOne(in Input) (*gen, error) {
 	if m.Service != nil && m.Service.Port != 0 {
 		src.Port = m.Service.Port
 	}
+	src.Pool = m.InferencePool != nil && m.InferencePool.Enabled
 	switch {
 	case in.PublicName != "":
 		src.PublicName, src.PublicNameWhy = in.PublicName, "--name"
+		if src.Pool && !servesName(m, in.PublicName) {
+			errs = append(errs, fmt.Sprintf("--name %s=%s: the model is routed through its InferencePool (inferencePool.enabled), where Envoy AI Gateway v1.1.0 ignores modelNameOverride, so requests reach the engine with the public name unchanged; the engine serves %s: pass one of those, or add %q to model.servedModelNames", in.Path, in.PublicName, strings.Join(servedNames(m), ", "), in.PublicName))
+		}
+	case src.Pool:
+		src.PublicName, src.PublicNameWhy = ServedName(m), "the engine's served name (InferencePool routing keeps the request's model name)"
 	case len(m.Model.ServedModelNames) > 0:
 		src.PublicName, src.PublicNameWhy = m.Model.ServedModelNames[0], "model.servedModelNames[0]"
 	default:
@@ -293,6 +326,14 @@ func generateOne(in Input) (*gen, error) {
 	}
 	g := &gen{src: src}
 	g.src.Backend = src.Service
+	if src.Pool {
+		if c := m.Credentials; c != nil && c.APIKey != nil && c.APIKey.SecretName != "" {
+			return nil, fmt.Errorf("%s: the engine wants an API key (credentials.apiKey, Secret %s), but a model routed through its InferencePool (inferencePool.enabled) gets none from the gateway: a BackendSecurityPolicy applies only to AIServiceBackends; remove the engine's key (and restrict who reaches the pods with networkPolicy) or route through the Service (inferencePool.enabled: false)", in.Path, c.APIKey.SecretName)
+		}
+		g.model = values.GatewayModel{Name: src.PublicName, BackendRefs: []values.GatewayBackendRef{{}}}
+		g.back = values.GatewayBackend{InferencePool: &values.GatewayPoolRef{Name: src.Service, Namespace: in.Namespace}}
+		return g, nil
+	}
 	g.model = values.GatewayModel{Name: src.PublicName, BackendRefs: []values.GatewayBackendRef{{ModelNameOverride: ServedName(m)}}}
 	svc := &values.GatewayServiceRef{Name: src.Service, Namespace: in.Namespace}
 	if src.Port != values.GatewayDefaultServicePort {
@@ -397,7 +438,7 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 			r.Notes = append(r.Notes, fmt.Sprintf("backends.%s: the hand-written entry of %s is kept instead of the one generated from %s", key, base.Path, g.src.Path))
 		} else {
 			b := g.back
-			if old, ok := oldBackends[key]; ok {
+			if old, ok := oldBackends[key]; ok && b.InferencePool == nil {
 				if b.APIKeySecret == nil {
 					b.APIKeySecret = old.APIKeySecret
 				}
@@ -412,6 +453,9 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 			}
 			v.Backends[key] = b
 			r.backendComments[key] = fmt.Sprintf("%s from %s\nService %s.%s:%d, named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.Port, g.src.ReleaseInfo)
+			if g.src.Pool {
+				r.backendComments[key] = fmt.Sprintf("%s from %s\nInferencePool %s.%s (inferencePool.enabled), named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.ReleaseInfo)
+			}
 		}
 		if handModels[g.src.PublicName] {
 			r.Notes = append(r.Notes, fmt.Sprintf("models %q: the hand-written entry of %s is kept instead of the one generated from %s", g.src.PublicName, base.Path, g.src.Path))

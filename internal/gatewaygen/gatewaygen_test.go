@@ -209,3 +209,49 @@ func BenchmarkGenerate1000(b *testing.B) {
 		}
 	}
 }
+
+// A file with inferencePool.enabled is published through its pool: an inferencePool backend named like the Service,
+// no modelNameOverride, and a public name the engine serves; a --name it does not serve and an engine API key are
+// refused with the reason.
+func TestGenerateInferencePool(t *testing.T) {
+	pool := input("pool.yaml", "fullnameOverride: qwen3-32b\nmodel:\n  name: Qwen/Qwen3-32B\ninferencePool:\n  enabled: true\n")
+	pool.Namespace = "llm"
+	svc := input("svc.yaml", "fullnameOverride: minimax\nmodel:\n  name: MiniMaxAI/MiniMax-M2.5\n")
+	r, err := Generate([]Input{pool, svc}, Options{Gateway: "gw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := r.Values.Backends["qwen3-32b"]
+	if b.InferencePool == nil || b.InferencePool.Name != "qwen3-32b" || b.InferencePool.Namespace != "llm" || b.Service != nil {
+		t.Errorf("pool backend = %+v, want inferencePool qwen3-32b in llm and no service", b)
+	}
+	if s := r.Values.Backends["minimax"]; s.Service == nil || s.InferencePool != nil {
+		t.Errorf("service backend = %+v, want a service", s)
+	}
+	m := r.Values.Models[0]
+	if m.Name != "Qwen/Qwen3-32B" || m.BackendRefs[0].ModelNameOverride != "" || m.BackendRefs[0].Name != "qwen3-32b" {
+		t.Errorf("pool model = %+v, want the served name as public name, no modelNameOverride", m)
+	}
+	out, err := r.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "InferencePool qwen3-32b.llm (inferencePool.enabled)") {
+		t.Errorf("the pool backend's comment does not say it is an InferencePool:\n%s", out)
+	}
+
+	named := pool
+	named.PublicName = "qwen"
+	if _, err := Generate([]Input{named}, Options{Gateway: "gw"}); err == nil || !strings.Contains(err.Error(), "ignores modelNameOverride") {
+		t.Errorf("--name the engine does not serve: err = %v, want the modelNameOverride reason", err)
+	}
+	served := input("served.yaml", "fullnameOverride: q\nmodel:\n  name: Qwen/Qwen3-32B\n  servedModelNames: [qwen, qwen3]\ninferencePool:\n  enabled: true\n")
+	served.PublicName = "qwen3"
+	if r, err := Generate([]Input{served}, Options{Gateway: "gw"}); err != nil || r.Values.Models[0].Name != "qwen3" {
+		t.Errorf("--name among servedModelNames: err = %v", err)
+	}
+	keyed := input("keyed.yaml", "fullnameOverride: k\nmodel:\n  name: Qwen/Qwen3-32B\ncredentials:\n  apiKey: {secretName: k-key, key: apiKey}\ninferencePool:\n  enabled: true\n")
+	if _, err := Generate([]Input{keyed}, Options{Gateway: "gw"}); err == nil || !strings.Contains(err.Error(), "BackendSecurityPolicy applies only to AIServiceBackends") {
+		t.Errorf("engine API key with a pool: err = %v, want a refusal", err)
+	}
+}

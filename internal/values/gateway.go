@@ -82,11 +82,12 @@ type GatewayBackendRef struct {
 	Weight            *int32 `json:"weight,omitempty"`
 }
 
-// GatewayBackend is an inference endpoint: exactly one of Service, FQDN or IP.
+// GatewayBackend is an inference endpoint: exactly one of Service, FQDN, IP or InferencePool.
 type GatewayBackend struct {
-	Service *GatewayServiceRef `json:"service,omitempty"`
-	FQDN    *GatewayHostPort   `json:"fqdn,omitempty"`
-	IP      *GatewayIPPort     `json:"ip,omitempty"`
+	Service       *GatewayServiceRef `json:"service,omitempty"`
+	FQDN          *GatewayHostPort   `json:"fqdn,omitempty"`
+	IP            *GatewayIPPort     `json:"ip,omitempty"`
+	InferencePool *GatewayPoolRef    `json:"inferencePool,omitempty"`
 	// Namespace of the backend's AIServiceBackend, Backend and BackendSecurityPolicy; empty: the apiKeySecret's,
 	// else the release's. Another than the release's gets a ReferenceGrant there.
 	Namespace    string            `json:"namespace,omitempty"`
@@ -121,6 +122,12 @@ type GatewayServiceRef struct {
 	Name      string `json:"name"`
 	Namespace string `json:"namespace,omitempty"`
 	Port      int32  `json:"port,omitempty"`
+}
+
+// GatewayPoolRef is an InferencePool (inference.networking.k8s.io/v1) a model's rule references directly.
+type GatewayPoolRef struct {
+	Name      string `json:"name"`
+	Namespace string `json:"namespace,omitempty"`
 }
 
 // GatewayHostPort is a fully qualified host name and port.

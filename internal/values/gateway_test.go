@@ -66,6 +66,7 @@ func populatedGateway() GatewayValues {
 		ModelDefaults: &GatewayModelDefaults{Timeout: "1200s", ModelsOwnedBy: "NRP"},
 		Models: []GatewayModel{
 			{Name: "qwen3", BackendRefs: []GatewayBackendRef{{Name: "qwen", ModelNameOverride: "Qwen/Qwen3-235B-A22B-Thinking-2507-FP8"}}},
+			{Name: "qwen3-32b", BackendRefs: []GatewayBackendRef{{Name: "pool"}}},
 			{
 				Name: "qwen3-combined", Timeout: "30m", ModelsOwnedBy: "SDSC", Route: "qwen", RuleName: "combined",
 				BackendRefs: []GatewayBackendRef{
@@ -80,6 +81,7 @@ func populatedGateway() GatewayValues {
 			"lab-1": {IP: &GatewayIPPort{Address: "10.0.0.7", Port: 8000}, Namespace: "lab", TLS: &GatewayBackendTLS{
 				Enabled: ptr(true), SNI: "lab-1.example.internal", CACertificateRef: &GatewayCertificateRef{Kind: "ConfigMap", Name: "lab-ca"},
 				ClientCertificateRef: &GatewaySecretRef{Name: "gateway-client", Namespace: "lab"}, MinVersion: "1.3"}},
+			"pool": {InferencePool: &GatewayPoolRef{Name: "qwen3-32b", Namespace: "nrp-llm"}},
 		},
 		TrafficPolicy: &GatewayTrafficPolicy{
 			Enabled:         ptr(true),
@@ -124,6 +126,14 @@ func TestGatewaySchemaRejects(t *testing.T) {
 			b := v.Backends["lab-1"]
 			b.FQDN = &GatewayHostPort{Hostname: "a.b", Port: 1}
 			v.Backends["lab-1"] = b
+		},
+		"a pool and a service": func(v *GatewayValues) {
+			b := v.Backends["pool"]
+			b.Service = &GatewayServiceRef{Name: "qwen3-32b"}
+			v.Backends["pool"] = b
+		},
+		"pool without name": func(v *GatewayValues) {
+			v.Backends["pool"] = GatewayBackend{InferencePool: &GatewayPoolRef{Namespace: "llm"}}
 		},
 		"CEL without cel":    func(v *GatewayValues) { v.LLMRequestCosts[1].CEL = "" },
 		"rbac without group": func(v *GatewayValues) { v.RBAC.Groups = nil },

@@ -38,6 +38,7 @@ type Model struct {
 	Plan                         *Plan             `json:"plan,omitempty"`
 	Tests                        *ModelTests       `json:"tests,omitempty"`
 	Monitoring                   *Monitoring       `json:"monitoring,omitempty"`
+	InferencePool                *InferencePool    `json:"inferencePool,omitempty"`
 }
 
 // Model tasks.

@@ -30,6 +30,10 @@ import (
 //     direct 404 response);
 //   - the annotation gateway.envoyproxy.io/backend-ref-priority lists "<rule>:<ref name>:<priority>" for every ref.
 //
+//   - an InferencePool ref (group inference.networking.k8s.io) is passed on as is; the extension server routes it
+//     through the pool's endpoint picker (internal/extensionserver/inferencepool.go). Not modeled here: such rules
+//     reach the translator without backendRefs and are counted, not checked.
+//
 // internal/extensionserver/post_translate_modify.go, maybeModifyCluster (Envoy Gateway calls the AI Gateway's
 // extension server after translating; egctl does not): in a cluster named httproute/<ns>/<route>/rule/<i> the k-th
 // locality, counting only refs whose weight is not 0, gets the priority of that ref of AIGatewayRoute rule i; in a
@@ -63,6 +67,9 @@ type aigwRef struct {
 type aigwRule struct {
 	name, model, timeout string
 	refs                 []aigwRef
+	// pool is the InferencePool ("<ns>/<name>") of a rule that references one; such a rule reaches Envoy Gateway's
+	// translator without backendRefs (see aiGatewayTranslate) and is not checked against xDS.
+	pool string
 }
 
 // aigwRoute is one AIGatewayRoute with its rules, in order.
@@ -128,6 +135,19 @@ func aiGatewayTranslate(objs []*unstructured.Unstructured) ([]aigwRoute, []map[s
 			rawRefs, _, _ := unstructured.NestedSlice(r, "backendRefs")
 			for _, br := range rawRefs {
 				b := br.(map[string]any)
+				if kind, _ := b["kind"].(string); kind == "InferencePool" {
+					// The controller passes an InferencePool ref to the HTTPRoute as is (group, kind, name,
+					// namespace, weight); Envoy AI Gateway's extension server then replaces its cluster with one
+					// that asks the pool's endpoint picker (internal/extensionserver/inferencepool.go), which
+					// egctl does not run. The translator gets the rule without backendRefs, keeping rule indexes.
+					poolNS, _ := b["namespace"].(string)
+					if poolNS == "" {
+						poolNS = ns
+					}
+					poolName, _ := b["name"].(string)
+					rule.pool = poolNS + "/" + poolName
+					continue
+				}
 				ref := aigwRef{weight: 1}
 				ref.name, _ = b["name"].(string)
 				refNS, _ := b["namespace"].(string)

@@ -41,6 +41,14 @@ var upgradeTo = map[string]string{
 	"llm-model/chartgen-minimax-m2.5-a100": "llm-model/rope-extension",
 	// Another model in the same release and cache size: an in-place rolling update.
 	"llm-model/chat-minimal": "llm-model/embedding",
+	// Service routing to InferencePool routing and back: the pool and its endpoint picker appear, then Helm deletes
+	// them; the StatefulSet and the Service stay.
+	"llm-model/inference-pool-off": "llm-model/inference-pool",
+	"llm-model/inference-pool":     "llm-model/inference-pool-off",
+	// The same models through their Services, then two of them through InferencePools, and back: the pooled models'
+	// AIServiceBackends and Backends go and come back, their rules keep match, timeout and route.
+	"llm-gateway/inference-pools-off": "llm-gateway/inference-pools",
+	"llm-gateway/inference-pools":     "llm-gateway/inference-pools-off",
 }
 
 // immutableRefusal is how the API server refuses a change to an immutable
@@ -397,15 +405,24 @@ func asStatefulSet(t *testing.T, o *unstructured.Unstructured) *appsv1.StatefulS
 // assertWorkloads checks what the controllers make of the stored objects: the
 // StatefulSet controller creates pod 0 of every StatefulSet (so the pod template
 // passes pod admission) and one PVC per volumeClaimTemplate for it; for the
-// model chart every Service selects the pods of a StatefulSet of the release and
+// model chart every Service selects the pods of a StatefulSet (or the endpoint picker Deployment) of the release,
+// every InferencePool the pods of a StatefulSet and never the picker's, and
 // every StatefulSet's serviceName is a Service of the release. It returns the
 // PVCs it saw.
 func assertWorkloads(ctx context.Context, t *testing.T, chart, ns string, stored []*unstructured.Unstructured) []string {
 	t.Helper()
 	var sets []*appsv1.StatefulSet
 	services := map[string]*corev1.Service{}
+	// pod templates other than the StatefulSets' a Service may select: the InferencePool's endpoint picker
+	var deployments []map[string]string
+	var pools []*unstructured.Unstructured
 	for _, o := range stored {
 		switch {
+		case o.GetKind() == "Deployment" && o.GroupVersionKind().Group == "apps":
+			l, _, _ := unstructured.NestedStringMap(o.Object, "spec", "template", "metadata", "labels")
+			deployments = append(deployments, l)
+		case o.GetKind() == "InferencePool":
+			pools = append(pools, o)
 		case o.GetKind() == "StatefulSet" && o.GroupVersionKind().Group == "apps":
 			var s appsv1.StatefulSet
 			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Object, &s); err != nil {
@@ -479,8 +496,28 @@ func assertWorkloads(ctx context.Context, t *testing.T, chart, ns string, stored
 		for _, s := range sets {
 			matched = matched || sel.Matches(labels.Set(s.Spec.Template.Labels))
 		}
+		for _, d := range deployments {
+			matched = matched || sel.Matches(labels.Set(d))
+		}
 		if !matched && len(sets) > 0 {
 			t.Errorf("Service %s/%s selects %v, which matches the pods of no StatefulSet of the release", svc.Namespace, svc.Name, svc.Spec.Selector)
+		}
+	}
+	// An InferencePool selects the serving pods of the release's StatefulSets (and never the picker's).
+	for _, p := range pools {
+		ml, _, _ := unstructured.NestedStringMap(p.Object, "spec", "selector", "matchLabels")
+		sel := labels.SelectorFromSet(ml)
+		matched := false
+		for _, s := range sets {
+			matched = matched || sel.Matches(labels.Set(s.Spec.Template.Labels))
+		}
+		for _, d := range deployments {
+			if sel.Matches(labels.Set(d)) {
+				t.Errorf("InferencePool %s selects %v, which matches the endpoint picker's own pods", key(p), ml)
+			}
+		}
+		if !matched {
+			t.Errorf("InferencePool %s selects %v, which matches the pods of no StatefulSet of the release", key(p), ml)
 		}
 	}
 	return pvcs

@@ -49,7 +49,7 @@ import (
 type translateRow struct {
 	name                          string
 	objects, accepted             int
-	rules, clusters, split        int
+	rules, pools, clusters, split int
 	backends, tls, unused         int
 	retryPriority, outlierEjected string
 }
@@ -185,6 +185,10 @@ var errorVerdicts = map[string]errorVerdict{
 	"api-key-secret-other-namespace": {nil, "the chart's own rule: Envoy AI Gateway v1.1.0 reads an API-key Secret from the BackendSecurityPolicy's namespace (its external processor, not Envoy Gateway), so the key would silently come from another Secret or none"},
 	"cluster-role-without-rbac":      {nil, "the chart's own rule: a ClusterRoleBinding needs rbac.groups (RBAC is not gateway configuration)"},
 	"tls-min-version":                {nil, "the values schema's rule (TLS 1.2 or 1.3; the Backend CRD also allows 1.0 and 1.1, which the chart does not offer)"},
+	"pool-with-service":              {nil, "the AIGatewayRoute CRD refuses it (CEL: cannot mix InferencePool and AIServiceBackend references in the same rule), at the API server, which egctl does not run"},
+	"two-pools":                      {nil, "the AIGatewayRoute CRD refuses it (CEL: only one InferencePool backend is allowed per rule), at the API server, which egctl does not run"},
+	"pool-model-name-override":       {nil, "Envoy AI Gateway v1.1.0 ignores modelNameOverride on an InferencePool reference (its CRD says so), so the engine would get the public name"},
+	"pool-api-key":                   {nil, "the chart's own rule: a pool backend has no AIServiceBackend for a BackendSecurityPolicy to target"},
 }
 
 // uncheckedChart copies the llm-gateway chart into a temporary directory with every `fail` of its templates made
@@ -450,6 +454,10 @@ func translateAndCheck(ctx context.Context, t *testing.T, c testCase, objs []*un
 	for _, r := range routes {
 		for i, rule := range r.rules {
 			row.rules++
+			if rule.pool != "" {
+				row.pools++
+				continue
+			}
 			name := r.cluster(i)
 			var split []string
 			for cn := range x.clusters {
@@ -967,6 +975,14 @@ func orNone(ps []string) string {
 func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
 
 // printTranslateTable logs the per-case summary (also in the closing note of issue 19).
+// pools says how many rules reference an InferencePool (routed by the AI Gateway's extension server, not modeled).
+func pools(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d pool", n)
+}
+
 func printTranslateTable(t *testing.T) {
 	t.Cleanup(func() {
 		translateMu.Lock()
@@ -980,7 +996,7 @@ func printTranslateTable(t *testing.T) {
 				unused = fmt.Sprintf(" (%d unused)", r.unused)
 			}
 			fmt.Fprintf(&b, "%-26s %-9s %-20s %-16s %-15s %s\n", r.name, fmt.Sprintf("%d/%d", r.accepted, r.objects),
-				fmt.Sprintf("%d→%d, %d split", r.rules, r.clusters, r.split), fmt.Sprintf("%d/%d%s", r.tls, r.backends, unused), r.retryPriority, r.outlierEjected)
+				fmt.Sprintf("%d→%d, %d split%s", r.rules, r.clusters, r.split, pools(r.pools)), fmt.Sprintf("%d/%d%s", r.tls, r.backends, unused), r.retryPriority, r.outlierEjected)
 		}
 		logf("Envoy Gateway translator, per case:\n%s", b.String())
 	})

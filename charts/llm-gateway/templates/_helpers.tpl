@@ -118,6 +118,10 @@ Checks that the values schema cannot express; each failure names the key. Called
 {{- end }}
 {{- end }}
 {{- end }}
+{{- $poolErrors := include "llm-gateway.validatePools" . | fromYamlArray }}
+{{- if $poolErrors }}
+{{- fail (printf "\n%s" (join "\n" $poolErrors)) }}
+{{- end }}
 {{- include "llm-gateway.validateTraffic" . }}
 {{- $errors := include "llm-gateway.contradictions" . | fromYamlArray }}
 {{- if $errors }}
@@ -288,6 +292,7 @@ Checks of backends' TLS and of how a model's backends share a cluster. Called fr
 {{- define "llm-gateway.validateTraffic" -}}
 {{- range $key := keys .Values.backends | sortAlpha }}
 {{- $b := index $.Values.backends $key }}
+{{- if not (include "llm-gateway.isPool" $b) }}
 {{- $tls := include "llm-gateway.tls" (dict "ctx" $ "backend" $b) | fromJson }}
 {{- $t := $b.tls | default dict }}
 {{- if and (not $tls.on) (or $t.sni $t.caCertificateRef $t.insecureSkipVerify $t.clientCertificateRef $t.minVersion) }}
@@ -298,6 +303,7 @@ Checks of backends' TLS and of how a model's backends share a cluster. Called fr
 {{- end }}
 {{- if and $t.caCertificateRef $t.insecureSkipVerify }}
 {{- fail (printf "backends.%s.tls: caCertificateRef and insecureSkipVerify exclude each other (the Backend CRD refuses both); keep one" $key) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- range $i, $m := .Values.models }}
@@ -330,5 +336,73 @@ Checks of backends' TLS and of how a model's backends share a cluster. Called fr
 {{- if and (include "llm-gateway.anyFallback" $) (hasKey $r "numAttemptsPerPriority") (eq (int $r.numAttemptsPerPriority) 0) }}
 {{- fail "trafficPolicy.retry.numAttemptsPerPriority: 0 keeps every retry on priority 0, so the fallback backends of the models are never tried by a retry; remove it (trafficPolicy.failover.numAttemptsPerPriority then applies) or set 1 or more" }}
 {{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Whether a backend is an InferencePool ("true" or ""): llm-gateway renders no AIServiceBackend or Backend for it, and
+a model's rule references the pool itself (AIGatewayRoute backendRefs group inference.networking.k8s.io, kind
+InferencePool), whose endpoint picker chooses the pod of each request.
+  {{- if include "llm-gateway.isPool" $b }}
+*/}}
+{{- define "llm-gateway.isPool" -}}
+{{- if .inferencePool }}true{{ end }}
+{{- end }}
+
+{{/*
+Checks of InferencePool backends and of the models that use them, as a YAML list of problems each naming its key.
+The AIGatewayRoute CRD of Envoy AI Gateway v1.1.0 allows "only one InferencePool backend ... per rule" and "cannot mix
+InferencePool and AIServiceBackend references in the same rule" (CEL rules on spec.rules[]), and ignores
+modelNameOverride and priority on an InferencePool reference; a pool backend has no Backend object, so nothing takes
+an API key, TLS settings or a schema for it.
+  {{- $errors = concat $errors (include "llm-gateway.validatePools" . | fromYamlArray) }}
+*/}}
+{{- define "llm-gateway.validatePools" -}}
+{{- $e := list }}
+{{- range $key := keys .Values.backends | sortAlpha }}
+{{- $b := index $.Values.backends $key }}
+{{- if include "llm-gateway.isPool" $b }}
+{{- range $k := list "apiKeySecret" "tls" "schema" }}
+{{- if hasKey $b $k }}
+{{- $e = append $e (printf "backends.%s.%s: an inferencePool backend gets no Backend or AIServiceBackend object, so %s has nothing to apply to (the gateway reaches the pool's pods directly, in plaintext OpenAI, as the endpoint picker chooses); remove it, or publish the model's Service instead (backends.%s.service)" $key $k $k $key) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- range $i, $m := .Values.models }}
+{{- $pools := list }}
+{{- range $m.backendRefs }}{{ if include "llm-gateway.isPool" (index $.Values.backends .name | default dict) }}{{ $pools = append $pools .name }}{{ end }}{{ end }}
+{{- if and $pools (gt (len $m.backendRefs) 1) }}
+{{- $e = append $e (printf "models[%d].backendRefs: %q lists %d backends, and the InferencePool backends among them are: %s. Envoy AI Gateway v1.1.0 allows one InferencePool per rule and no other backend beside it (AIGatewayRoute CEL rules 'only one InferencePool backend is allowed per rule' and 'cannot mix InferencePool and AIServiceBackend references in the same rule'), so there is no failover from a pool to another pool or backend; failover happens inside the pool, where the endpoint picker skips pods that are not ready. Keep the pool as the model's only backend, or publish the other backend as a separate model" $i $m.name (len $m.backendRefs) (join ", " $pools)) }}
+{{- end }}
+{{- range $j, $ref := $m.backendRefs }}
+{{- if include "llm-gateway.isPool" (index $.Values.backends $ref.name | default dict) }}
+{{- if $ref.modelNameOverride }}
+{{- $e = append $e (printf "models[%d].backendRefs[%d].modelNameOverride: Envoy AI Gateway v1.1.0 ignores it on an InferencePool reference (the request reaches the pod with the public name %q unchanged); remove it and make the engine serve the public name (llm-model model.servedModelNames)" $i $j $m.name) }}
+{{- end }}
+{{- if gt (int ($ref.priority | default 0)) 0 }}
+{{- $e = append $e (printf "models[%d].backendRefs[%d].priority: Envoy AI Gateway v1.1.0 ignores priority on an InferencePool reference, so a pool cannot be a fallback; remove it" $i $j) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- toYaml $e }}
+{{- end }}
+
+{{/*
+NOTES lines about the models routed through InferencePools: how the picker decides and what happens while it is
+down (Envoy AI Gateway v1.1.0 builds the pool's ext-proc filter with failure_mode_allow false and a 300s message
+timeout, internal/extensionserver/inferencepool.go, whatever the pool's failureMode says).
+  {{- include "llm-gateway.pool.notes" . }}
+*/}}
+{{- define "llm-gateway.pool.notes" -}}
+{{- $users := list }}
+{{- range .Values.models }}{{ $m := . }}{{ range .backendRefs }}{{ if include "llm-gateway.isPool" (index $.Values.backends .name | default dict) }}{{ $users = append $users $m.name }}{{ end }}{{ end }}{{ end }}
+{{- if $users }}
+
+Through InferencePools ({{ join ", " $users }}): each request goes to the pool's endpoint picker first (ext-proc), which
+chooses the pod by prefix-cache hits, queue length and free KV cache; the request reaches the engine with its public
+model name unchanged. While a picker is down its model's requests fail (HTTP 500): Envoy AI Gateway {{ .Chart.AppVersion }} fails
+closed whatever the pool's failureMode says.
 {{- end }}
 {{- end }}

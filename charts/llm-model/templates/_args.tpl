@@ -70,7 +70,8 @@ Usage: {{ include "llm-model.vllm.args" (dict "root" $ "group" $g "role" "leader
 
 {{/*
 SGLang flags: the engine-neutral `serving` block mapped to `python3 -m sglang.launch_server`'s names, plus the
-`sglang` block, and --enable-metrics when a ServiceMonitor or PodMonitor scrapes the pods. The API key reaches
+`sglang` block, and --enable-metrics when a ServiceMonitor or PodMonitor scrapes the pods, an autoscaler or an
+InferencePool's endpoint picker reads them. The API key reaches
 SGLang as `--api-key $(SGLANG_API_KEY)`, which the kubelet expands from the Secret-backed variable, so the key never
 appears in the manifest.
 Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlArray }}
@@ -109,8 +110,9 @@ Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlA
 {{- if not (kindIs "invalid" $distTimeout) }}{{ $a = concat $a (list "--dist-timeout" (toString (int64 $distTimeout))) }}{{ end }}
 {{- if $v.credentials.apiKey.secretName }}{{ $a = concat $a (list "--api-key" "$(SGLANG_API_KEY)") }}{{ end }}
 {{- /* SGLang serves /metrics only with --enable-metrics (server_args.py enable_metrics); vLLM always does. A monitor
-scrapes it, and an autoscaler of this group reads its gauges. */}}
-{{- if or $v.monitoring.serviceMonitor.enabled $v.monitoring.podMonitor.enabled $g.autoscaling.enabled }}{{ $a = append $a "--enable-metrics" }}{{ end }}
+scrapes it, an autoscaler of this group reads its gauges, and an InferencePool's endpoint picker reads its queue and
+KV-cache gauges. */}}
+{{- if or $v.monitoring.serviceMonitor.enabled $v.monitoring.podMonitor.enabled $g.autoscaling.enabled $v.inferencePool.enabled }}{{ $a = append $a "--enable-metrics" }}{{ end }}
 {{- with $s.hfOverrides }}{{ $a = concat $a (list "--json-model-override-args" (toJson .)) }}{{ end }}
 {{- range $s.extraArgs }}{{ $a = append $a (toString .) }}{{ end }}
 {{- toYaml $a }}

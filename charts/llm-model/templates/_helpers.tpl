@@ -53,6 +53,17 @@ component: llm
 {{- end }}
 
 {{/*
+Selector of the pods that serve requests: every resource group's single-node pods and rank 0 of its multi-node
+instances (workers carry no `service-group`). The Service and the InferencePool select through this one define, so a
+new workload mode only has to label its serving pods with `service-group`.
+Usage: {{ include "llm-model.servingSelectorLabels" . }}
+*/}}
+{{- define "llm-model.servingSelectorLabels" -}}
+{{ include "llm-model.selectorLabels" . }}
+service-group: {{ include "llm-model.fullname" . }}
+{{- end }}
+
+{{/*
 Labels of one resource group's StatefulSet and pods: the common labels, `app: <statefulset name>`, and for pods
 that serve requests (single-node pods and rank 0 of multi-node instances) `service-group`, which the Service selects.
 Workers of multi-node instances are labelled `llm-charts.io/role: worker` and are never behind the Service.

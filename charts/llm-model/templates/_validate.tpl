@@ -19,6 +19,7 @@ and `helm upgrade` would delete every running one. */}}
 {{- range $g := .groups }}
 {{- $e = concat $e (include "llm-model.validateGroup" (dict "root" $.root "group" $g) | fromYamlArray) }}
 {{- end }}
+{{- $e = concat $e (include "llm-model.validatePool" . | fromYamlArray) }}
 {{- toYaml $e }}
 {{- end }}
 

@@ -43,7 +43,9 @@ defaults fill the rest and the output says which.`,
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(cmd.Context(), &f, args[0], format, a.streams) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd.Context(), &f, args[0], format, a.streams)
+		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&f.model, "model", "", "the model the log is of, a Hugging Face `ID` (default: the one the log names, when the catalog or the Hub knows it)")

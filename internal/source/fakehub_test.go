@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -331,3 +332,40 @@ func (f *fakeHub) addMany(id string, n, tensors int) {
 func (f *fakeHub) client(token string) *Hub {
 	return &Hub{Endpoint: f.hub.URL, Token: token, RetryBase: time.Millisecond}
 }
+
+// countingTransport counts the requests a client has in flight, from the moment a request is sent until its
+// response body is closed: what the pool bounds. (A server-side count runs a little over, because a handler is
+// still returning when the client has its answer and sends the next request.)
+type countingTransport struct {
+	base     http.RoundTripper
+	mu       sync.Mutex
+	cur, max int
+}
+
+func newCountingTransport() *countingTransport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	return &countingTransport{base: tr}
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.cur++
+	c.max = max(c.max, c.cur)
+	c.mu.Unlock()
+	done := sync.OnceFunc(func() { c.mu.Lock(); c.cur--; c.mu.Unlock() })
+	resp, err := c.base.RoundTrip(r)
+	if err != nil {
+		done()
+		return nil, err
+	}
+	resp.Body = &countedBody{ReadCloser: resp.Body, done: done}
+	return resp, nil
+}
+
+type countedBody struct {
+	io.ReadCloser
+	done func()
+}
+
+func (b *countedBody) Close() error { b.done(); return b.ReadCloser.Close() }

@@ -50,6 +50,17 @@ func (l *listing) file(p string) *repoFile {
 	return nil
 }
 
+// byPath indexes the files by path (pointers into the listing).
+func (l *listing) byPath() map[string]*repoFile {
+	m := map[string]*repoFile{}
+	if l != nil {
+		for i := range l.Files {
+			m[l.Files[i].Path] = &l.Files[i]
+		}
+	}
+	return m
+}
+
 func (l *listing) paths() []string {
 	if l == nil {
 		return nil

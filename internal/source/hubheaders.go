@@ -21,21 +21,28 @@ const (
 	perTensor = 128
 )
 
-// speculativeLen is how many bytes the first Range request of a shard asks for: enough for the header the index
-// predicts (its tensor names and an entry each, plus 4 KiB of __metadata__), rounded up to 64 KiB. DeepSeek-V3's
-// 163 shards hold about 560 tensors each (a ~70 KB header); Kimi-K2's 61 about 2,300 (~300 KB): one request each.
-func speculativeLen(idx *model.SafetensorsIndex, file string) int64 {
+// speculativeLens is how many bytes the first Range request of each shard asks for: enough for the header the
+// index predicts (its tensor names and an entry each, plus 4 KiB of __metadata__), rounded up to 64 KiB; without
+// an index, speculativeNoIndex. DeepSeek-V3's 163 shards hold about 560 tensors each (a ~70 KB header), Kimi-K2's
+// 61 about 2,300 (~300 KB): one request each. One pass over the index for all shards.
+func speculativeLens(idx *model.SafetensorsIndex, shards []string) []int64 {
+	out := make([]int64, len(shards))
 	if idx == nil {
-		return speculativeNoIndex
-	}
-	n := int64(8 + 4096)
-	for name, f := range idx.WeightMap {
-		if f == file {
-			n += int64(len(name)) + perTensor
+		for i := range out {
+			out[i] = speculativeNoIndex
 		}
+		return out
 	}
-	n = (n + speculativeMin - 1) / speculativeMin * speculativeMin
-	return min(n, 8+model.MaxSafetensorsHeader)
+	sum := map[string]int64{}
+	for name, f := range idx.WeightMap {
+		sum[f] += int64(len(name)) + perTensor
+	}
+	for i, s := range shards {
+		n := 8 + 4096 + sum[s]
+		n = (n + speculativeMin - 1) / speculativeMin * speculativeMin
+		out[i] = min(n, 8+model.MaxSafetensorsHeader)
+	}
+	return out
 }
 
 // shardResult is one shard's header, where it came from, and the shard's etag and size as the Hub gave them.
@@ -64,11 +71,13 @@ func (h *Hub) readHeaders(ctx context.Context, id, at string, shards []string, l
 		wg           sync.WaitGroup
 	)
 	h.report(Progress{Model: id, Total: len(shards)})
+	guess := speculativeLens(idx, shards)
+	byPath := lst.byPath()
 	for i, s := range shards {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := h.shardHeader(ctx, id, at, s, lst.file(s), speculativeLen(idx, s))
+			r, err := h.shardHeader(ctx, id, at, s, byPath[s], guess[i])
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -101,18 +110,20 @@ func (h *Hub) readHeaders(ctx context.Context, id, at string, shards []string, l
 	}
 	h.report(Progress{Model: id, Done: done, Total: len(shards), Cached: cached, Elapsed: time.Since(start), Finished: true})
 	out := map[string]*model.SafetensorsHeader{}
+	var added []repoFile
 	for i, r := range results {
 		if r.header == nil {
 			continue
 		}
 		out[shards[i]] = r.header
 		// The listing maps each shard to its etag, which is what finds the header offline.
-		if rf := lst.file(shards[i]); rf == nil && r.etag != "" {
-			lst.Files = append(lst.Files, repoFile{Path: shards[i], Size: r.size, Etag: r.etag})
+		if rf := byPath[shards[i]]; rf == nil && r.etag != "" {
+			added = append(added, repoFile{Path: shards[i], Size: r.size, Etag: r.etag})
 		} else if rf != nil && rf.Etag == "" {
 			rf.Etag, rf.Size = r.etag, r.size
 		}
 	}
+	lst.Files = append(lst.Files, added...)
 	return out, nil
 }
 

@@ -37,9 +37,23 @@ func gitBlobID(b []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+var (
+	hashMu    sync.Mutex
+	hashCache = map[string]string{}
+)
+
+// sha256Hex is the Hub's X-Linked-Etag of an LFS file (memoized: the benchmark serves the same shards many times).
 func sha256Hex(b []byte) string {
+	key := string(b)
+	hashMu.Lock()
+	defer hashMu.Unlock()
+	if h, ok := hashCache[key]; ok {
+		return h
+	}
 	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
+	h := hex.EncodeToString(s[:])
+	hashCache[key] = h
+	return h
 }
 
 // fault is a scripted answer of the resolve endpoint, used once, before the file is served.
@@ -207,10 +221,12 @@ func (f *fakeHub) serveAPI(w http.ResponseWriter, r *http.Request, rest string) 
 		if name, ok := strings.CutPrefix(k, id+"/"); ok {
 			s := sibling{RFilename: name}
 			if blobs {
-				s.Size, s.BlobID = len(body), gitBlobID(body)
+				s.Size = len(body)
 				if strings.HasSuffix(name, ".safetensors") {
 					s.LFS = &lfs{SHA256: sha256Hex(body), Size: len(body), PointerSize: 134}
 					s.BlobID = gitBlobID([]byte("pointer " + name))
+				} else {
+					s.BlobID = gitBlobID(body)
 				}
 			}
 			sibs = append(sibs, s)

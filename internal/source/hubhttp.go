@@ -20,8 +20,8 @@ import (
 const (
 	// DefaultConcurrency bounds the requests in flight. The Hub counts requests per 5-minute window (3,000 resolves
 	// anonymous, 5,000 for a free account: huggingface.co/docs/hub/rate-limits), not connections, so the pool only
-	// shapes the burst; 16 sits between huggingface_hub's snapshot_download (8 workers) and hf-mem (up to 32), and
-	// reads 163 shards at 100 ms per request in about 2.3 s.
+	// shapes the burst; 16 sits between huggingface_hub's snapshot_download (8 workers) and hf-mem (up to 32). At
+	// 100 ms per request 163 shards wait 11 waves of two round trips (resolve, then CDN): about 2.3 s of latency.
 	DefaultConcurrency = 16
 	// DefaultRetries is how often a failed request is tried again (huggingface_hub's http_backoff: max_retries=5).
 	DefaultRetries = 5

@@ -43,7 +43,9 @@ defaults fill the rest and the output says which.`,
 			}
 			return nil
 		},
-		RunE: func(_ *cobra.Command, args []string) error { return runCheck(&f, args[0], format, a.streams) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd.Context(), &f, args[0], format, a.streams)
+		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&f.model, "model", "", "the model the log is of, a Hugging Face `ID` (default: the one the log names, when the catalog or the Hub knows it)")
@@ -56,16 +58,17 @@ defaults fill the rest and the output says which.`,
 	fs.IntVar(&f.context, "context", 0, "the max_model_len `N` the engine ran with, when the log does not say")
 	fs.StringVar(&f.kvDType, "kv-cache-dtype", "", "the --kv-cache-dtype `D` the engine ran with, when the log does not say")
 	f.deploymentFlags.register(fs)
+	f.hubFlags.register(fs)
 	formatFlag(cmd, &format)
 	completeTargets(cmd, &f.gpuCatalog)
 	return cmd
 }
 
-func runCheck(f *checkFlags, logName, format string, s IOStreams) error {
+func runCheck(ctx context.Context, f *checkFlags, logName, format string, s IOStreams) error {
 	if err := checkFormat(format); err != nil {
 		return err
 	}
-	errs := f.deploymentFlags.validate()
+	errs := append(f.deploymentFlags.validate(), f.hubFlags.validate()...)
 	if f.util < 0 || f.util > 1 {
 		errs = append(errs, fmt.Sprintf("--gpu-memory-utilization %g must be between 0 and 1", f.util))
 	}
@@ -109,7 +112,7 @@ func runCheck(f *checkFlags, logName, format string, s IOStreams) error {
 		}
 		mf.model = lf.Model
 	}
-	m, err := loadModel(context.Background(), mf)
+	m, err := loadModel(ctx, mf, s.ErrOut)
 	if err != nil {
 		if f.model == "" {
 			return fmt.Errorf("the log's model %q: %w (pass --model with its Hugging Face id, or --config)", lf.Model, err)

@@ -9,10 +9,14 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	llmcharts "github.com/llm-charts/llm-charts"
 	"github.com/spf13/cobra"
@@ -139,7 +143,12 @@ func Run(args []string, s IOStreams) error {
 	if err := singleDashLongFlag(root, args); err != nil {
 		return err
 	}
-	cmd, err := root.ExecuteC()
+	// Ctrl-C (or SIGTERM) cancels what the command is doing, e.g. a Hub lookup, which then says it was interrupted;
+	// a second Ctrl-C ends the process the usual way.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop)
+	cmd, err := root.ExecuteContextC(ctx)
 	var u *UsageError
 	if err != nil && cmd == root && !errors.As(err, &u) {
 		// The root runs nothing itself, so its only other error is cobra's "unknown command".

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -94,7 +95,7 @@ and the objective (--objective balanced, gpus or latency) that picks it.`,
   chartgen explain --model meta-llama/Meta-Llama-3.1-70B --gpu a100-80gb --objective gpus
   chartgen explain --model openai/gpt-oss-120b --gpu h100-80gb --tp 1 --gpu-memory-utilization 0.95 --max-num-seqs 1024`,
 		Args: noArgs,
-		RunE: func(*cobra.Command, []string) error { return runExplain(&pf, format, a.streams) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runExplain(cmd.Context(), &pf, format, a.streams) },
 	}
 	pf.register(cmd.Flags())
 	formatFlag(cmd, &format)
@@ -102,14 +103,14 @@ and the objective (--objective balanced, gpus or latency) that picks it.`,
 	return cmd
 }
 
-func runExplain(pf *planFlags, format string, s IOStreams) error {
+func runExplain(ctx context.Context, pf *planFlags, format string, s IOStreams) error {
 	if err := checkFormat(format); err != nil {
 		return err
 	}
 	if pf.model == "" && pf.config == "" && pf.modelDir == "" {
 		return usageErr("chartgen explain: --model is required (or --config / --model-dir)")
 	}
-	_, _, ps, err := pf.plan(true)
+	_, _, ps, err := pf.plan(ctx, true, s.ErrOut)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -23,10 +25,25 @@ type modelFlags struct {
 	config   string
 	modelDir string
 	task     string
+	hubFlags
 }
 
 // hubSource builds the Hub client (overridden in tests).
-var hubSource = func() source.Source { return source.NewHubFromEnv(os.Getenv) }
+var hubSource = hubFromEnv
+
+// hubFromEnv is the Hub client the environment configures (HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_CACHE ...).
+func hubFromEnv() source.Source {
+	h, err := source.NewHubFromEnv(os.Getenv)
+	if err != nil {
+		return failedSource{err}
+	}
+	return h
+}
+
+// failedSource is a Hub client that could not be configured (a bad HF_HUB_* variable).
+type failedSource struct{ err error }
+
+func (f failedSource) Load(context.Context, string) (*source.Metadata, error) { return nil, f.err }
 
 // loaded is a model ready to plan.
 type loaded struct {
@@ -47,8 +64,9 @@ func parseTask(s string) (model.Task, error) {
 	return "", usageErr("--task %q is not one of generate, embed", s)
 }
 
-// loadModel resolves the model source: --model-dir, --config, the embedded catalog, else the Hugging Face Hub.
-func loadModel(ctx context.Context, mf modelFlags) (*loaded, error) {
+// loadModel resolves the model source: --model-dir, --config, the embedded catalog, else the Hugging Face Hub (or,
+// with HF_HUB_OFFLINE=1, the Hugging Face cache). Progress, -v and warnings go to errOut.
+func loadModel(ctx context.Context, mf modelFlags, errOut io.Writer) (*loaded, error) {
 	task, err := parseTask(mf.task)
 	if err != nil {
 		return nil, err
@@ -74,8 +92,11 @@ func loadModel(ctx context.Context, mf modelFlags) (*loaded, error) {
 		if strings.Count(mf.model, "/") != 1 {
 			return nil, fmt.Errorf("model %q is not in the embedded catalog and is not a Hugging Face id (org/name); see chartgen models, or pass --config config.json or --model-dir DIR", mf.model)
 		}
-		md, err = hubSource().Load(ctx, mf.model)
+		md, err = loadHub(ctx, mf, errOut)
 		from = "the Hugging Face Hub"
+		if md != nil && md.Source == "hf-cache" {
+			from = "the Hugging Face cache"
+		}
 		if err != nil {
 			return nil, fmt.Errorf("model %s is not in the embedded catalog (chartgen models lists it), and the Hub lookup failed: %w; pass --config config.json or --model-dir DIR to plan from local files", mf.model, err)
 		}
@@ -95,10 +116,37 @@ func loadModel(ctx context.Context, mf modelFlags) (*loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model %s: safetensors headers: %w", name, err)
 	}
+	for _, w := range md.Warnings() {
+		fmt.Fprintf(errOut, "warning: model %s: %s\n", name, w)
+	}
 	if !ok {
 		ws = nil
 	}
 	return &loaded{input: plan.Input{Name: name, Facts: f, Weights: plan.WeightsFromEstimate(f, model.EstimateParams(f), ws)}, from: from, task: task}, nil
+}
+
+// loadHub reads a model from the Hub with the --hub-* flags, within --hub-timeout, cancelled by Ctrl-C (ctx).
+func loadHub(ctx context.Context, mf modelFlags, errOut io.Writer) (*source.Metadata, error) {
+	src := hubSource()
+	if h, ok := src.(*source.Hub); ok {
+		mf.hubFlags.configure(h, errOut)
+	}
+	timeout := mf.timeout
+	if timeout <= 0 {
+		timeout = defaultHubTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	md, err := src.Load(ctx, mf.model)
+	switch {
+	case err == nil:
+		return md, nil
+	case errors.Is(err, context.DeadlineExceeded):
+		return nil, fmt.Errorf("%w: --hub-timeout %s ran out (raise it, or check the network with -v)", err, timeout)
+	case errors.Is(err, context.Canceled):
+		return nil, fmt.Errorf("interrupted: %w", err)
+	}
+	return nil, err
 }
 
 // loadGPUs resolves --gpu ids in the catalog (the default when none), reporting every unknown id at once.

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/llm-charts/llm-charts/internal/gpu"
@@ -40,6 +41,7 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.gpuCatalog, "gpu-catalog", "", "GPU catalog `FILE` replacing the embedded one")
 	fs.StringVar(&f.objective, "objective", plan.DefaultObjective, "planning `OBJECTIVE` among the one-pod layouts that fit: "+strings.Join(plan.Objectives, ", ")+" (balanced: the fewest GPUs, or one more for a pod of 1/2/4/8 GPUs or fewer pipeline stages; gpus: the fewest GPUs; latency: the fewest pipeline stages)")
 	f.deploymentFlags.register(fs)
+	f.hubFlags.register(fs)
 }
 
 func (f *planFlags) check() error {
@@ -71,6 +73,7 @@ func (f *planFlags) check() error {
 		errs = append(errs, "--"+err.Error())
 	}
 	errs = append(errs, f.deploymentFlags.validate()...)
+	errs = append(errs, f.hubFlags.validate()...)
 	if len(errs) > 0 {
 		return usageErr("%s", strings.Join(errs, "; "))
 	}
@@ -84,8 +87,8 @@ func (f *planFlags) options() plan.Options {
 	return o
 }
 
-// plan loads the model and GPUs and plans each GPU type.
-func (f *planFlags) plan(all bool) (*loaded, *gpu.Catalog, []*plan.Plan, error) {
+// plan loads the model and GPUs and plans each GPU type; ctx cancels a Hub lookup, errOut shows its progress.
+func (f *planFlags) plan(ctx context.Context, all bool, errOut io.Writer) (*loaded, *gpu.Catalog, []*plan.Plan, error) {
 	if err := f.check(); err != nil {
 		return nil, nil, nil, err
 	}
@@ -93,7 +96,7 @@ func (f *planFlags) plan(all bool) (*loaded, *gpu.Catalog, []*plan.Plan, error) 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	m, err := loadModel(context.Background(), f.modelFlags)
+	m, err := loadModel(ctx, f.modelFlags, errOut)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -120,7 +123,7 @@ atomically (a failed run leaves no file and keeps an old one).`,
   chartgen values --model my-org/My-Model --model-dir ./my-model --gpu h200`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runValues(&pf, out, cmdline(cmd.Name(), a.typed(cmd)), a.streams)
+			return runValues(cmd.Context(), &pf, out, cmdline(cmd.Name(), a.typed(cmd)), a.streams)
 		},
 	}
 	pf.register(cmd.Flags())
@@ -129,11 +132,11 @@ atomically (a failed run leaves no file and keeps an old one).`,
 	return cmd
 }
 
-func runValues(pf *planFlags, out, typed string, s IOStreams) error {
+func runValues(ctx context.Context, pf *planFlags, out, typed string, s IOStreams) error {
 	if pf.model == "" {
 		return usageErr("chartgen values: --model is required: the Hugging Face id the engine loads, e.g. MiniMaxAI/MiniMax-M2.5 (chartgen models lists the embedded ones)")
 	}
-	m, cat, plans, err := pf.plan(false)
+	m, cat, plans, err := pf.plan(ctx, false, s.ErrOut)
 	if err != nil {
 		return err
 	}

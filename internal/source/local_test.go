@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -68,4 +69,29 @@ func TestDirShardSets(t *testing.T) {
 			assert.Contains(t, err.Error(), c.want)
 		})
 	}
+}
+
+func TestLocalSources(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte(tinyConfig), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "modules.json"), []byte(`[]`), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "model.safetensors"), safetensors(`{"w":{"dtype":"BF16","shape":[4,4],"data_offsets":[0,32]}}`, 32), 0o600))
+	md, err := Dir{}.Load(context.Background(), dir)
+	require.NoError(t, err)
+	ws, ok, err := md.Weights()
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, int64(16), ws.Params)
+	facts, err := md.Facts("")
+	require.NoError(t, err)
+	assert.True(t, facts.Embedding, "modules.json marks a sentence-transformers model")
+
+	_, err = Dir{}.Load(context.Background(), t.TempDir())
+	assert.ErrorContains(t, err, "has no config.json")
+
+	fm, err := File{}.Load(context.Background(), filepath.Join(dir, "config.json"))
+	require.NoError(t, err)
+	assert.Equal(t, "file", fm.Source)
+	_, err = File{}.Load(context.Background(), filepath.Join(dir, "nope.json"))
+	require.Error(t, err)
 }

@@ -64,6 +64,24 @@ func (m *Metadata) Weights() (*model.WeightSummary, bool, error) {
 	return ws, err == nil, err
 }
 
+// Warnings are what the metadata says that deserves a look but does not stop planning: the shards' headers
+// (each checked against its file's size) hold more tensor bytes than the index's total_size. The headers win: the
+// index is stale or counts differently (fewer bytes would mean missing shards, which Weights refuses).
+func (m *Metadata) Warnings() []string {
+	if m.Index == nil || len(m.Headers) == 0 {
+		return nil
+	}
+	total := m.Index.TotalSize()
+	var sum int64
+	for _, h := range m.Headers {
+		sum += h.DataSize
+	}
+	if total > 0 && sum > total {
+		return []string{fmt.Sprintf("the shards' safetensors headers hold %d bytes of tensors, %d more than model.safetensors.index.json's total_size (%d); planning from the headers", sum, sum-total, total)}
+	}
+	return nil
+}
+
 // shardName is the numbered shard naming transformers writes: <prefix>-00001-of-00005.safetensors.
 var shardName = regexp.MustCompile(`^(.*)-([0-9]+)-of-([0-9]+)\.safetensors$`)
 

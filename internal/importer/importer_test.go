@@ -73,8 +73,9 @@ func TestImportListsWhatItCannotMap(t *testing.T) {
 	assert.Equal(t, []string{"qwen", "a"}, v.Model.ServedModelNames)
 	assert.Equal(t, []string{"pip install foo", "apt-get update"}, v.Serving.PreStartCommands)
 	assert.Equal(t, 2, v.Serving.TensorParallelSize)
-	assert.Equal(t, []string{"--max-model-len", "32k", "--enforce-eager", "--compilation-config", `{"level": 3}`}, v.Serving.ExtraArgs)
-	assert.Contains(t, strings.Join(r.Notes, "\n"), "the chart adds --download-dir /root/.cache/huggingface/hub")
+	assert.Equal(t, []string{"--enforce-eager", "--compilation-config", `{"level": 3}`}, v.Serving.ExtraArgs)
+	assert.Equal(t, int64(32000), *v.Serving.MaxModelLen, "vLLM reads 32k as 32,000 (human_readable_int)")
+	assert.Contains(t, strings.Join(r.Notes, "\n"), "Hugging Face cache: old /root/.cache/huggingface/hub (from the default of huggingface_hub for root, the images' user) → new /root/.cache/huggingface/hub")
 	assert.Equal(t, "uva", v.VLLM.CPUOffload.Backend)
 	assert.Equal(t, false, *v.VLLM.AllowLongMaxModelLen)
 	assert.Equal(t, values.EnvironmentValues{"NCCL_DEBUG": "INFO"}, v.Serving.Env)
@@ -86,7 +87,6 @@ func TestImportListsWhatItCannotMap(t *testing.T) {
 	assert.Equal(t, int64(40-8), *v.ResourceGroups[0].Resources.Memory.RequestGiB, "uva 4 GB × 2 GPUs come off the base")
 	all := strings.Join(r.Unmapped, "\n")
 	for _, want := range []string{
-		"--max-model-len 32k: not a plain integer",
 		"--enforce-eager: no values key",
 		"--compilation-config",
 		"env HF_TOKEN: a secret in plain text, NOT copied",
@@ -114,17 +114,18 @@ func TestImportListsWhatItCannotMap(t *testing.T) {
 func TestImportChecksFlagsAgainstTheFlagTable(t *testing.T) {
 	res := importEdited(t, "exec vllm serve Qwen/Qwen3-8B", "exec python3 -m vllm.entrypoints.openai.api_server --model Qwen/Qwen3-8B --kv-cache-dtype int4 --frobnicate")
 	assert.Equal(t, "Qwen/Qwen3-8B", res[0].Values.Model.Name)
-	notes := strings.Join(res[0].Notes, "\n")
+	assert.Contains(t, strings.Join(res[0].Notes, "\n"), "python3 -m vllm.entrypoints.openai.api_server becomes `vllm serve MODEL`")
+	unmapped := strings.Join(res[0].Unmapped, "\n")
 	for _, want := range []string{
-		"python3 -m vllm.entrypoints.openai.api_server becomes `vllm serve MODEL`",
-		`vLLM v0.19.0 flag table (internal/flagtable): --kv-cache-dtype: "int4" is not one of auto`,
-		"--frobnicate is not a flag of vllm v0.19.0",
+		`engine flag --kv-cache-dtype int4: --kv-cache-dtype: "int4" is not one of auto`,
+		"engine flag --frobnicate: not a flag of vllm v0.19.0",
 	} {
-		assert.Contains(t, notes, want)
+		assert.Contains(t, unmapped, want)
 	}
+	assert.Equal(t, []string{"--kv-cache-dtype", "int4", "--frobnicate"}, res[0].Values.Serving.ExtraArgs[:3], "kept in extraArgs, as written")
 	// A release without a table is checked against the chart's default, and the notes say so.
 	res = importEdited(t, "v0.19.0-cu130", "v0.99.0-cu130")
-	assert.Contains(t, strings.Join(res[0].Notes, "\n"), `image tag "v0.99.0-cu130": the chart has no engine flag table for its release, so the flags were checked against vLLM v0.19.0`)
+	assert.Contains(t, strings.Join(res[0].Notes, "\n"), `image tag "v0.99.0-cu130": the chart has no engine flag table for its release, so the flags were checked against vllm v0.19.0`)
 }
 
 // importEdited imports the test StatefulSet with one string replaced.
@@ -146,5 +147,5 @@ func TestImportNeedsAWorkload(t *testing.T) {
 	objs, err := Read("x.yaml", []byte("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"))
 	require.NoError(t, err)
 	_, err = Import(objs)
-	assert.ErrorContains(t, err, "no StatefulSet or Deployment")
+	assert.ErrorContains(t, err, "no StatefulSet, Deployment or LeaderWorkerSet")
 }

@@ -3,6 +3,8 @@ package importer
 import (
 	"path"
 	"strings"
+
+	"github.com/llm-charts/llm-charts/internal/values"
 )
 
 // defaultHubCacheDir is the chart's storage.hubCacheDir default (charts/llm-model/values.yaml).
@@ -97,4 +99,27 @@ func (s *state) kserveModelPath() {
 		s.v.Model.ServedModelNames = []string{s.kserveDest}
 		s.note("served model name %s kept (the engine called the model by its path)", s.kserveDest)
 	}
+}
+
+// noCacheVolume handles a pod that kept its Hugging Face cache on the node's disk (no volume): the chart always
+// mounts a volume, so it is mounted at the old Hugging Face home (the hub directory's parent) and sized from the
+// ephemeral storage the old pod asked for, which held the weights.
+func (s *state) noCacheVolume(st *values.Storage) {
+	old, from := s.oldHubDir()
+	st.MountPath = path.Dir(path.Clean(old))
+	st.SubPath = ""
+	st.VolumeName = "cache"
+	size := ""
+	if s.v.EphemeralStorage != nil {
+		size = s.v.EphemeralStorage.Request
+		if size == "" {
+			size = s.v.EphemeralStorage.Limit
+		}
+	}
+	if size == "" {
+		s.unmapped("no model cache volume: the chart always mounts one; storage.size is left for you to set (the guide: 10-20%% over the weights), mounted at %s (the old pod's Hugging Face home, from %s)", st.MountPath, from)
+		return
+	}
+	st.Size = size
+	s.note("no model cache volume: the old pod downloaded the weights to the node's disk (ephemeral-storage %s) under %s (from %s); the chart keeps them on a volume claim template %s of %s mounted at %s, so a restarted pod finds them (size it 10-20%% over the weights; the ephemeral-storage request can shrink)", size, old, from, st.VolumeName, size, st.MountPath)
 }

@@ -105,9 +105,11 @@ func entryPoint(w []string) (engine string, n int) {
 var shortFlags = map[string]string{"-tp": "--tensor-parallel-size", "-pp": "--pipeline-parallel-size",
 	"-dcp": "--decode-context-parallel-size", "-dp": "--data-parallel-size", "-q": "--quantization"}
 
-// sglangAliases are the alternative names server_args.py gives SGLang's flags; the table lists the primary ones.
+// sglangAliases are the alternative names server_args.py gives SGLang's flags (the table lists the primary ones),
+// and the abbreviations SGLang's docs use, which its plain argparse parser (allow_abbrev) resolves as unique prefixes.
 var sglangAliases = map[string]string{"--model": "--model-path", "--tensor-parallel-size": "--tp-size",
-	"--pipeline-parallel-size": "--pp-size", "--data-parallel-size": "--dp-size", "--expert-parallel-size": "--ep-size"}
+	"--pipeline-parallel-size": "--pp-size", "--data-parallel-size": "--dp-size", "--expert-parallel-size": "--ep-size",
+	"--tp": "--tp-size", "--dp": "--dp-size"}
 
 // sglangAsVLLM names, for each SGLang flag the chart maps, the vLLM flag of the same values key, so that one switch
 // maps both engines.

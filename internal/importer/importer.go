@@ -219,6 +219,12 @@ func (s *state) metadata(m map[string]any) {
 	}
 }
 
+// chartLabels are the pod labels the chart sets itself (charts/llm-model/templates/_validate.tpl refuses them in
+// podLabels).
+var chartLabels = map[string]bool{"app": true, "service-group": true, "component": true, "llm-charts.io/role": true,
+	"helm.sh/chart": true, "app.kubernetes.io/name": true, "app.kubernetes.io/instance": true,
+	"app.kubernetes.io/version": true, "app.kubernetes.io/managed-by": true, "app.kubernetes.io/part-of": true}
+
 // workloadSpec maps spec and returns the pod labels.
 func (s *state) workloadSpec(m map[string]any, all []Object, used map[int]bool) map[string]any {
 	if v, ok := take(m, "spec", "replicas"); ok {
@@ -271,11 +277,15 @@ func (s *state) workloadSpec(m map[string]any, all []Object, used map[int]bool) 
 				delete(l, k)
 				continue
 			}
+			delete(l, k)
+			if chartLabels[k] {
+				s.unmapped("pod label %s=%v: the chart sets this label itself (its selectors use it); a Service or client selecting pods by it must use the chart's labels", k, v)
+				continue
+			}
 			if s.v.PodLabels == nil {
 				s.v.PodLabels = map[string]string{}
 			}
 			s.v.PodLabels[k] = str(v)
-			delete(l, k)
 		}
 	}
 	if a, ok := take(tm, "metadata", "annotations"); ok {
@@ -441,9 +451,7 @@ func (s *state) tolerations(p map[string]any, gpus int) {
 
 // container maps the engine container and returns its GPU count.
 func (s *state) container(c, pod, workload map[string]any, all []Object, used map[int]bool) int {
-	if n := str(takeV(c, "name")); n != "" && n != "vllm" {
-		s.note("the container %q is named vllm by the chart", n)
-	}
+	containerName := str(takeV(c, "name"))
 	image := str(takeV(c, "image"))
 	if v := str(takeV(c, "imagePullPolicy")); v != "" {
 		s.v.Image = orNew(s.v.Image)
@@ -459,6 +467,9 @@ func (s *state) container(c, pod, workload map[string]any, all []Object, used ma
 	s.image(image, asStrings(cmd), asStrings(args))
 	s.command(asStrings(cmd), asStrings(args))
 	s.unusedSecretEnv()
+	if containerName != "" && containerName != s.engine {
+		s.note("the container %q is named %s by the chart", containerName, s.engine)
+	}
 	gpus := s.resources(c)
 	s.gpus = gpus
 	s.ports(c)
@@ -712,7 +723,7 @@ func (s *state) gib(what string, v any) *int64 {
 	const gi = 1 << 30
 	n := (q.Value() + gi - 1) / gi
 	if q.Value()%gi != 0 {
-		s.unmapped("resources.%s %s: not a whole number of GiB; rounded up to %dGi", what, q.String(), n)
+		s.note("resources.%s %s = %.2f GiB: the chart takes whole GiB; rounded up to %dGi", what, q.String(), float64(q.Value())/gi, n)
 	}
 	return &n
 }
@@ -867,8 +878,7 @@ func (s *state) volumes(c, pod, workload map[string]any, all []Object, used map[
 		}
 	}
 	if !cacheSeen {
-		s.unmapped("no model cache volume: the chart always mounts one (storage.*)")
-		st.Size = "" // left for you: storage.size is required
+		s.noCacheVolume(st)
 	}
 	for n, v := range volByName {
 		s.unmapped("volume %s %s: not mounted by the chart", n, jsonString(v))

@@ -149,3 +149,57 @@ func TestImportNeedsAWorkload(t *testing.T) {
 	_, err = Import(objs)
 	assert.ErrorContains(t, err, "no StatefulSet, Deployment or LeaderWorkerSet")
 }
+
+func TestImportCredentialsUnderEveryName(t *testing.T) {
+	// Both token names: huggingface_hub reads HF_TOKEN first, so it wins and the other is listed.
+	res := importEdited(t, "        - {name: HF_TOKEN, value: hf_plaintext}", `        - {name: HUGGING_FACE_HUB_TOKEN, valueFrom: {secretKeyRef: {name: legacy, key: t}}}
+        - {name: HF_TOKEN, valueFrom: {secretKeyRef: {name: hf, key: token}}}`)
+	assert.Equal(t, &values.SecretKey{SecretName: "hf", Key: "token"}, res[0].Values.Credentials.HFToken)
+	assert.Contains(t, strings.Join(res[0].Unmapped, "\n"), "env HUGGING_FACE_HUB_TOKEN (Secret legacy key t): huggingface_hub ignores it while HF_TOKEN is set")
+	// The legacy name alone becomes credentials.hfToken.
+	res = importEdited(t, "        - {name: HF_TOKEN, value: hf_plaintext}", `        - {name: HUGGING_FACE_HUB_TOKEN, valueFrom: {secretKeyRef: {name: legacy, key: t}}}`)
+	assert.Equal(t, &values.SecretKey{SecretName: "legacy", Key: "t"}, res[0].Values.Credentials.HFToken)
+	// An API key passed as --api-key "$KEY" in the script, KEY from a Secret key.
+	res = importEdited(t, "--port 8000 -tp 2", `--port 8000 -tp 2 --api-key "$KEY"`)
+	res2 := importEdited(t, "        - {name: VLLM_API_KEY, valueFrom: {secretKeyRef: {name: keys, key: api}}}", "        - {name: KEY, valueFrom: {secretKeyRef: {name: other, key: k}}}")
+	assert.Equal(t, "keys", res[0].Values.Credentials.APIKey.SecretName)
+	assert.Nil(t, res2[0].Values.Credentials, "a Secret-backed variable nothing uses is listed, not taken as the API key")
+	assert.Contains(t, strings.Join(res2[0].Unmapped, "\n"), "env KEY (Secret other key k)")
+}
+
+func TestImportFlagsAsTheEngineParsesThem(t *testing.T) {
+	res := importEdited(t, "exec vllm serve Qwen/Qwen3-8B --port 8000 -tp 2", "exec vllm serve --model=Qwen/Qwen3-8B --port=9000 --tensor_parallel_size 2 --enable_prefix_caching --max_num_seqs=8")
+	v := res[0].Values
+	assert.Equal(t, "Qwen/Qwen3-8B", v.Model.Name)
+	assert.Equal(t, 2, v.Serving.TensorParallelSize)
+	assert.Equal(t, true, *v.Serving.EnablePrefixCaching)
+	assert.Equal(t, int64(8), *v.Serving.MaxNumSeqs)
+	assert.Equal(t, 9000, v.Service.Port, "no Service: the chart's Service takes the engine's port")
+	// SGLang's argparse takes no underscores: the old pod would have refused the flag too, and the hint says so.
+	res = importEdited(t, "exec vllm serve Qwen/Qwen3-8B --port 8000 -tp 2", "exec python3 -m sglang.launch_server --model Qwen/Qwen3-8B --tp_size 2 --tp 2")
+	assert.Equal(t, "sglang", res[0].Values.Engine)
+	assert.Equal(t, 2, res[0].Values.Serving.TensorParallelSize)
+	assert.Contains(t, strings.Join(res[0].Unmapped, "\n"), "did you mean --tp-size?")
+}
+
+func TestImportKServeStorageInitializer(t *testing.T) {
+	objs, err := Read("x.yaml", []byte(strings.Replace(strings.Replace(sts, "      containers:\n", `      initContainers:
+      - name: storage-initializer
+        image: kserve/storage-initializer
+        args: ["hf://Qwen/Qwen3-8B:main", /mnt/models]
+      containers:
+`, 1), "exec vllm serve Qwen/Qwen3-8B", "exec vllm serve /mnt/models", 1)))
+	require.NoError(t, err)
+	out, err := Import(objs)
+	require.NoError(t, err)
+	assert.Equal(t, "Qwen/Qwen3-8B", out[0].Values.Model.Name)
+	assert.Equal(t, "main", out[0].Values.Model.Revision)
+	assert.Contains(t, strings.Join(out[0].Notes, "\n"), "storage-initializer downloads hf://Qwen/Qwen3-8B:main")
+}
+
+func TestImportCacheOutsideTheVolume(t *testing.T) {
+	res := importEdited(t, "        - {name: NCCL_DEBUG, value: INFO}", "        - {name: HF_HOME, value: /tmp/hf}")
+	assert.Contains(t, strings.Join(res[0].Notes, "\n"), "the old pod kept it in /tmp/hf/hub (from HF_HOME), outside the cache volume mounted at /root/.cache")
+	res = importEdited(t, "--port 8000 -tp 2", "--port 8000 -tp 2 --download-dir /root/.cache/models")
+	assert.Equal(t, "models", res[0].Values.Storage.HubCacheDir)
+}

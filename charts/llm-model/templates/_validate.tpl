@@ -239,6 +239,11 @@ Usage: {{ include "llm-model.validateSyntax" $ | fromYamlArray }}
 {{- $e = append $e (printf "storage.subPath %q must be a relative path without '..' (the API server refuses an absolute sub-path)" .) }}
 {{- end }}
 {{- end }}
+{{- with $v.storage.hubCacheDir }}
+{{- if or (hasPrefix "/" .) (regexMatch `(^|/)\.\.(/|$)` .) }}
+{{- $e = append $e (printf "storage.hubCacheDir %q must be a path relative to storage.mountPath and inside the volume, without a leading '/' or '..' (e.g. hub, or . for the mount path itself)" .) }}
+{{- end }}
+{{- end }}
 {{- /* Labels: pod labels must not replace the chart's own (selectors and the Service's service-group). */}}
 {{- $own := list "app" "service-group" "component" "llm-charts.io/role" "helm.sh/chart" "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/version" "app.kubernetes.io/managed-by" "app.kubernetes.io/part-of" }}
 {{- $labelMaps := list (dict "path" "podLabels" "map" $v.podLabels) (dict "path" "scheduling.nodeSelector" "map" $v.scheduling.nodeSelector) (dict "path" "resourceGroupDefaults.nodeSelector" "map" $v.resourceGroupDefaults.nodeSelector) (dict "path" "monitoring.serviceMonitor.labels" "map" $v.monitoring.serviceMonitor.labels) (dict "path" "monitoring.podMonitor.labels" "map" $v.monitoring.podMonitor.labels) }}

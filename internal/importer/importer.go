@@ -784,8 +784,13 @@ func (s *state) probes(c map[string]any) {
 			n := 3
 			p.FailureThreshold = &n
 		}
-		for f, x := range pm {
-			s.unmapped("%s.%s %v: the chart sets only periodSeconds and failureThreshold", k.field, f, x)
+		rest := make([]string, 0, len(pm))
+		for f := range pm {
+			rest = append(rest, f)
+		}
+		sort.Strings(rest)
+		for _, f := range rest {
+			s.unmapped("%s.%s %v: the chart sets only periodSeconds and failureThreshold", k.field, f, pm[f])
 		}
 		*k.dst = p
 	}

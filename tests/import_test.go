@@ -3,6 +3,7 @@ package tests
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,4 +138,150 @@ func readImportExample(t *testing.T, data []byte) (*appsv1.StatefulSet, *corev1.
 	}
 	sts.Spec.Template.Spec.Volumes = vols
 	return sts, svc
+}
+
+// importCorpus are manifests in the shapes people have (tests/testdata/import: vLLM's Kubernetes docs, vLLM
+// production-stack output, a KServe raw deployment, SGLang's docs, vLLM's LeaderWorkerSet example), written by us.
+// Each imports to the committed case tests/cases/llm-model/import-<name>.yaml (its values and, in its header, the
+// expected "not mapped" list and notes; refresh with go test ./tests -run TestImportCorpus -update and read the
+// diff), which the golden and API-server tests render and install like every other case. The rendering must keep
+// what clients and the old pod's data depend on: the model, the flags, the credentials, the cache path and the
+// Service.
+var importCorpus = []struct {
+	name  string
+	model string
+	// args are flag/value pairs (a flag alone for a switch) the engine must receive.
+	args        [][]string
+	downloadDir string
+	service     string
+	port        int32
+	enginePort  int32
+	hfToken     [2]string // Secret name and key
+	apiKey      [2]string
+}{
+	{name: "vllm-docs-deployment", model: "mistralai/Mistral-7B-Instruct-v0.3",
+		args:        [][]string{{"--trust-remote-code"}, {"--enable-chunked-prefill"}, {"--max-num-batched-tokens", "1024"}, {"--max-model-len", "16384"}, {"--gpu-memory-utilization", "0.92"}},
+		downloadDir: "/root/.cache/huggingface/hub", service: "mistral-7b", port: 80, enginePort: 8000,
+		hfToken: [2]string{"hf-token-secret", "token"}},
+	{name: "production-stack-deployment", model: "meta-llama/Llama-3.1-8B-Instruct",
+		args:        [][]string{{"--max-model-len", "16384"}, {"--dtype", "bfloat16"}, {"--enable-prefix-caching"}, {"--max-num-seqs", "64"}},
+		downloadDir: "/data/hub", service: "vllm-llama3-engine-service", port: 80, enginePort: 8000,
+		hfToken: [2]string{"vllm-secrets", "hf_token_llama3"}, apiKey: [2]string{"vllm-secrets", "vllm_api_key"}},
+	{name: "kserve-raw-deployment", model: "/mnt/models",
+		args:        [][]string{{"--served-model-name", "llama"}, {"--tensor-parallel-size", "2"}, {"--max-model-len", "8192"}},
+		downloadDir: "/mnt/models/huggingface/hub", service: "llama-predictor", port: 80, enginePort: 8080},
+	{name: "sglang-docs-deployment", model: "meta-llama/Llama-3.1-8B-Instruct",
+		args:        [][]string{{"--tp-size", "2"}, {"--context-length", "32768"}, {"--mem-fraction-static", "0.85"}, {"--api-key", "$(SGLANG_API_KEY)"}},
+		downloadDir: "/root/.cache/huggingface/hub", service: "meta-llama-31-8b-instruct-sglang", port: 30000, enginePort: 30000,
+		hfToken: [2]string{"hf-token", "token"}, apiKey: [2]string{"sglang-api", "key"}},
+	{name: "lws-vllm-multinode", model: "meta-llama/Meta-Llama-3.1-405B-Instruct",
+		args:        [][]string{{"--tensor-parallel-size", "8"}, {"--pipeline-parallel-size", "2"}},
+		downloadDir: "/root/.cache/huggingface/hub", service: "vllm-leader", port: 8080, enginePort: 8080,
+		hfToken: [2]string{"hf-secret", "hf_api_token"}},
+}
+
+func TestImportCorpus(t *testing.T) {
+	for _, c := range importCorpus {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join("testdata", "import", c.name+".yaml")
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			objs, err := importer.Read(path, data)
+			require.NoError(t, err)
+			results, err := importer.Import(objs)
+			require.NoError(t, err)
+			require.Len(t, results, 1)
+			var out bytes.Buffer
+			require.NoError(t, importer.WriteValues(&out, results[0]))
+			caseFile := filepath.Join("cases", "llm-model", "import-"+c.name+".yaml")
+			if *update {
+				require.NoError(t, os.WriteFile(caseFile, out.Bytes(), 0o644))
+			}
+			want, err := os.ReadFile(caseFile)
+			require.NoError(t, err)
+			require.Equal(t, string(want), out.String(), "%s differs from what chartgen import writes now: go test ./tests -run TestImportCorpus -update, then read the diff", caseFile)
+
+			vals := map[string]any{}
+			require.NoError(t, yaml.Unmarshal(want, &vals))
+			res, err := render.Chart(LoadChart(t, "llm-model"), vals, render.Options{ReleaseName: "imported", Namespace: results[0].Namespace})
+			require.NoError(t, err)
+			var sts *appsv1.StatefulSet
+			var svc *corev1.Service
+			for _, d := range res.Docs {
+				obj, err := DecodeStrict(d)
+				require.NoError(t, err)
+				switch o := obj.(type) {
+				case *appsv1.StatefulSet:
+					if o.Name == c.service {
+						sts = o
+					}
+				case *corev1.Service:
+					if o.Name == c.service {
+						svc = o
+					}
+				}
+			}
+			require.NotNil(t, sts, "the leader StatefulSet is named after the old Service %s", c.service)
+			require.NotNil(t, svc, "the Service keeps its name %s", c.service)
+			ctr := sts.Spec.Template.Spec.Containers[0]
+			args := ctr.Args
+			if len(ctr.Command) > 0 && ctr.Command[0] != "bash" {
+				args = append(append([]string{}, ctr.Command...), args...)
+			}
+			assert.True(t, hasRun(args, c.model), "the model %s: %q", c.model, args)
+			for _, a := range c.args {
+				assert.True(t, hasRun(args, a...), "engine flags %q: %q", a, args)
+			}
+			assert.True(t, hasRun(args, "--download-dir", c.downloadDir), "the old pod's hub cache %s: %q", c.downloadDir, args)
+			assert.True(t, hasRun(args, "--port", fmt.Sprint(c.enginePort)), "the engine port %d: %q", c.enginePort, args)
+			mounted := false
+			for _, m := range ctr.VolumeMounts {
+				if m.MountPath != "/dev/shm" && strings.HasPrefix(c.downloadDir+"/", strings.TrimSuffix(m.MountPath, "/")+"/") {
+					mounted = true
+				}
+			}
+			assert.True(t, mounted, "the hub cache %s is on the cache volume: %+v", c.downloadDir, ctr.VolumeMounts)
+			require.Len(t, svc.Spec.Ports, 1)
+			assert.Equal(t, c.port, svc.Spec.Ports[0].Port, "the Service port clients use")
+			assert.Equal(t, "http", svc.Spec.Ports[0].TargetPort.String())
+			assert.Equal(t, c.enginePort, ctr.Ports[0].ContainerPort, "the Service targets the engine's port")
+			env := map[string]*corev1.SecretKeySelector{}
+			for _, e := range ctr.Env {
+				if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+					env[e.Name] = e.ValueFrom.SecretKeyRef
+				}
+			}
+			checkSecret := func(names []string, want [2]string) {
+				if want[0] == "" {
+					return
+				}
+				for _, n := range names {
+					if r := env[n]; r != nil {
+						assert.Equal(t, want, [2]string{r.Name, r.Key}, n)
+						return
+					}
+				}
+				t.Errorf("none of %v comes from Secret %s key %s: %v", names, want[0], want[1], ctr.Env)
+			}
+			checkSecret([]string{"HF_TOKEN"}, c.hfToken)
+			checkSecret([]string{"VLLM_API_KEY", "SGLANG_API_KEY"}, c.apiKey)
+		})
+	}
+}
+
+// hasRun reports whether want appears in args as consecutive items.
+func hasRun(args []string, want ...string) bool {
+	for i := 0; i+len(want) <= len(args); i++ {
+		ok := true
+		for j, w := range want {
+			if args[i+j] != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

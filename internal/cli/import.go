@@ -16,11 +16,15 @@ func newImportCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import MANIFEST.yaml... [-o FILE]",
 		Short: "port existing StatefulSet / Deployment manifests onto llm-model values, listing what cannot be mapped",
-		Long: `Reads hand-written StatefulSets and Deployments (with their PVCs and Services) and writes one llm-model values
-file per workload: a bash -c command is tokenized, the commands before the engine become serving.preStartCommands,
-every vLLM flag maps to a typed value and anything else goes to serving.extraArgs. Everything that is not mapped is
-listed at the top of the values file (never dropped); a Deployment becomes a StatefulSet, and the notes name the
-new PVC and how to copy or re-bind the data. Several workloads are written as one YAML stream.`,
+		Long: `Reads hand-written StatefulSets, Deployments and LeaderWorkerSets (with their PVCs and Services) and writes one
+llm-model values file per workload: a sh -c / bash -c command is tokenized, the commands before the engine become
+serving.preStartCommands, vLLM (vllm serve, python3 -m vllm.entrypoints.openai.api_server) and SGLang
+(python3 -m sglang.launch_server) flags are read as the engine's parser reads them and mapped to typed values, and
+anything else goes to serving.extraArgs, as unknown when the engine's flag table lacks it. Tokens and API keys from
+Secret keys become credentials, the old Hugging Face cache directory becomes storage.hubCacheDir and the Service
+keeps its port (service.enginePort for the engine's) and name. Everything that is not mapped is listed at the top
+of the values file (never dropped); a Deployment becomes a StatefulSet, and the notes name the new PVC and how to
+copy or re-bind the data. Several workloads are written as one YAML stream.`,
 		Example: `  chartgen import minimax-statefulset.yaml -o minimax.yaml
   chartgen import deploy/*.yaml > imported.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {

@@ -88,6 +88,7 @@ type Table struct {
 // the kubelet or the chart's own scripts do, with who reads them. They are allowed for every engine.
 var Outside = map[string]string{
 	"HF_TOKEN":                  "huggingface_hub: the Hub token",
+	"HF_HUB_CACHE":              "huggingface_hub: the hub cache directory (default $HF_HOME/hub)",
 	"XDG_CACHE_HOME":            "XDG base directories: ~/.cache for every library that follows them (huggingface_hub, vLLM, FlashInfer, pip)",
 	"TRITON_CACHE_DIR":          "Triton: the kernel cache (default ~/.triton/cache, outside XDG)",
 	"TORCHINDUCTOR_CACHE_DIR":   "PyTorch Inductor: the torch.compile cache (default under /tmp)",

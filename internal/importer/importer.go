@@ -84,7 +84,7 @@ func Import(objs []Object) ([]Result, error) {
 	var results []Result
 	used := map[int]bool{}
 	for i, o := range objs {
-		if k := o.kind(); k != "StatefulSet" && k != "Deployment" {
+		if k := o.kind(); k != "StatefulSet" && k != "Deployment" && k != "LeaderWorkerSet" {
 			continue
 		}
 		used[i] = true
@@ -92,7 +92,7 @@ func Import(objs []Object) ([]Result, error) {
 		results = append(results, r)
 	}
 	if len(results) == 0 {
-		return nil, fmt.Errorf("no StatefulSet or Deployment among the %d documents", len(objs))
+		return nil, fmt.Errorf("no StatefulSet, Deployment or LeaderWorkerSet among the %d documents", len(objs))
 	}
 	for i, o := range objs {
 		if !used[i] {
@@ -111,10 +111,29 @@ type state struct {
 	vllm    *values.VLLM
 	name    string
 	kind    string
-	ignored []string
+	// fullname is the chart's fullname: the new StatefulSet and Service name.
+	fullname string
+	ignored  []string
+	sglang   *values.SGLang
+	// engine is the engine the command starts (values.EngineVLLM or EngineSGLang); enginePort its --port.
+	engine     string
+	enginePort int
+	// epSize is SGLang's --ep-size as written; nodesFromFlag the engine's --nnodes.
+	epSize        string
+	nodesFromFlag int
 	// downloadDir is the engine's --download-dir ("" when absent); gpus the container's GPU limit.
 	downloadDir string
 	gpus        int
+	// cacheEnv holds the variables that place the Hugging Face cache (HF_HUB_CACHE, HF_HOME, XDG_CACHE_HOME).
+	cacheEnv map[string]string
+	// secretEnv holds the container's variables taken from a single Secret key that no credential took yet.
+	secretEnv map[string]*values.SecretKey
+	// containerPortByName maps the engine container's port names to their numbers (a Service's named targetPort).
+	containerPortByName map[string]string
+	// kserveModel, kserveRevision and kserveDest come from KServe's storage-initializer (hf:// sources).
+	kserveModel, kserveRevision, kserveDest string
+	// lws is set for a LeaderWorkerSet (its group size and worker template).
+	lws *lwsInput
 }
 
 func (s *state) unmapped(format string, args ...any) {
@@ -128,11 +147,23 @@ func (s *state) note(format string, args ...any) {
 func importWorkload(o Object, all []Object, used map[int]bool) Result {
 	m := deepCopy(o.M)
 	r := Result{Source: fmt.Sprintf("%s %s/%s (%s)", o.kind(), o.ns(), o.name(), o.File), Namespace: o.ns()}
-	s := &state{r: &r, v: &r.Values, name: o.name(), kind: o.kind(),
-		group: &values.ResourceGroup{}, serving: &values.Serving{}, vllm: &values.VLLM{}}
+	s := &state{r: &r, v: &r.Values, name: o.name(), kind: o.kind(), engine: values.EngineVLLM,
+		group: &values.ResourceGroup{}, serving: &values.Serving{}, vllm: &values.VLLM{},
+		cacheEnv: map[string]string{}, secretEnv: map[string]*values.SecretKey{}, containerPortByName: map[string]string{}}
 	take(m, "apiVersion")
 	take(m, "kind")
+	if s.kind == "LeaderWorkerSet" {
+		s.fromLWS(m)
+		s.compareWorker(get(m, "spec", "template", "spec"))
+	}
 	s.ignoreClusterFields(m)
+	// The chart's fullname: the workload's name, or for a workload that is replaced anyway (a Deployment, a
+	// LeaderWorkerSet) the name of its Service, which clients use.
+	s.fullname = s.name
+	tl, _ := get(m, "spec", "template", "metadata", "labels").(map[string]any)
+	if i := matchService(all, used, s.podLabels(tl)); i >= 0 && s.kind != "StatefulSet" && len(all[i].name()) <= 52 {
+		s.fullname = all[i].name()
+	}
 	s.metadata(m)
 	pod := s.workloadSpec(m, all, used)
 	s.finish()
@@ -143,7 +174,10 @@ func importWorkload(o Object, all []Object, used map[int]bool) Result {
 	if !isZero(s.vllm) {
 		s.v.VLLM = s.vllm
 	}
-	s.service(all, used, pod)
+	if !isZero(s.sglang) {
+		s.v.SGLang = s.sglang
+	}
+	s.service(all, used, s.podLabels(pod))
 	leftovers(s.kind, m, &r.Unmapped, s)
 	if len(s.ignored) > 0 {
 		sort.Strings(s.ignored)
@@ -169,10 +203,10 @@ func (s *state) ignoreClusterFields(m map[string]any) {
 
 func (s *state) metadata(m map[string]any) {
 	name := str(takeV(m, "metadata", "name"))
-	if len(name) > 52 {
-		s.unmapped("metadata.name %q: over 52 characters, the chart's limit (controller-revision-hash); fullnameOverride left empty", name)
+	if len(s.fullname) > 52 {
+		s.unmapped("metadata.name %q: over 52 characters, the chart's limit (controller-revision-hash); fullnameOverride left empty", s.fullname)
 	} else {
-		s.v.FullnameOverride = name
+		s.v.FullnameOverride = s.fullname
 	}
 	if ns := str(takeV(m, "metadata", "namespace")); ns != "" {
 		s.note("install the release in namespace %s: helm install RELEASE ./charts/llm-model -n %s -f VALUES", ns, ns)
@@ -184,6 +218,12 @@ func (s *state) metadata(m map[string]any) {
 		}
 	}
 }
+
+// chartLabels are the pod labels the chart sets itself (charts/llm-model/templates/_validate.tpl refuses them in
+// podLabels).
+var chartLabels = map[string]bool{"app": true, "service-group": true, "component": true, "llm-charts.io/role": true,
+	"helm.sh/chart": true, "app.kubernetes.io/name": true, "app.kubernetes.io/instance": true,
+	"app.kubernetes.io/version": true, "app.kubernetes.io/managed-by": true, "app.kubernetes.io/part-of": true}
 
 // workloadSpec maps spec and returns the pod labels.
 func (s *state) workloadSpec(m map[string]any, all []Object, used map[int]bool) map[string]any {
@@ -222,7 +262,7 @@ func (s *state) workloadSpec(m map[string]any, all []Object, used map[int]bool) 
 				s.unmapped("spec.%s %s: Deployment-only, a StatefulSet has no such field", f, jsonString(v))
 			}
 		}
-		s.note("the Deployment is ported to a StatefulSet %s (OrderedReady, PVCs kept on delete and scale-down); kubectl -n %s delete deployment %s before helm install", s.name, s.r.Namespace, s.name)
+		s.note("the %s is ported to a StatefulSet %s (OrderedReady, PVCs kept on delete and scale-down); kubectl -n %s delete %s %s before helm install", s.kind, s.fullname, s.r.Namespace, strings.ToLower(s.kind), s.name)
 	}
 	tm, _ := get(m, "spec", "template").(map[string]any)
 	if tm == nil {
@@ -233,15 +273,19 @@ func (s *state) workloadSpec(m map[string]any, all []Object, used map[int]bool) 
 	if l, ok := get(tm, "metadata", "labels").(map[string]any); ok {
 		for k, v := range l {
 			podLabels[k] = v
-			if (k == "app" && v == s.name) || (k == "component" && v == "llm") {
+			if (k == "app" && (v == s.name || v == s.fullname)) || (k == "component" && v == "llm") {
 				delete(l, k)
+				continue
+			}
+			delete(l, k)
+			if chartLabels[k] {
+				s.unmapped("pod label %s=%v: the chart sets this label itself (its selectors use it); a Service or client selecting pods by it must use the chart's labels", k, v)
 				continue
 			}
 			if s.v.PodLabels == nil {
 				s.v.PodLabels = map[string]string{}
 			}
 			s.v.PodLabels[k] = str(v)
-			delete(l, k)
 		}
 	}
 	if a, ok := take(tm, "metadata", "annotations"); ok {
@@ -275,6 +319,11 @@ func (s *state) podSpec(p, workload map[string]any, all []Object, used map[int]b
 		s.v.Scheduling.NodeSelector = map[string]string{}
 		for k, x := range v.(map[string]any) {
 			s.v.Scheduling.NodeSelector[k] = str(x)
+		}
+	}
+	if v, ok := take(p, "initContainers"); ok {
+		for _, c := range asList(v) {
+			s.initContainer(c.(map[string]any))
 		}
 	}
 	containers, _ := p["containers"].([]any)
@@ -402,10 +451,8 @@ func (s *state) tolerations(p map[string]any, gpus int) {
 
 // container maps the engine container and returns its GPU count.
 func (s *state) container(c, pod, workload map[string]any, all []Object, used map[int]bool) int {
-	if n := str(takeV(c, "name")); n != "" && n != "vllm" {
-		s.note("the container %q is named vllm by the chart", n)
-	}
-	s.image(str(takeV(c, "image")))
+	containerName := str(takeV(c, "name"))
+	image := str(takeV(c, "image"))
 	if v := str(takeV(c, "imagePullPolicy")); v != "" {
 		s.v.Image = orNew(s.v.Image)
 		s.v.Image.PullPolicy = v
@@ -415,9 +462,14 @@ func (s *state) container(c, pod, workload map[string]any, all []Object, used ma
 	}
 	cmd, _ := take(c, "command")
 	args, _ := take(c, "args")
-	s.command(asStrings(cmd), asStrings(args))
 	s.envFrom(c)
 	s.env(c)
+	s.image(image, asStrings(cmd), asStrings(args))
+	s.command(asStrings(cmd), asStrings(args))
+	s.unusedSecretEnv()
+	if containerName != "" && containerName != s.engine {
+		s.note("the container %q is named %s by the chart", containerName, s.engine)
+	}
 	gpus := s.resources(c)
 	s.gpus = gpus
 	s.ports(c)
@@ -426,7 +478,9 @@ func (s *state) container(c, pod, workload map[string]any, all []Object, used ma
 	return gpus
 }
 
-func (s *state) image(ref string) {
+// image maps the image reference; the engine's own repository (as the chart defaults it) is left out. The command is
+// looked at only to tell which engine's repository is the default.
+func (s *state) image(ref string, cmd, args []string) {
 	if ref == "" {
 		return
 	}
@@ -435,7 +489,11 @@ func (s *state) image(ref string) {
 	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
 		repo, tag = ref[:i], ref[i+1:]
 	}
-	if repo != "vllm/vllm-openai" {
+	def := "vllm/vllm-openai"
+	if strings.Contains(strings.Join(append(cmd, args...), " "), "sglang.launch_server") {
+		def = "lmsysorg/sglang"
+	}
+	if r := strings.TrimPrefix(repo, "docker.io/"); r != def {
 		s.v.Image.Repository = repo
 	}
 	switch {
@@ -474,25 +532,38 @@ var chartEnv = map[string]bool{
 	"VLLM_ALLOW_LONG_MAX_MODEL_LEN": true,
 }
 
+// tokenEnv are the variables huggingface_hub reads the Hub token from, in its order (utils/_auth.py
+// _get_token_from_environment: HF_TOKEN, else the legacy HUGGING_FACE_HUB_TOKEN); the chart renders HF_TOKEN.
+var tokenEnv = []string{"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"}
+
+// hubCacheEnv are the variables that place huggingface_hub's cache (constants.py): HF_HUB_CACHE (legacy
+// HUGGINGFACE_HUB_CACHE), else $HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub. The chart sets its own from
+// storage (XDG_CACHE_HOME with storage.engineCaches, HF_HUB_CACHE with storage.hubCacheDir).
+var hubCacheEnv = map[string]bool{"HF_HUB_CACHE": true, "HUGGINGFACE_HUB_CACHE": true, "HF_HOME": true, "XDG_CACHE_HOME": true}
+
 func (s *state) env(c map[string]any) {
 	list, _ := take(c, "env")
+	tokens := map[string]*values.SecretKey{}
 	for _, e := range asList(list) {
 		em := e.(map[string]any)
 		name := str(em["name"])
 		ref, _ := get(em, "valueFrom", "secretKeyRef").(map[string]any)
 		val, hasVal := em["value"]
 		switch {
-		case (name == "HF_TOKEN" || name == "VLLM_API_KEY") && ref != nil && len(ref) <= 2:
-			creds := orNew(s.v.Credentials)
+		case ref != nil && len(ref) <= 2 && len(em) == 2:
 			sk := &values.SecretKey{SecretName: str(ref["name"]), Key: str(ref["key"])}
-			if name == "HF_TOKEN" {
-				creds.HFToken = sk
-			} else {
-				creds.APIKey = sk
+			switch {
+			case contains(tokenEnv, name):
+				tokens[name] = sk
+			case name == "VLLM_API_KEY":
+				s.setAPIKey(name, sk) // vllm/envs.py VLLM_API_KEY: the key the server requires
+			default:
+				s.secretEnv[name] = sk // claimed by --api-key $(NAME), else listed
 			}
-			s.v.Credentials = creds
-		case hasVal && (name == "HF_TOKEN" || name == "VLLM_API_KEY" || name == "HUGGING_FACE_HUB_TOKEN" || strings.HasPrefix(str(val), "hf_")):
+		case hasVal && (contains(tokenEnv, name) || name == "VLLM_API_KEY" || strings.HasPrefix(str(val), "hf_")):
 			s.unmapped("env %s: a secret in plain text, NOT copied; put it in a Secret and reference it with credentials", name)
+		case hasVal && hubCacheEnv[name] && len(em) == 2:
+			s.cacheEnv[name] = str(val)
 		case hasVal && name == "VLLM_ALLOW_LONG_MAX_MODEL_LEN":
 			b := str(val) == "1" || strings.EqualFold(str(val), "true")
 			s.vllm.AllowLongMaxModelLen = &b
@@ -501,9 +572,65 @@ func (s *state) env(c map[string]any) {
 		case hasVal && len(em) == 2:
 			s.setEnv(name, str(val))
 		default:
-			s.unmapped("env %s %s: only plain values and the HF_TOKEN / VLLM_API_KEY Secret keys map to values", name, jsonString(e))
+			s.unmapped("env %s %s: only plain values and single Secret keys map to values", name, jsonString(e))
 		}
 	}
+	// The token huggingface_hub uses: HF_TOKEN, else the legacy name; the chart passes it as HF_TOKEN.
+	for _, name := range tokenEnv {
+		sk, ok := tokens[name]
+		if !ok {
+			continue
+		}
+		creds := orNew(s.v.Credentials)
+		if creds.HFToken == nil {
+			creds.HFToken = sk
+			s.v.Credentials = creds
+			if name != "HF_TOKEN" {
+				s.note("env %s (Secret %s key %s) becomes credentials.hfToken, rendered as HF_TOKEN: huggingface_hub reads HF_TOKEN first and %s only as its legacy fallback, so nothing else needs the old name", name, sk.SecretName, sk.Key, name)
+			}
+			continue
+		}
+		if *creds.HFToken != *sk {
+			s.unmapped("env %s (Secret %s key %s): huggingface_hub ignores it while HF_TOKEN is set (Secret %s key %s), which the chart keeps", name, sk.SecretName, sk.Key, creds.HFToken.SecretName, creds.HFToken.Key)
+		}
+	}
+}
+
+// setAPIKey maps the Secret key behind the engine's API key to credentials.apiKey (rendered as VLLM_API_KEY for
+// vLLM, as --api-key $(SGLANG_API_KEY) for SGLang).
+func (s *state) setAPIKey(name string, sk *values.SecretKey) {
+	creds := orNew(s.v.Credentials)
+	if creds.APIKey != nil && *creds.APIKey != *sk {
+		s.unmapped("env %s (Secret %s key %s): a second API key; the chart takes one (credentials.apiKey is Secret %s key %s)", name, sk.SecretName, sk.Key, creds.APIKey.SecretName, creds.APIKey.Key)
+		return
+	}
+	creds.APIKey = sk
+	s.v.Credentials = creds
+	if name != "VLLM_API_KEY" {
+		s.note("the API key in %s (Secret %s key %s) becomes credentials.apiKey", name, sk.SecretName, sk.Key)
+	}
+}
+
+// unusedSecretEnv lists the Secret-backed variables no credential took.
+func (s *state) unusedSecretEnv() {
+	names := make([]string, 0, len(s.secretEnv))
+	for n := range s.secretEnv {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		sk := s.secretEnv[n]
+		s.unmapped("env %s (Secret %s key %s): the chart takes Secret keys only as credentials.hfToken and credentials.apiKey (or every key of credentials.secretName)", n, sk.SecretName, sk.Key)
+	}
+}
+
+func contains(list []string, x string) bool {
+	for _, y := range list {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *state) setEnv(k, v string) {
@@ -596,7 +723,7 @@ func (s *state) gib(what string, v any) *int64 {
 	const gi = 1 << 30
 	n := (q.Value() + gi - 1) / gi
 	if q.Value()%gi != 0 {
-		s.unmapped("resources.%s %s: not a whole number of GiB; rounded up to %dGi", what, q.String(), n)
+		s.note("resources.%s %s = %.2f GiB: the chart takes whole GiB; rounded up to %dGi", what, q.String(), float64(q.Value())/gi, n)
 	}
 	return &n
 }
@@ -609,12 +736,11 @@ func (s *state) ports(c map[string]any) {
 	}
 	for _, p := range ports {
 		pm := p.(map[string]any)
-		port := toInt(str(pm["containerPort"]))
-		if s.v.Service == nil || s.v.Service.Port == 0 {
-			s.v.Service = orNew(s.v.Service)
-			s.v.Service.Port = port
-		} else if s.v.Service.Port != port {
-			s.unmapped("ports: containerPort %d differs from the engine's --port %d", port, s.v.Service.Port)
+		if n := str(pm["name"]); n != "" {
+			s.containerPortByName[n] = str(pm["containerPort"])
+		}
+		if port := toInt(str(pm["containerPort"])); port != s.enginePort {
+			s.unmapped("ports: containerPort %d differs from the engine's --port %d; the chart's container port is the engine's", port, s.enginePort)
 		}
 		if n := str(pm["name"]); n != "" && n != "http" {
 			s.note("the container port %q is named http by the chart", n)
@@ -639,7 +765,7 @@ func (s *state) probes(c map[string]any) {
 		pm := v.(map[string]any)
 		path := str(get(pm, "httpGet", "path"))
 		port := str(get(pm, "httpGet", "port"))
-		if path != "/health" || (port != "http" && s.v.Service != nil && port != fmt.Sprint(s.v.Service.Port)) {
+		if path != "/health" || (port != "http" && port != fmt.Sprint(s.enginePort)) {
 			s.unmapped("%s.httpGet %s: the chart probes /health on the http port", k.field, jsonString(pm["httpGet"]))
 		}
 		delete(pm, "httpGet")
@@ -658,8 +784,13 @@ func (s *state) probes(c map[string]any) {
 			n := 3
 			p.FailureThreshold = &n
 		}
-		for f, x := range pm {
-			s.unmapped("%s.%s %v: the chart sets only periodSeconds and failureThreshold", k.field, f, x)
+		rest := make([]string, 0, len(pm))
+		for f := range pm {
+			rest = append(rest, f)
+		}
+		sort.Strings(rest)
+		for _, f := range rest {
+			s.unmapped("%s.%s %v: the chart sets only periodSeconds and failureThreshold", k.field, f, pm[f])
 		}
 		*k.dst = p
 	}
@@ -694,6 +825,10 @@ func (s *state) volumes(c, pod, workload map[string]any, all []Object, used map[
 			delete(volByName, name)
 			continue
 		}
+		if vol, ok := volByName[name]; ok && s.kserveDest != "" && strings.TrimSuffix(path, "/") == s.kserveDest && get(vol, "emptyDir") != nil {
+			delete(volByName, name) // the storage-initializer's download directory: the engine downloads itself
+			continue
+		}
 		if cacheSeen {
 			s.unmapped("volumeMount %s at %s: the chart mounts /dev/shm and one cache volume", name, path)
 			continue
@@ -722,11 +857,11 @@ func (s *state) volumes(c, pod, workload map[string]any, all []Object, used map[
 					leftovers("PersistentVolumeClaim "+claimName, pvc, &s.r.Unmapped, s)
 				}
 			}
-			newPVC := fmt.Sprintf("%s-%s-0", name, s.name)
+			newPVC := fmt.Sprintf("%s-%s-0", name, s.fullname)
 			s.note("the PVC %s becomes the volume claim template %s: the StatefulSet's pod %s-0 mounts a new PVC %s. To keep the downloaded weights, before helm install either "+
 				"(a) copy them: create PVC %s with the same spec, run a Job mounting both PVCs that runs `cp -a /old/. /new/`, then delete %s; or "+
 				"(b) re-bind the volume: set the bound PV's persistentVolumeReclaimPolicy to Retain, delete the Deployment and PVC %s, remove the PV's spec.claimRef, and create PVC %s with spec.volumeName set to that PV. "+
-				"Otherwise the new pod downloads the weights again.", claimName, name, s.name, newPVC, newPVC, claimName, claimName, newPVC)
+				"Otherwise the new pod downloads the weights again.", claimName, name, s.fullname, newPVC, newPVC, claimName, claimName, newPVC)
 			if claim == nil {
 				s.unmapped("volume %s: PVC %s is not among the imported files; storage.size and storageClassName are left for you to set", name, claimName)
 			}
@@ -748,8 +883,7 @@ func (s *state) volumes(c, pod, workload map[string]any, all []Object, used map[
 		}
 	}
 	if !cacheSeen {
-		s.unmapped("no model cache volume: the chart always mounts one (storage.*)")
-		st.Size = "" // left for you: storage.size is required
+		s.noCacheVolume(st)
 	}
 	for n, v := range volByName {
 		s.unmapped("volume %s %s: not mounted by the chart", n, jsonString(v))
@@ -777,7 +911,90 @@ func (s *state) claim(name string, spec map[string]any, st *values.Storage) {
 	leftovers("volume "+name+" spec", spec, &s.r.Unmapped, s)
 }
 
+// service maps the Service that selects the pods: its port (service.port, with service.enginePort when the engine
+// listens elsewhere), type and annotations. Its name becomes the chart's fullname where the workload's name may
+// change (a Deployment, a LeaderWorkerSet); a StatefulSet keeps its own name, which its PVCs carry.
 func (s *state) service(all []Object, used map[int]bool, podLabels map[string]any) {
+	s.v.Service = orNew(s.v.Service)
+	s.v.Service.Port = s.enginePort
+	if i := matchService(all, used, podLabels); i >= 0 {
+		o := all[i]
+		used[i] = true
+		m := deepCopy(o.M)
+		take(m, "apiVersion")
+		take(m, "kind")
+		s.ignoreClusterFields(m)
+		if n := str(takeV(m, "metadata", "name")); n != s.fullname {
+			s.unmapped("Service %s: the chart names the Service after the fullname %s (the StatefulSet's name, which its PVCs carry); clients must use the new name", n, s.fullname)
+		} else if n != s.name {
+			s.note("fullnameOverride is the Service's name %s, so clients keep their address; the new StatefulSet is named after it (the %s was %s)", n, s.kind, s.name)
+		}
+		take(m, "metadata", "namespace")
+		if l, ok := get(m, "metadata", "labels").(map[string]any); ok {
+			for k, v := range l {
+				if k == "component" && v == "llm" || k == "app" && (v == s.name || v == s.v.FullnameOverride) {
+					delete(l, k)
+				}
+			}
+		}
+		if a, ok := take(m, "metadata", "annotations"); ok {
+			s.v.Service.Annotations = map[string]string{}
+			for k, v := range a.(map[string]any) {
+				s.v.Service.Annotations[k] = str(v)
+			}
+		}
+		take(m, "spec", "selector")
+		if t := str(takeV(m, "spec", "type")); t != "" && t != "ClusterIP" {
+			s.v.Service.Type = t
+		}
+		for _, f := range []string{"clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy", "internalTrafficPolicy"} {
+			if _, ok := take(m, "spec", f); ok {
+				s.ignored = append(s.ignored, "Service spec."+f)
+			}
+		}
+		if v := str(takeV(m, "spec", "sessionAffinity")); v != "" && v != "None" {
+			s.unmapped("Service %s spec.sessionAffinity %s: the chart's Service has none", o.name(), v)
+		}
+		ports := asList(takeV(m, "spec", "ports"))
+		if len(ports) != 1 {
+			s.unmapped("Service %s: %d ports; the chart's Service has one (http)", o.name(), len(ports))
+		}
+		for i, p := range ports {
+			pm := p.(map[string]any)
+			port := toInt(str(pm["port"]))
+			target := str(pm["targetPort"])
+			if target != "" && !isInt(target) {
+				target = s.containerPortByName[target]
+			}
+			if target != "" && toInt(target) != s.enginePort {
+				s.unmapped("Service %s port %d targets %v, not the engine's port %d; the chart's Service targets the engine", o.name(), port, pm["targetPort"], s.enginePort)
+			}
+			if i > 0 {
+				continue
+			}
+			s.v.Service.Port = port
+			if port != s.enginePort {
+				s.v.Service.EnginePort = ptr(s.enginePort)
+				s.note("the Service keeps port %d (service.port) in front of the engine's %d (service.enginePort)", port, s.enginePort)
+			}
+			if n := str(pm["name"]); n != "" && n != "http" {
+				s.unmapped("Service %s port name %q: the chart names its port http (clients address the port by number; only tools that match port names, such as a mesh, notice)", o.name(), n)
+			}
+			if pr := str(pm["protocol"]); pr != "" && pr != "TCP" {
+				s.unmapped("Service %s port protocol %s: the chart's is TCP", o.name(), pr)
+			}
+			if np := pm["nodePort"]; np != nil {
+				s.unmapped("Service %s nodePort %v: the cluster assigns a new one", o.name(), np)
+			}
+		}
+		leftovers("Service "+o.name(), m, &s.r.Unmapped, s)
+		return
+	}
+	s.note("no Service selects the pods; the chart adds one named %s", s.fullname)
+}
+
+// matchService finds the first Service not yet used whose selector selects the pod labels; -1: none.
+func matchService(all []Object, used map[int]bool, podLabels map[string]any) int {
 	for i, o := range all {
 		if o.kind() != "Service" || used[i] {
 			continue
@@ -789,60 +1006,24 @@ func (s *state) service(all []Object, used map[int]bool, podLabels map[string]an
 				match = false
 			}
 		}
-		if !match {
-			continue
+		if match {
+			return i
 		}
-		used[i] = true
-		m := deepCopy(o.M)
-		take(m, "apiVersion")
-		take(m, "kind")
-		s.ignoreClusterFields(m)
-		if n := str(takeV(m, "metadata", "name")); n != s.name {
-			s.unmapped("Service %s: the chart names the Service after the fullname %s", n, s.name)
-		}
-		take(m, "metadata", "namespace")
-		if l, ok := get(m, "metadata", "labels").(map[string]any); ok {
-			if l["component"] == "llm" {
-				delete(l, "component")
-			}
-		}
-		if a, ok := take(m, "metadata", "annotations"); ok {
-			s.v.Service = orNew(s.v.Service)
-			s.v.Service.Annotations = map[string]string{}
-			for k, v := range a.(map[string]any) {
-				s.v.Service.Annotations[k] = str(v)
-			}
-		}
-		take(m, "spec", "selector")
-		if t := str(takeV(m, "spec", "type")); t != "" && t != "ClusterIP" {
-			s.v.Service = orNew(s.v.Service)
-			s.v.Service.Type = t
-		}
-		for _, f := range []string{"clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy", "internalTrafficPolicy", "sessionAffinity"} {
-			if _, ok := take(m, "spec", f); ok {
-				s.ignored = append(s.ignored, "Service spec."+f)
-			}
-		}
-		ports := asList(takeV(m, "spec", "ports"))
-		if len(ports) != 1 {
-			s.unmapped("Service %s: %d ports; the chart's Service has one (http)", o.name(), len(ports))
-		}
-		for _, p := range ports {
-			pm := p.(map[string]any)
-			port := toInt(str(pm["port"]))
-			target := str(pm["targetPort"])
-			svcPort := 0
-			if s.v.Service != nil {
-				svcPort = s.v.Service.Port
-			}
-			if port != svcPort || (target != "" && target != "http" && target != fmt.Sprint(svcPort)) {
-				s.unmapped("Service %s port %d -> %s: the chart's Service port equals the engine port %d", o.name(), port, target, svcPort)
-			}
-		}
-		leftovers("Service "+o.name(), m, &s.r.Unmapped, s)
-		return
 	}
-	s.note("no Service selects the pods; the chart adds one named %s", s.name)
+	return -1
+}
+
+// podLabels are the labels the workload's pods carry: the template's, and those a LeaderWorkerSet adds to its leader.
+func (s *state) podLabels(template map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range template {
+		out[k] = v
+	}
+	if s.lws != nil {
+		out["leaderworkerset.sigs.k8s.io/name"] = s.name
+		out["leaderworkerset.sigs.k8s.io/worker-index"] = "0"
+	}
+	return out
 }
 
 // leftovers lists every non-empty field left in m.
@@ -999,21 +1180,26 @@ func (s *state) finish() {
 	}
 	sv, x := s.serving, s.vllm
 	tp, pp, dp := max(1, sv.TensorParallelSize), max(1, sv.PipelineParallelSize), max(1, sv.DataParallelSize)
-	if want := tp * pp * dp; s.gpus != want {
-		s.unmapped("GPU limit %d: the chart requests tensor × pipeline × data parallel = %d GPUs per pod", s.gpus, want)
+	if s.nodesFromFlag > 1 && s.group.Nodes == 0 {
+		s.group.Nodes = s.nodesFromFlag
 	}
-	// --download-dir: the chart passes <storage.mountPath>/huggingface/hub.
-	if s.v.Storage != nil && s.v.Storage.MountPath != "" {
-		chartDir := strings.TrimSuffix(s.v.Storage.MountPath, "/") + "/huggingface/hub"
-		switch s.downloadDir {
-		case chartDir:
-		case "":
-			s.note("the chart adds --download-dir %s (the cache volume)", chartDir)
-		default:
-			sv.ExtraArgs = append(sv.ExtraArgs, "--download-dir", s.downloadDir)
-			s.unmapped("engine flag --download-dir %s: the chart passes %s; kept in serving.extraArgs (the later flag wins)", s.downloadDir, chartDir)
+	nodes := max(1, s.group.Nodes)
+	if s.engine == values.EngineSGLang && s.sglang != nil && s.sglang.EnableDPAttention {
+		dp = 1 // SGLang's DP attention runs inside the tensor-parallel GPUs
+	}
+	if want := tp * pp * dp; s.gpus*nodes != want {
+		s.unmapped("GPU limit %d × %d node(s): the chart requests tensor × pipeline × data parallel = %d GPUs per instance", s.gpus, nodes, want)
+	}
+	if s.epSize != "" {
+		if s.epSize == fmt.Sprint(tp) {
+			sv.EnableExpertParallel = ptr(true)
+		} else {
+			sv.ExtraArgs = append(sv.ExtraArgs, "--ep-size", s.epSize)
+			s.unmapped("engine flag --ep-size %s: the chart renders --ep-size equal to the tensor parallel size %d (serving.enableExpertParallel); kept in serving.extraArgs", s.epSize, tp)
 		}
 	}
+	s.kserveModelPath()
+	s.cacheDir()
 	if pp > 1 {
 		for _, k := range []string{"VLLM_RPC_TIMEOUT", "VLLM_EXECUTE_MODEL_TIMEOUT_SECONDS", "VLLM_ENGINE_ITERATION_TIMEOUT_S"} {
 			if _, ok := sv.Env[k]; !ok {

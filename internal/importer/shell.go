@@ -2,8 +2,12 @@ package importer
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
+
+// kubeletRef is a $(NAME) reference, which the kubelet replaces in a container's command and args.
+var kubeletRef = regexp.MustCompile(`^\$\([A-Za-z_][A-Za-z0-9_]*\)`)
 
 // shellCommand is one simple command of a shell script: its words (quotes removed) and its source text.
 type shellCommand struct {
@@ -114,6 +118,14 @@ func splitScript(script string) (cmds []shellCommand, expansions []string, err e
 				i++
 			}
 			endCommand(off[min(i, len(rs))])
+		case r == '$' && kubeletRef.MatchString(string(rs[i:])):
+			// $(NAME): the kubelet expands it in command and args before the shell runs.
+			mark(i)
+			ref := kubeletRef.FindString(string(rs[i:]))
+			expansions = append(expansions, ref)
+			cur.WriteString(ref)
+			inWord = true
+			i += len([]rune(ref)) - 1
 		default:
 			mark(i)
 			if r == '$' || r == '`' {

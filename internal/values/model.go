@@ -209,8 +209,10 @@ type Memory struct {
 
 // Service is the model's Service.
 type Service struct {
-	Type        string            `json:"type,omitempty"`
-	Port        int               `json:"port,omitempty"`
+	Type string `json:"type,omitempty"`
+	Port int    `json:"port,omitempty"`
+	// EnginePort is the engine's --port when it differs from the Service port; nil: Port.
+	EnginePort  *int              `json:"enginePort,omitempty"`
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
@@ -222,6 +224,9 @@ type Storage struct {
 	AccessModes      []string `json:"accessModes,omitempty"`
 	MountPath        string   `json:"mountPath,omitempty"`
 	SubPath          string   `json:"subPath,omitempty"`
+	// HubCacheDir is the Hugging Face hub cache directory relative to MountPath ("." for MountPath itself); empty:
+	// the chart's default, huggingface/hub.
+	HubCacheDir string `json:"hubCacheDir,omitempty"`
 	// EngineCaches: nil leaves the chart's default (true).
 	EngineCaches *bool `json:"engineCaches,omitempty"`
 }

@@ -226,5 +226,7 @@ Usage: {{ $env := include "llm-model.cacheEnv" $ | fromYaml }}
 {{- $_ := set $env "FLASHINFER_WORKSPACE_BASE" $dir }}
 {{- if eq .Values.engine "vllm" }}{{ $_ := set $env "VLLM_CACHE_ROOT" (printf "%s/vllm" $dir) }}{{ end }}
 {{- end }}
+{{- /* A hub directory other than the default layout: huggingface_hub (config, tokenizer) must look there too. */}}
+{{- if not (has (.Values.storage.hubCacheDir | default "huggingface/hub") (list "huggingface/hub" "huggingface/hub/")) }}{{ $_ := set $env "HF_HUB_CACHE" (include "llm-model.hubCacheDir" .Values) }}{{ end }}
 {{- toYaml $env }}
 {{- end }}

@@ -168,20 +168,23 @@ Usage: {{ include "llm-model.roleName" (dict "group" $g "role" $role) }}
 {{- end }}
 
 {{/*
-The Hugging Face hub cache directory the engine downloads to and loads from (`--download-dir`): `hub` below the
-`huggingface` directory of the cache volume, the layout huggingface_hub uses under ~/.cache. Every template that needs
-the path (engine flags, download steps) takes it from here.
+The Hugging Face hub cache directory the engine downloads to and loads from (`--download-dir`, and `HF_HUB_CACHE` when
+it is not where huggingface_hub looks by itself): `storage.hubCacheDir` below the cache volume's mount path, by default
+`huggingface/hub`, the layout huggingface_hub uses under ~/.cache (`.` is the mount path itself). Every template that
+needs the path (engine flags, download steps) takes it from here.
 Usage: {{ include "llm-model.hubCacheDir" .Values }}
 */}}
 {{- define "llm-model.hubCacheDir" -}}
-{{- printf "%s/huggingface/hub" (trimSuffix "/" .storage.mountPath) }}
+{{- $rel := trimSuffix "/" (.storage.hubCacheDir | default "huggingface/hub") }}
+{{- $mount := trimSuffix "/" .storage.mountPath }}
+{{- if eq $rel "." }}{{ $mount | default "/" }}{{ else }}{{ printf "%s/%s" $mount $rel }}{{ end }}
 {{- end }}
 
 {{/*
-The port the engine's HTTP server listens on (`--port`, the container port, probes and in-cluster clients that talk to
-a pod directly).
+The port the engine's HTTP server listens on (`--port`, the container port `http` that the Service targets, probes and
+in-cluster clients that talk to a pod directly): `service.enginePort`, or `service.port` when that is null.
 Usage: {{ include "llm-model.enginePort" .Values }}
 */}}
 {{- define "llm-model.enginePort" -}}
-{{- int .service.port }}
+{{- if kindIs "invalid" .service.enginePort }}{{ int .service.port }}{{ else }}{{ int .service.enginePort }}{{ end }}
 {{- end }}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/llm-charts/llm-charts/internal/gpu"
@@ -24,6 +25,7 @@ type planFlags struct {
 	kvDType    string
 	util       float64
 	gpuCatalog string
+	download   string
 }
 
 func (f *planFlags) register(fs *pflag.FlagSet) {
@@ -37,6 +39,7 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.config, "config", "", "plan from this config.json `FILE` instead of looking the model up")
 	fs.StringVar(&f.modelDir, "model-dir", "", "plan from this local model `DIR` (config.json + safetensors headers)")
 	fs.StringVar(&f.gpuCatalog, "gpu-catalog", "", "GPU catalog `FILE` replacing the embedded one")
+	fs.StringVar(&f.download, "download", plan.DownloadInitContainer, "how the weights reach the pods (storage.download.mode) the disk is sized for: `MODE` "+strings.Join(plan.DownloadModes, ", "))
 	f.deploymentFlags.register(fs)
 }
 
@@ -65,6 +68,9 @@ func (f *planFlags) check() error {
 	if _, err := parseTask(f.task); err != nil {
 		errs = append(errs, err.Error())
 	}
+	if !slices.Contains(plan.DownloadModes, f.download) {
+		errs = append(errs, fmt.Sprintf("--download %q is not a download mode; allowed: %s", f.download, strings.Join(plan.DownloadModes, ", ")))
+	}
 	errs = append(errs, f.deploymentFlags.validate()...)
 	if len(errs) > 0 {
 		return usageErr("%s", strings.Join(errs, "; "))
@@ -74,7 +80,7 @@ func (f *planFlags) check() error {
 
 func (f *planFlags) options() plan.Options {
 	t, _ := parseTask(f.task)
-	o := plan.Options{Engine: f.engine, Context: f.context, KVCacheDType: f.kvDType, GPUMemoryUtilization: f.util, Task: t}
+	o := plan.Options{Engine: f.engine, Context: f.context, KVCacheDType: f.kvDType, GPUMemoryUtilization: f.util, Task: t, Download: f.download}
 	f.deploymentFlags.apply(&o)
 	return o
 }

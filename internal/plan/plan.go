@@ -116,6 +116,8 @@ type Options struct {
 	Layout *model.Layout
 	// SpeculativeMTP: speculative decoding with the model's own MTP layers, which vLLM then loads.
 	SpeculativeMTP bool
+	// Download is the chart's storage.download.mode the disk is sized for ("" = DownloadInitContainer).
+	Download string
 }
 
 // Engines the planner knows.
@@ -132,6 +134,9 @@ type Input struct {
 	Name    string
 	Facts   *model.Facts
 	Weights Weights
+	// Files lists the repository's files when the source knows them (the Hub, a local directory): the download's
+	// exclude patterns are applied to it.
+	Files []string
 }
 
 // Plan is the decision for one GPU type. Every choice carries a reason.
@@ -198,7 +203,9 @@ type Plan struct {
 
 	Resources Resources `json:"resources"`
 	Probe     Probe     `json:"startupProbe"`
-	Placement Placement `json:"placement"`
+	// Download is what the download step fetches and the cache volumes it needs (the disk of Resources).
+	Download  DownloadPlan `json:"download"`
+	Placement Placement    `json:"placement"`
 
 	// Reasons explain each choice, keyed by what was chosen (see the Reason* constants).
 	Reasons  map[string]string `json:"reasons"`
@@ -661,11 +668,12 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	if !p.Multimodal || sglang {
 		r.MemAddedGiB = 0
 	}
-	r.DiskGiB, r.DiskReason = disk(in.Weights.OnDisk)
-	if p.Nodes > 1 {
-		r.DiskReason = fmt.Sprintf("per pod (each of the %d pods has its own cache volume and downloads the whole checkpoint): ", p.Nodes) + r.DiskReason
+	p.Download = PlanDownload(in.Files, in.Weights, o.Download, p.Nodes)
+	r.DiskGiB, r.DiskReason = p.Download.PodGiB, p.Download.Reason
+	if p.Download.Warning != "" {
+		p.Warnings = append(p.Warnings, p.Download.Warning)
 	}
-	p.Probe = startupProbe(in.Weights.Params, p.MultiNode)
+	p.Probe = startupProbe(in.Weights.Params, p.MultiNode, p.Download.Mode)
 	p.Placement = placement(g, p.GPUsPerPod)
 	return p, nil
 }

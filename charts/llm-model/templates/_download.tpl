@@ -251,8 +251,10 @@ initContainers:
           sleep 15
         done
         echo "llm-charts: {{ $dir }} is ready"
+    # A shell loop: next to nothing.
     resources:
-      {{- toYaml $v.tests.resources | nindent 6 }}
+      requests: {cpu: 10m, memory: 16Mi}
+      limits: {cpu: 100m, memory: 64Mi}
     securityContext:
       {{- toYaml $v.securityContext | nindent 6 }}
     volumeMounts:
@@ -380,4 +382,33 @@ Usage: {{ $e = concat $e (include "llm-model.validateDownload" $ | fromYamlArray
 {{- $e = append $e "storage.download.include applies to the chart's download step, but storage.download.mode is engine (the engine picks its own files): set storage.download.mode initContainer or sharedCache, or remove it" }}
 {{- end }}
 {{- toYaml $e }}
+{{- end }}
+
+{{/*
+NOTES' paragraph on where the weights come from and where to watch their download.
+Usage: {{ include "llm-model.notesDownload" (dict "root" . "groups" $groups) }}
+*/}}
+{{- define "llm-model.notesDownload" -}}
+{{- $v := .root.Values }}
+{{- $ns := .root.Release.Namespace }}
+{{- $mode := include "llm-model.downloadMode" $v }}
+{{- if eq $mode "initContainer" -}}
+Weights: each pod downloads {{ $v.model.name }} ({{ default "main" $v.model.revision }}) into its own volume in its `download` init container
+before the engine starts (a restart resumes it). Watch the download:
+{{- range $g := .groups }}
+  kubectl -n {{ $ns }} logs -f {{ $g.workloadName }}-0 -c download
+{{- end }}
+{{- else if eq $mode "sharedCache" -}}
+{{- $job := include "llm-model.downloadJobName" .root -}}
+Weights: the Job {{ $job }} downloads {{ $v.model.name }} ({{ default "main" $v.model.revision }}) once into the shared claim
+{{ include "llm-model.sharedCacheClaimName" .root }}; every engine pod mounts it read-only and waits for it in its `wait-for-model` init container.
+Watch the download:
+  kubectl -n {{ $ns }} logs -f job/{{ $job }}
+{{- else if eq $mode "engine" -}}
+Weights: the engine downloads {{ $v.model.name }} at start, inside the startup probe's window (storage.download.mode engine).
+{{- else if eq $v.model.source.type "pvc" -}}
+Weights: read from the claim {{ $v.model.source.pvc.claimName }}{{ with $v.model.source.pvc.path }} at {{ . }}{{ end }} (read-only); nothing is downloaded.
+{{- else -}}
+Weights: streamed from {{ $v.model.source.s3.uri }} by the Run:ai streamer; nothing is stored on the pods' volumes.
+{{- end }}
 {{- end }}

@@ -32,7 +32,9 @@ import (
 //   - the engine starts as `vllm serve MODEL`, the entry point that acts on --api-server-count (the guide's
 //     `python3 -m vllm.entrypoints.openai.api_server --model MODEL` parses it and ignores it);
 //   - hardening and caches the guide does not forbid: seccomp RuntimeDefault, no service-account token, the engines'
-//     compile caches on the cache volume (XDG_CACHE_HOME and friends) and an ephemeral-storage request and limit.
+//     compile caches on the cache volume (XDG_CACHE_HOME and friends) and an ephemeral-storage request and limit;
+//   - the weights are downloaded by a `download` init container into the same cache volume, and the engine then runs
+//     with HF_HUB_OFFLINE=1 (storage.download.mode initContainer), so the startup probe's window covers loading only.
 var guideExamples = []struct {
 	file string // under tests/testdata/guide (a copy of ../shared/reference/examples)
 	kase string // case under tests/cases/llm-model
@@ -153,6 +155,7 @@ func compareStatefulSets(t *testing.T, want, got *appsv1.StatefulSet, d delibera
 
 	require.Len(t, gs.Containers, 1)
 	wc, gc := ws.Containers[0], gs.Containers[0]
+	assertDownloadStep(t, gs, gc)
 	if !strings.Contains(wc.Image, "<") { // the guide's tags are placeholders
 		assert.Equal(t, wc.Image, gc.Image, "image")
 	}
@@ -307,7 +310,23 @@ func withoutEphemeralStorage(t *testing.T, r corev1.ResourceRequirements) corev1
 
 // cacheEnv are the variables that put the engines' compile caches on the cache volume (storage.engineCaches).
 var cacheEnv = map[string]bool{"XDG_CACHE_HOME": true, "VLLM_CACHE_ROOT": true, "TRITON_CACHE_DIR": true,
-	"TORCHINDUCTOR_CACHE_DIR": true, "FLASHINFER_WORKSPACE_BASE": true}
+	"TORCHINDUCTOR_CACHE_DIR": true, "FLASHINFER_WORKSPACE_BASE": true,
+	// The download init container fetched the weights; the engine only reads the cache (checked in
+	// assertDownloadStep).
+	"HF_HUB_OFFLINE": true}
+
+// assertDownloadStep checks the chart's one deliberate addition to the guide's pod: a `download` init container that
+// fills the engine's cache volume before it starts, and the engine reading that cache offline.
+func assertDownloadStep(t *testing.T, gs corev1.PodSpec, engine corev1.Container) {
+	t.Helper()
+	require.Len(t, gs.InitContainers, 1, "one init container: the download step")
+	dl := gs.InitContainers[0]
+	assert.Equal(t, "download", dl.Name)
+	assert.Equal(t, engine.Image, dl.Image, "the download runs the engine image's own Hugging Face CLI")
+	require.NotEmpty(t, dl.VolumeMounts)
+	assert.Subset(t, engine.VolumeMounts, dl.VolumeMounts, "it writes to the engine's cache volume, where the engine mounts it")
+	assert.Contains(t, engine.Env, corev1.EnvVar{Name: "HF_HUB_OFFLINE", Value: "1"}, "the engine reads the filled cache offline")
+}
 
 func withoutCacheEnv(env []corev1.EnvVar) []corev1.EnvVar {
 	var out []corev1.EnvVar

@@ -219,6 +219,15 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 
 	v.Storage = &values.Storage{Size: fmt.Sprintf("%dGi", p0.Resources.DiskGiB)}
 	c["storage.size"] = "Disk: " + p0.Resources.DiskReason + "."
+	if d := p0.Download; d.Mode != plan.DownloadInitContainer {
+		v.Storage.Download = &values.Download{Mode: d.Mode}
+		c["storage.download"] = "Download: --download " + d.Mode + "."
+		if d.Mode == plan.DownloadSharedCache {
+			v.Storage.SharedCache = &values.SharedCache{Size: fmt.Sprintf("%dGi", d.SharedGiB)}
+			c["storage.sharedCache.size"] = "Shared cache: " + d.Reason + "."
+			c["storage.size"] = fmt.Sprintf("Disk per pod: the compile caches only (%d Gi, a guess on the safe side); the weights are on storage.sharedCache.", plan.EngineCacheGiB)
+		}
+	}
 	v.Probes = &values.Probes{SizeClass: p0.Probe.SizeClass, Startup: &values.Probe{FailureThreshold: ptr(p0.Probe.FailureThreshold)}}
 	c["probes.startup.failureThreshold"] = "Startup probe: " + p0.Probe.Reason + "."
 
@@ -303,12 +312,16 @@ func rankWiring(p *plan.Plan, sglang bool) string {
 	if sglang {
 		flags = "SGLang: --nnodes N --node-rank R --dist-init-addr <rank 0>:29500, and --dist-timeout 1200"
 	}
+	cache := "Each pod has its own cache volume (storage.size per pod) and downloads its own copy of the weights"
+	if p.Download.Mode == plan.DownloadSharedCache {
+		cache = "Every rank mounts the one shared cache (storage.sharedCache) read-only; each pod's own volume holds its compile caches"
+	}
 	return fmt.Sprintf("Nodes: one instance is %d pods of %d GPUs, each on its own node: TP %d within a pod, PP %d across the pods (pipeline stage k on rank k; the guide: TP within a node, PP between nodes). "+
 		"The chart renders a leader StatefulSet (pod i is rank 0 of instance i, the only pod behind the model's Service) and a <name>-workers StatefulSet "+
 		"(ranks 1..%d of each instance: RANK = 1 + pod index %% %d), both with podManagementPolicy Parallel, and a headless <name>-ranks Service that gives rank 0 "+
 		"a DNS name; each pod reads its index from the apps.kubernetes.io/pod-index label and starts the engine with %s. "+
-		"Each pod has its own cache volume (storage.size per pod). replicas counts instances (leader pods); the StatefulSet names, <release>-workers included, must stay within 52 characters.",
-		p.Nodes, p.GPUsPerPod, p.TP, p.PP, p.Nodes-1, p.Nodes-1, flags)
+		"%s. replicas counts instances (leader pods); the StatefulSet names, <release>-workers included, must stay within 52 characters.",
+		p.Nodes, p.GPUsPerPod, p.TP, p.PP, p.Nodes-1, p.Nodes-1, flags, cache)
 }
 
 // autoscaleTargets writes the autoscaler targets of each plan (plan.Autoscale), with their reasons, and leaves

@@ -45,6 +45,7 @@ var goldenCases = []struct {
 	{"chartgen-glm-5-fp8-sglang-a100.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--engine", "sglang"}},
 	// The default objective (balanced) takes 4 GPUs at TP 4 where 3 at TP 1 × PP 3 would hold it.
 	{"chartgen-llama-3.1-70b-a100.yaml", []string{"values", "--model", "meta-llama/Meta-Llama-3.1-70B", "--gpu", "a100-80gb"}},
+	{"chartgen-glm-5-fp8-a100-shared-cache.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--download", "sharedCache"}},
 }
 
 // TestGoldenCasesCurrent fails when a committed chartgen case differs from what chartgen writes now

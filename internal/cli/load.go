@@ -122,7 +122,7 @@ func loadModel(ctx context.Context, mf modelFlags, errOut io.Writer) (*loaded, e
 	if !ok {
 		ws = nil
 	}
-	return &loaded{input: plan.Input{Name: name, Facts: f, Weights: plan.WeightsFromEstimate(f, model.EstimateParams(f), ws)}, from: from, task: task}, nil
+	return &loaded{input: plan.Input{Name: name, Facts: f, Weights: plan.WeightsFromEstimate(f, model.EstimateParams(f), ws), Files: repoFiles(md)}, from: from, task: task}, nil
 }
 
 // loadHub reads a model from the Hub with the --hub-* flags, within --hub-timeout, cancelled by Ctrl-C (ctx).
@@ -179,4 +179,13 @@ func loadGPUs(catalogPath string, ids []string, all bool) (*gpu.Catalog, []gpu.G
 		return nil, nil, usageErr("unknown GPU type %s; allowed: %s (chartgen gpus lists them; --gpu-catalog FILE replaces the catalog)", strings.Join(bad, ", "), strings.Join(c.IDs(), ", "))
 	}
 	return c, out, nil
+}
+
+// repoFiles is the repository's file list when the source lists the repository (the Hub, a local directory), nil
+// otherwise: the embedded catalog and a single config file know only the config.
+func repoFiles(md *source.Metadata) []string {
+	if md.Source == "hub" || md.Source == "dir" {
+		return md.Files
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/llm-charts/llm-charts/internal/gpu"
@@ -26,6 +27,7 @@ type planFlags struct {
 	util       float64
 	gpuCatalog string
 	objective  string
+	download   string
 }
 
 func (f *planFlags) register(fs *pflag.FlagSet) {
@@ -40,6 +42,7 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.modelDir, "model-dir", "", "plan from this local model `DIR` (config.json + safetensors headers)")
 	fs.StringVar(&f.gpuCatalog, "gpu-catalog", "", "GPU catalog `FILE` replacing the embedded one")
 	fs.StringVar(&f.objective, "objective", plan.DefaultObjective, "planning `OBJECTIVE` among the one-pod layouts that fit: "+strings.Join(plan.Objectives, ", ")+" (balanced: the fewest GPUs, or one more for a pod of 1/2/4/8 GPUs or fewer pipeline stages; gpus: the fewest GPUs; latency: the fewest pipeline stages)")
+	fs.StringVar(&f.download, "download", plan.DownloadInitContainer, "how the weights reach the pods (storage.download.mode) the disk is sized for: `MODE` "+strings.Join(plan.DownloadModes, ", "))
 	f.deploymentFlags.register(fs)
 	f.hubFlags.register(fs)
 }
@@ -72,6 +75,9 @@ func (f *planFlags) check() error {
 	if err := plan.CheckObjective(f.objective); err != nil {
 		errs = append(errs, "--"+err.Error())
 	}
+	if !slices.Contains(plan.DownloadModes, f.download) {
+		errs = append(errs, fmt.Sprintf("--download %q is not a download mode; allowed: %s", f.download, strings.Join(plan.DownloadModes, ", ")))
+	}
 	errs = append(errs, f.deploymentFlags.validate()...)
 	errs = append(errs, f.hubFlags.validate()...)
 	if len(errs) > 0 {
@@ -82,7 +88,7 @@ func (f *planFlags) check() error {
 
 func (f *planFlags) options() plan.Options {
 	t, _ := parseTask(f.task)
-	o := plan.Options{Engine: f.engine, Context: f.context, KVCacheDType: f.kvDType, GPUMemoryUtilization: f.util, Task: t, Objective: f.objective}
+	o := plan.Options{Engine: f.engine, Context: f.context, KVCacheDType: f.kvDType, GPUMemoryUtilization: f.util, Task: t, Objective: f.objective, Download: f.download}
 	f.deploymentFlags.apply(&o)
 	return o
 }

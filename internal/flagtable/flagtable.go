@@ -87,14 +87,22 @@ type Table struct {
 // Outside lists the environment variables the chart sets that engines do not read themselves but their libraries,
 // the kubelet or the chart's own scripts do, with who reads them. They are allowed for every engine.
 var Outside = map[string]string{
-	"HF_TOKEN":                  "huggingface_hub: the Hub token",
-	"HF_HUB_CACHE":              "huggingface_hub: the hub cache directory (default $HF_HOME/hub)",
-	"XDG_CACHE_HOME":            "XDG base directories: ~/.cache for every library that follows them (huggingface_hub, vLLM, FlashInfer, pip)",
-	"TRITON_CACHE_DIR":          "Triton: the kernel cache (default ~/.triton/cache, outside XDG)",
-	"TORCHINDUCTOR_CACHE_DIR":   "PyTorch Inductor: the torch.compile cache (default under /tmp)",
-	"FLASHINFER_WORKSPACE_BASE": "FlashInfer: the base directory of its JIT cache (default the home directory)",
-	"PYTORCH_ALLOC_CONF":        "PyTorch: the CUDA caching allocator's configuration",
-	"POD_INDEX":                 "the chart's rank script: the StatefulSet pod index (apps.kubernetes.io/pod-index)",
+	"HF_TOKEN":                                 "huggingface_hub: the Hub token",
+	"HF_HUB_CACHE":                             "huggingface_hub: the hub cache directory (default $HF_HOME/hub)",
+	"XDG_CACHE_HOME":                           "XDG base directories: ~/.cache for every library that follows them (huggingface_hub, vLLM, FlashInfer, pip)",
+	"TRITON_CACHE_DIR":                         "Triton: the kernel cache (default ~/.triton/cache, outside XDG)",
+	"TORCHINDUCTOR_CACHE_DIR":                  "PyTorch Inductor: the torch.compile cache (default under /tmp)",
+	"FLASHINFER_WORKSPACE_BASE":                "FlashInfer: the base directory of its JIT cache (default the home directory)",
+	"PYTORCH_ALLOC_CONF":                       "PyTorch: the CUDA caching allocator's configuration",
+	"POD_INDEX":                                "the chart's rank script: the StatefulSet pod index (apps.kubernetes.io/pod-index)",
+	"HF_HUB_OFFLINE":                           "huggingface_hub: resolve files from the cache only, never call the Hub",
+	"HF_ENDPOINT":                              "huggingface_hub: the Hub's URL (a mirror or proxy)",
+	"AWS_ENDPOINT_URL":                         "boto3 and the Run:ai streamer: the S3 endpoint (S3-compatible storage)",
+	"AWS_DEFAULT_REGION":                       "boto3 and the Run:ai streamer: the S3 region",
+	"AWS_EC2_METADATA_DISABLED":                "boto3: do not query the EC2 instance metadata for credentials",
+	"AWS_ACCESS_KEY_ID":                        "boto3 and the Run:ai streamer: the S3 access key id",
+	"AWS_SECRET_ACCESS_KEY":                    "boto3 and the Run:ai streamer: the S3 secret access key",
+	"RUNAI_STREAMER_S3_USE_VIRTUAL_ADDRESSING": "Run:ai streamer: virtual-hosted (1) or path-style (0) bucket addresses",
 }
 
 var (

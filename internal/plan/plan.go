@@ -118,6 +118,8 @@ type Options struct {
 	SpeculativeMTP bool
 	// Objective picks among the one-pod layouts that hold the model (see Objectives; "" = DefaultObjective).
 	Objective string
+	// Download is the chart's storage.download.mode the disk is sized for ("" = DownloadInitContainer).
+	Download string
 }
 
 // Engines the planner knows.
@@ -134,6 +136,9 @@ type Input struct {
 	Name    string
 	Facts   *model.Facts
 	Weights Weights
+	// Files lists the repository's files when the source knows them (the Hub, a local directory): the download's
+	// exclude patterns are applied to it.
+	Files []string
 }
 
 // Plan is the decision for one GPU type. Every choice carries a reason.
@@ -200,7 +205,9 @@ type Plan struct {
 
 	Resources Resources `json:"resources"`
 	Probe     Probe     `json:"startupProbe"`
-	Placement Placement `json:"placement"`
+	// Download is what the download step fetches and the cache volumes it needs (the disk of Resources).
+	Download  DownloadPlan `json:"download"`
+	Placement Placement    `json:"placement"`
 
 	// Objective is the planning objective that picked the layout (empty when the layout was given or is multi-node);
 	// Alternatives are the one-pod layouts it chose from, one per GPU count.
@@ -697,11 +704,12 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	if !p.Multimodal || sglang {
 		r.MemAddedGiB = 0
 	}
-	r.DiskGiB, r.DiskReason = disk(in.Weights.OnDisk)
-	if p.Nodes > 1 {
-		r.DiskReason = fmt.Sprintf("per pod (each of the %d pods has its own cache volume and downloads the whole checkpoint): ", p.Nodes) + r.DiskReason
+	p.Download = PlanDownload(in.Files, in.Weights, o.Download, p.Nodes)
+	r.DiskGiB, r.DiskReason = p.Download.PodGiB, p.Download.Reason
+	if p.Download.Warning != "" {
+		p.Warnings = append(p.Warnings, p.Download.Warning)
 	}
-	p.Probe = startupProbe(in.Weights.Params, p.MultiNode)
+	p.Probe = startupProbe(in.Weights.Params, p.MultiNode, p.Download.Mode)
 	p.Placement = placement(g, p.GPUsPerPod)
 	return p, nil
 }

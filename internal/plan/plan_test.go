@@ -302,7 +302,7 @@ func TestStartupProbeBands(t *testing.T) {
 		class  string
 		lo, hi int
 	}{{8e9, "small", 60, 90}, {32e9, "medium", 90, 270}, {70e9, "large", 180, 360}, {229e9, "xlarge", 270, 2160}, {1.1e12, "xlarge", 2160, 2160}} {
-		p := startupProbe(c.params, false)
+		p := startupProbe(c.params, false, DownloadInitContainer)
 		if p.SizeClass != c.class || p.FailureThreshold < c.lo || p.FailureThreshold > c.hi {
 			t.Errorf("%d: %+v, want %s %d-%d", c.params, p, c.class, c.lo, c.hi)
 		}

@@ -117,7 +117,9 @@ type Probe struct {
 // startupProbe follows the guide's table (at periodSeconds 10): < 10B: 60-90; 10-40B: 90-270; 40-100B: 180-360;
 // 100B+ or multi-node: 270-2160. Inside a band the threshold grows linearly with the parameter count (on a log
 // scale from 100B to 1T for the last band); multi-node plans take the band's top.
-func startupProbe(params int64, multiNode bool) Probe {
+// The window covers loading only when a download step runs first (the init container or the shared cache's Job),
+// and the download too in DownloadEngine mode; the guide's numbers, which include the download, then leave a margin.
+func startupProbe(params int64, multiNode bool, download string) Probe {
 	p := float64(params)
 	type band struct {
 		class    string
@@ -147,6 +149,11 @@ func startupProbe(params int64, multiNode bool) Probe {
 	why := fmt.Sprintf("%.1fB parameters: the guide's %s band (%d-%d checks at 10 s), placed by size within it = %d (%d min)", p/1e9, b.class, b.tlo, b.thi, t, t*10/60)
 	if multiNode {
 		why += "; multi-node: the band's top"
+	}
+	if download == DownloadEngine {
+		why += "; the window also covers the engine's own download (storage.download.mode engine): raise it for a slow mirror"
+	} else {
+		why += "; the window covers loading only (the weights are downloaded before the engine starts, in storage.download's step), so the guide's numbers, which include the download, leave a margin"
 	}
 	return Probe{SizeClass: b.class, FailureThreshold: t, Reason: why}
 }

@@ -53,6 +53,42 @@ type ModelRef struct {
 	Task             string   `json:"task,omitempty"`
 	ServedModelNames []string `json:"servedModelNames,omitempty"`
 	Revision         string   `json:"revision,omitempty"`
+	// Source is where the weights come from (nil: the Hub).
+	Source *ModelSource `json:"source,omitempty"`
+	// LoadFormat and SafetensorsLoadStrategy: --load-format and vLLM's --safetensors-load-strategy.
+	LoadFormat              string `json:"loadFormat,omitempty"`
+	SafetensorsLoadStrategy string `json:"safetensorsLoadStrategy,omitempty"`
+}
+
+// Model sources (model.source.type).
+const (
+	SourceHub = "hub"
+	SourcePVC = "pvc"
+	SourceS3  = "s3"
+)
+
+// ModelSource is model.source: the Hub, an existing claim or object storage.
+type ModelSource struct {
+	Type string        `json:"type,omitempty"`
+	PVC  *SourcePVCRef `json:"pvc,omitempty"`
+	S3   *SourceS3Ref  `json:"s3,omitempty"`
+}
+
+// SourcePVCRef is a model directory in an existing claim.
+type SourcePVCRef struct {
+	ClaimName string `json:"claimName,omitempty"`
+	Path      string `json:"path,omitempty"`
+}
+
+// SourceS3Ref is a model directory in object storage, read by vLLM's Run:ai streamer.
+type SourceS3Ref struct {
+	URI                string `json:"uri,omitempty"`
+	EndpointURL        string `json:"endpointUrl,omitempty"`
+	Region             string `json:"region,omitempty"`
+	VirtualAddressing  bool   `json:"virtualAddressing,omitempty"`
+	SecretName         string `json:"secretName,omitempty"`
+	AccessKeyIDKey     string `json:"accessKeyIdKey,omitempty"`
+	SecretAccessKeyKey string `json:"secretAccessKeyKey,omitempty"`
 }
 
 // CUDA builds of the engine image.
@@ -229,6 +265,29 @@ type Storage struct {
 	HubCacheDir string `json:"hubCacheDir,omitempty"`
 	// EngineCaches: nil leaves the chart's default (true).
 	EngineCaches *bool `json:"engineCaches,omitempty"`
+	// Download and SharedCache: how a Hub model reaches the pods (nil: the chart's defaults).
+	Download    *Download    `json:"download,omitempty"`
+	SharedCache *SharedCache `json:"sharedCache,omitempty"`
+}
+
+// Download is the download step of a Hub model (storage.download).
+type Download struct {
+	Mode     string   `json:"mode,omitempty"`
+	Include  []string `json:"include,omitempty"`
+	Exclude  []string `json:"exclude,omitempty"`
+	Endpoint string   `json:"endpoint,omitempty"`
+	// Accelerated: nil leaves the chart's default (true).
+	Accelerated *bool          `json:"accelerated,omitempty"`
+	MaxWorkers  *int           `json:"maxWorkers,omitempty"`
+	Resources   map[string]any `json:"resources,omitempty"`
+}
+
+// SharedCache is the one claim of storage.download.mode sharedCache.
+type SharedCache struct {
+	Size             string   `json:"size,omitempty"`
+	StorageClassName string   `json:"storageClassName,omitempty"`
+	AccessModes      []string `json:"accessModes,omitempty"`
+	BackoffLimit     *int     `json:"backoffLimit,omitempty"`
 }
 
 // EphemeralStorage is the ephemeral-storage request and limit of each engine container.

@@ -8,12 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -49,6 +51,11 @@ var upgradeTo = map[string]string{
 	// AIServiceBackends and Backends go and come back, their rules keep match, timeout and route.
 	"llm-gateway/inference-pools-off": "llm-gateway/inference-pools",
 	"llm-gateway/inference-pools":     "llm-gateway/inference-pools-off",
+	// The shared cache with a new revision: a new download Job (its name hashes what it downloads), the old one
+	// removed, the claim kept.
+	"llm-model/shared-cache-two-groups": "llm-model/shared-cache-new-revision",
+	// From per-pod downloads to the shared cache: the claim and the Job appear, the init containers change.
+	"llm-model/download-init-container": "llm-model/shared-cache-multinode",
 }
 
 // immutableRefusal is how the API server refuses a change to an immutable
@@ -246,6 +253,7 @@ func runCase(t *testing.T, h helmCLI, c, next testCase) {
 	objs := h.manifest(ctx, t, rel, ns)
 	stored := assertStored(ctx, t, ns, objs)
 	pvcs := assertWorkloads(ctx, t, c.chart, ns, stored)
+	assertSharedCache(t, stored)
 	t.Logf("install of %s: %d objects stored, %d PVCs created by the StatefulSet controller (%s)",
 		c.name, len(stored), len(pvcs), time.Since(t0).Round(time.Millisecond))
 
@@ -627,4 +635,92 @@ func errorCaseRelease(t *testing.T, c testCase) string {
 func nsName(helm, chart, caseName string) string {
 	short := map[string]string{"helm3": "h3", "helm4": "h4"}[helm]
 	return dnsLabel(short+"-"+strings.TrimPrefix(chart, "llm-")+"-"+caseName, 63)
+}
+
+// assertSharedCache checks the shared model cache as stored (storage.download.mode sharedCache): a claim whose
+// access modes let many nodes mount it, written by exactly one download Job, and mounted read-only by every engine
+// pod template (every group and rank), both by the init container that waits for it and by the engine.
+func assertSharedCache(t *testing.T, stored []*unstructured.Unstructured) {
+	t.Helper()
+	var claim *corev1.PersistentVolumeClaim
+	var jobs []*batchv1.Job
+	var sets []*appsv1.StatefulSet
+	for _, o := range stored {
+		var into any
+		switch o.GetKind() {
+		case "PersistentVolumeClaim":
+			claim = &corev1.PersistentVolumeClaim{}
+			into = claim
+		case "Job":
+			jobs = append(jobs, &batchv1.Job{})
+			into = jobs[len(jobs)-1]
+		case "StatefulSet":
+			sets = append(sets, &appsv1.StatefulSet{})
+			into = sets[len(sets)-1]
+		default:
+			continue
+		}
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Object, into); err != nil {
+			t.Fatalf("%s: %v", key(o), err)
+		}
+	}
+	if claim == nil {
+		if len(jobs) > 0 {
+			t.Errorf("download Job %s without the shared claim", jobs[0].Name)
+		}
+		return
+	}
+	if !slices.Contains(claim.Spec.AccessModes, corev1.ReadWriteMany) {
+		t.Errorf("shared claim %s: access modes %v, want ReadWriteMany", claim.Name, claim.Spec.AccessModes)
+	}
+	if len(jobs) != 1 {
+		t.Fatalf("shared claim %s: %d download Jobs, want 1", claim.Name, len(jobs))
+	}
+	claimVolume := func(spec corev1.PodSpec) (name string, readOnly bool) {
+		for _, v := range spec.Volumes {
+			if v.PersistentVolumeClaim != nil && v.PersistentVolumeClaim.ClaimName == claim.Name {
+				return v.Name, v.PersistentVolumeClaim.ReadOnly
+			}
+		}
+		return "", false
+	}
+	mountsOf := func(spec corev1.PodSpec, volume string) (mounts []corev1.VolumeMount) {
+		for _, c := range append(append([]corev1.Container{}, spec.InitContainers...), spec.Containers...) {
+			for _, m := range c.VolumeMounts {
+				if m.Name == volume {
+					mounts = append(mounts, m)
+				}
+			}
+		}
+		return mounts
+	}
+	job := jobs[0]
+	jv, ro := claimVolume(job.Spec.Template.Spec)
+	if jv == "" || ro {
+		t.Errorf("Job %s: the shared claim must be a writable volume (volume %q, readOnly %v)", job.Name, jv, ro)
+	}
+	for _, m := range mountsOf(job.Spec.Template.Spec, jv) {
+		if m.ReadOnly {
+			t.Errorf("Job %s mounts the shared claim read-only at %s", job.Name, m.MountPath)
+		}
+	}
+	if len(sets) == 0 {
+		t.Errorf("shared claim %s but no StatefulSet", claim.Name)
+	}
+	for _, s := range sets {
+		v, ro := claimVolume(s.Spec.Template.Spec)
+		if v == "" || !ro {
+			t.Errorf("StatefulSet %s: the shared claim must be a read-only volume (volume %q, readOnly %v)", s.Name, v, ro)
+			continue
+		}
+		mounts := mountsOf(s.Spec.Template.Spec, v)
+		if len(mounts) != 2 {
+			t.Errorf("StatefulSet %s: %d mounts of the shared claim, want 2 (wait-for-model and the engine)", s.Name, len(mounts))
+		}
+		for _, m := range mounts {
+			if !m.ReadOnly {
+				t.Errorf("StatefulSet %s mounts the shared claim writable at %s", s.Name, m.MountPath)
+			}
+		}
+	}
 }

@@ -23,11 +23,10 @@ Usage: {{ include "llm-model.vllm.args" (dict "root" $ "group" $g "role" "leader
 {{- $s := $g.serving }}
 {{- $x := $g.vllm }}
 {{- $api := ne .role "worker" }}
-{{- $a := list $v.model.name }}
+{{- $a := list (include "llm-model.modelArg" $v) }}
 {{- if $api }}{{ $a = concat $a (list "--port" (include "llm-model.enginePort" $v) "--host" "0.0.0.0") }}{{ end }}
-{{- $a = concat $a (list "--download-dir" (include "llm-model.hubCacheDir" $v)) }}
-{{- with $v.model.revision }}{{ $a = concat $a (list "--revision" .) }}{{ end }}
-{{- with $v.model.servedModelNames }}{{ $a = concat $a (list "--served-model-name") . }}{{ end }}
+{{- $a = concat $a (include "llm-model.sourceArgs" $v | fromYamlArray) }}
+{{- with include "llm-model.servedNames" $v | fromYamlArray }}{{ $a = concat $a (list "--served-model-name") . }}{{ end }}
 {{- if and $api (not (kindIs "invalid" $x.apiServerCount)) }}{{ $a = concat $a (list "--api-server-count" (toString (int $x.apiServerCount))) }}{{ end }}
 {{- $a = concat $a (list "--tensor-parallel-size" (toString $g.tp)) }}
 {{- if gt (int $g.pp) 1 }}{{ $a = concat $a (list "--pipeline-parallel-size" (toString $g.pp)) }}{{ end }}
@@ -82,10 +81,9 @@ Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlA
 {{- $s := $g.serving }}
 {{- $x := $g.sglang }}
 {{- $a := list "--port" (include "llm-model.enginePort" $v) "--host" "0.0.0.0" }}
-{{- $a = concat $a (list "--download-dir" (include "llm-model.hubCacheDir" $v)) }}
-{{- $a = concat $a (list "--model-path" $v.model.name) }}
-{{- with $v.model.revision }}{{ $a = concat $a (list "--revision" .) }}{{ end }}
-{{- with $v.model.servedModelNames }}{{ $a = concat $a (list "--served-model-name" (first .)) }}{{ end }}
+{{- $a = concat $a (list "--model-path" (include "llm-model.modelArg" $v)) }}
+{{- $a = concat $a (include "llm-model.sourceArgs" $v | fromYamlArray) }}
+{{- with include "llm-model.servedNames" $v | fromYamlArray }}{{ $a = concat $a (list "--served-model-name" (first .)) }}{{ end }}
 {{- $a = concat $a (list "--tp-size" (toString $g.tp)) }}
 {{- if gt (int $g.pp) 1 }}{{ $a = concat $a (list "--pp-size" (toString $g.pp)) }}{{ end }}
 {{- if gt (int $g.dp) 1 }}{{ $a = concat $a (list "--dp-size" (toString $g.dp)) }}{{ end }}
@@ -203,6 +201,7 @@ Usage: {{ include "llm-model.env" (dict "root" $ "group" $g) | nindent 12 }}
 {{- with $v.credentials.apiKey.secretName }}
 {{- $list = append $list (dict "name" (ternary "VLLM_API_KEY" "SGLANG_API_KEY" $vllmEngine) "valueFrom" (dict "secretKeyRef" (dict "name" . "key" $v.credentials.apiKey.key))) }}
 {{- end }}
+{{- $list = concat $list (include "llm-model.sourceEnv" $v | fromYamlArray) }}
 {{- if $list }}{{ toYaml $list }}{{ end }}
 {{- end }}
 

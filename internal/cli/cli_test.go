@@ -42,6 +42,8 @@ var goldenCases = []struct {
 	{"chartgen-glm-5-fp8-a100-multinode.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb"}},
 	{"chartgen-qwen3-32b-sglang-a100.yaml", []string{"values", "--model", "Qwen/Qwen3-32B", "--gpu", "a100-80gb", "--engine", "sglang"}},
 	{"chartgen-glm-5-fp8-sglang-a100.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--engine", "sglang"}},
+	{"chartgen-glm-5-fp8-a100-lws.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--multi-node-mode", "leaderWorkerSet"}},
+	{"chartgen-glm-5-fp8-sglang-a100-lws.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--engine", "sglang", "--multi-node-mode", "leaderWorkerSet"}},
 }
 
 // TestGoldenCasesCurrent fails when a committed chartgen case differs from what chartgen writes now

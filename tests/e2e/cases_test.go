@@ -41,6 +41,9 @@ var upgradeTo = map[string]string{
 	"llm-model/chartgen-minimax-m2.5-a100": "llm-model/rope-extension",
 	// Another model in the same release and cache size: an in-place rolling update.
 	"llm-model/chat-minimal": "llm-model/embedding",
+	// The same multi-node plan moved from the StatefulSet pair to a LeaderWorkerSet: the chart refuses it while the
+	// StatefulSets are there (llm-model.checkMode), and the release is rolled back.
+	"llm-model/chartgen-glm-5-fp8-a100-multinode": "llm-model/chartgen-glm-5-fp8-a100-lws",
 }
 
 // immutableRefusal is how the API server refuses a change to an immutable
@@ -49,7 +52,7 @@ var upgradeTo = map[string]string{
 // ("updates to statefulset spec for fields other than ... are forbidden").
 // A chart may also refuse such an upgrade itself, naming the field.
 var (
-	immutableRefusal = regexp.MustCompile(`spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy): Invalid value: .*field is immutable|updates to statefulset spec for fields other than|(?i)volumeClaimTemplates`)
+	immutableRefusal = regexp.MustCompile(`spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy): Invalid value: .*field is immutable|updates to statefulset spec for fields other than|(?i)volumeClaimTemplates|the LeaderWorkerSet controller cannot take over`)
 	apiServerRefusal = regexp.MustCompile(`Invalid value: .*field is immutable|updates to statefulset spec for fields other than`)
 )
 
@@ -342,6 +345,13 @@ func immutableChange(t *testing.T, from, to []*unstructured.Unstructured) string
 	for _, o := range from {
 		if s := asStatefulSet(t, o); s != nil {
 			old[s.Namespace+"/"+s.Name] = s
+		}
+	}
+	// A LeaderWorkerSet whose leader StatefulSet would take the name of a StatefulSet the release has (the chart
+	// refuses the mode change while that StatefulSet exists).
+	for _, o := range to {
+		if o.GetKind() == "LeaderWorkerSet" && old[o.GetNamespace()+"/"+o.GetName()] != nil {
+			return "StatefulSet " + o.GetName() + " → LeaderWorkerSet " + o.GetName() + " (multiNode.mode)"
 		}
 	}
 	for _, o := range to {

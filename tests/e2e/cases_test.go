@@ -52,7 +52,7 @@ var upgradeTo = map[string]string{
 // ("updates to statefulset spec for fields other than ... are forbidden").
 // A chart may also refuse such an upgrade itself, naming the field.
 var (
-	immutableRefusal = regexp.MustCompile(`spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy): Invalid value: .*field is immutable|updates to statefulset spec for fields other than|(?i)volumeClaimTemplates|the LeaderWorkerSet controller cannot take over`)
+	immutableRefusal = regexp.MustCompile(`spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy): Invalid value: .*field is immutable|updates to statefulset spec for fields other than|(?i)volumeClaimTemplates|the LeaderWorkerSet controller cannot take over|LeaderWorkerSet .* is still there`)
 	apiServerRefusal = regexp.MustCompile(`Invalid value: .*field is immutable|updates to statefulset spec for fields other than`)
 )
 
@@ -347,11 +347,21 @@ func immutableChange(t *testing.T, from, to []*unstructured.Unstructured) string
 			old[s.Namespace+"/"+s.Name] = s
 		}
 	}
-	// A LeaderWorkerSet whose leader StatefulSet would take the name of a StatefulSet the release has (the chart
-	// refuses the mode change while that StatefulSet exists).
+	// A LeaderWorkerSet whose leader StatefulSet would take the name of a StatefulSet the release has, or the other
+	// way round (the chart refuses the mode change while the other mode's workload exists).
+	lws := map[string]bool{}
+	for _, o := range from {
+		if o.GetKind() == "LeaderWorkerSet" {
+			lws[o.GetNamespace()+"/"+o.GetName()] = true
+		}
+	}
 	for _, o := range to {
-		if o.GetKind() == "LeaderWorkerSet" && old[o.GetNamespace()+"/"+o.GetName()] != nil {
+		id := o.GetNamespace() + "/" + o.GetName()
+		switch {
+		case o.GetKind() == "LeaderWorkerSet" && old[id] != nil:
 			return "StatefulSet " + o.GetName() + " → LeaderWorkerSet " + o.GetName() + " (multiNode.mode)"
+		case o.GetKind() == "StatefulSet" && lws[id]:
+			return "LeaderWorkerSet " + o.GetName() + " → StatefulSet " + o.GetName() + " (multiNode.mode)"
 		}
 	}
 	for _, o := range to {

@@ -116,6 +116,7 @@ func TestErrors(t *testing.T) {
 		{"unknown command", []string{"deploy"}, 2, []string{`unknown command "deploy"`, "values"}},
 		{"bad flag", []string{"values", "--modle", "x"}, 2, []string{"unknown flag: --modle", "chartgen values --help"}},
 		{"no model", []string{"values", "--gpu", "l4"}, 2, []string{"--model is required"}},
+		{"bad multi-node mode", []string{"values", "--model", "zai-org/GLM-5-FP8", "--multi-node-mode", "lws"}, 2, []string{`--multi-node-mode "lws"`, "allowed: statefulset, leaderWorkerSet"}},
 		{"empty GPU", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", ""}, 2, []string{"--gpu", "empty value"}},
 		{"empty GPU in a list", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "l4,"}, 2, []string{"empty value"}},
 		{"unknown GPU", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "b200", "--gpu", "h300"}, 2, []string{`"b200", "h300"`, "allowed: a100-80gb"}},

@@ -125,7 +125,7 @@ of instance j / (n-1), where n is the nodes per instance. Workers reach rank 0 a
 <leader StatefulSet>-<instance>.<headless Service>.<namespace>.svc.<clusterDomain>, and write that address to
 /tmp/llm-leader for their probes.
 In LeaderWorkerSet mode the rank, the group size and rank 0's address come from the variables LWS sets instead
-(LWS_WORKER_INDEX, LWS_GROUP_SIZE, LWS_LEADER_ADDRESS).
+(LWS_WORKER_INDEX, LWS_LEADER_ADDRESS; --nnodes is the rendered size).
 Usage: {{ include "llm-model.command" (dict "root" $ "group" $g "role" "leader"|"worker") | nindent 12 }}
 */}}
 {{- define "llm-model.command" -}}
@@ -143,8 +143,8 @@ python3 -m vllm.entrypoints.openai.api_server parses both and ignores them). The
 {{- if $g.leaderWorkerSet }}
 {{- /* LeaderWorkerSet mode: the LWS webhook sets these in every container (lws v0.10.0
 pkg/utils/pod/pod_utils.go AddLWSVariables): LWS_WORKER_INDEX (0 on the leader, 1..size-1 on the workers),
-LWS_GROUP_SIZE (leaderWorkerTemplate.size) and LWS_LEADER_ADDRESS (<lws>-<group>.<subdomain>.<namespace>). */}}
-{{- $nnodes = "\"$LWS_GROUP_SIZE\"" }}
+LWS_GROUP_SIZE (leaderWorkerTemplate.size) and LWS_LEADER_ADDRESS (<lws>-<group>.<subdomain>.<namespace>). --nnodes stays the rendered count (= leaderWorkerTemplate.size,
+from the same value), which the flag-table tests can check. */}}
 {{- $lines = concat $lines (list "RANK=$LWS_WORKER_INDEX" "LEADER=$LWS_LEADER_ADDRESS") }}
 {{- else }}
 {{- $host := printf "%s-${INSTANCE}.%s.%s.svc.%s" $g.workloadName (include "llm-model.ranksServiceName" $g) $.root.Release.Namespace $v.clusterDomain }}

@@ -306,7 +306,7 @@ func rankWiring(p *plan.Plan, sglang bool, multiNodeMode string) string {
 	if multiNodeMode == values.MultiNodeLeaderWorkerSet {
 		return fmt.Sprintf("Nodes: one instance is %d pods of %d GPUs, each on its own node: TP %d within a pod, PP %d across the pods (pipeline stage k on rank k; the guide: TP within a node, PP between nodes). "+
 			"The chart renders one LeaderWorkerSet (multiNode.mode) with size %d: per instance a leader pod (rank 0, the only pod behind the model's Service) and %d workers; "+
-			"each pod takes its rank from LWS_WORKER_INDEX, the instance size from LWS_GROUP_SIZE and rank 0's address from LWS_LEADER_ADDRESS, and starts the engine with %s. "+
+			"each pod takes its rank from LWS_WORKER_INDEX and rank 0's address from LWS_LEADER_ADDRESS, and starts the engine with %s. "+
 			"Each pod has its own cache volume (storage.size per pod). replicas counts instances.",
 			p.Nodes, p.GPUsPerPod, p.TP, p.PP, p.Nodes, p.Nodes-1, flags)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -93,4 +94,24 @@ func TestVendoredCRDsMatchShared(t *testing.T) {
 		}
 		assert.Equal(t, gitBlobID(want), gitBlobID(got), "%s differs from ../shared/crds: run make crds and update SOURCES.md", filepath.Base(f))
 	}
+}
+
+// TestLeaderWorkerSetPin keeps the one LeaderWorkerSet release the chart names (define llm-model.leaderWorkerSet in
+// templates/_lws.tpl) equal to the tag of the vendored LeaderWorkerSet CRD in SOURCES.md.
+func TestLeaderWorkerSetPin(t *testing.T) {
+	tpl, err := os.ReadFile(filepath.Join(repoRoot, "charts", "llm-model", "templates", "_lws.tpl"))
+	require.NoError(t, err)
+	m := regexp.MustCompile(`(?m)^release: (v[0-9.]+)$`).FindSubmatch(tpl)
+	require.NotNil(t, m, "_lws.tpl: no `release: vX.Y.Z` line in llm-model.leaderWorkerSet")
+	src, err := os.ReadFile(filepath.Join(crdDir, "SOURCES.md"))
+	require.NoError(t, err)
+	tag := ""
+	for _, line := range strings.Split(string(src), "\n") {
+		cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
+		if len(cells) == 7 && strings.TrimSpace(cells[0]) == "leaderworkersets.leaderworkerset.x-k8s.io.yaml" {
+			tag = strings.TrimSpace(cells[2])
+		}
+	}
+	require.NotEmpty(t, tag, "SOURCES.md has no row for the LeaderWorkerSet CRD")
+	assert.Equal(t, tag, string(m[1]), "the chart's LeaderWorkerSet release differs from the vendored CRD's tag")
 }

@@ -33,6 +33,23 @@ func TestRenderingsPassTheFlagTable(t *testing.T) {
 				if sts, ok := obj.(*appsv1.StatefulSet); ok {
 					workloads = append(workloads, sts)
 				}
+				// A LeaderWorkerSet's leader and worker templates, checked as the StatefulSet mode's pods are.
+				if strings.Contains(d.Body, "\nkind: LeaderWorkerSet\n") {
+					var lws struct {
+						Metadata struct{ Name string }
+						Spec     struct {
+							LeaderWorkerTemplate struct {
+								LeaderTemplate, WorkerTemplate corev1.PodTemplateSpec
+							}
+						}
+					}
+					require.NoError(t, yaml.Unmarshal([]byte(d.Body), &lws))
+					for _, tpl := range []corev1.PodTemplateSpec{lws.Spec.LeaderWorkerTemplate.LeaderTemplate, lws.Spec.LeaderWorkerTemplate.WorkerTemplate} {
+						sts := &appsv1.StatefulSet{}
+						sts.Name, sts.Spec.Template = lws.Metadata.Name, tpl
+						workloads = append(workloads, sts)
+					}
+				}
 				for _, kind := range []string{"ServiceMonitor", "PodMonitor", "ScaledObject", "HorizontalPodAutoscaler", "InferencePool"} {
 					monitored = monitored || strings.Contains(d.Body, "\nkind: "+kind+"\n")
 				}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/llm-charts/llm-charts/internal/plan"
@@ -15,8 +16,9 @@ func ptr[T any](v T) *T { return &v }
 // settings shared, the layout per group, each group named after its GPU id, all behind the one Service. A plan that
 // needs several nodes becomes a multi-node group (nodes: N, gpu.count per pod). With --engine sglang the values set
 // engine: sglang, the engine-neutral serving block (which the chart maps to SGLang's flags) and the sglang block,
-// never the vllm block (the chart refuses vllm.* keys under SGLang).
-func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline string) (*values.Model, string, values.Comments) {
+// never the vllm block (the chart refuses vllm.* keys under SGLang). multiNodeMode (--multi-node-mode) is written as
+// multiNode.mode when a plan is multi-node.
+func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, multiNodeMode, cmdline string) (*values.Model, string, values.Comments) {
 	c := values.Comments{}
 	p0 := plans[0]
 	sglang := o.Engine == plan.EngineSGLang
@@ -186,7 +188,7 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 		}
 		if p.Nodes > 1 {
 			g.Nodes = p.Nodes
-			c[gp+"nodes"] = rankWiring(p, sglang)
+			c[gp+"nodes"] = rankWiring(p, sglang, multiNodeMode)
 		}
 		pl := p.Placement
 		g.GPU = &values.GPU{Resource: pl.Resource, Count: ptr(p.GPUsPerPod), MemoryMiBGt: ptr(pl.MemoryMiBGt), Products: pl.Products}
@@ -215,7 +217,8 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, cmdline stri
 		c["resourceGroups"] = fmt.Sprintf("One resource group per GPU type (%s); each is planned on its own.", strings.Join(gpuIDs(plans), ", "))
 	}
 
-	autoscaleTargets(v, plans, c)
+	writeMultiNodeMode(v, plans, multiNodeMode, c)
+	autoscaleTargets(v, plans, multiNodeMode, c)
 
 	v.Storage = &values.Storage{Size: fmt.Sprintf("%dGi", p0.Resources.DiskGiB)}
 	c["storage.size"] = "Disk: " + p0.Resources.DiskReason + "."
@@ -307,7 +310,7 @@ func warnings(plans []*plan.Plan) []string {
 
 // rankWiring explains a multi-node group: which pod is which rank and how the ranks find each other (the chart's
 // templates/_args.tpl llm-model.command, statefulset.yaml and service.yaml).
-func rankWiring(p *plan.Plan, sglang bool) string {
+func rankWiring(p *plan.Plan, sglang bool, multiNodeMode string) string {
 	flags := "vLLM: --nnodes N --node-rank R --master-addr <rank 0> --master-port 29500, workers with --headless (no API server)"
 	if sglang {
 		flags = "SGLang: --nnodes N --node-rank R --dist-init-addr <rank 0>:29500, and --dist-timeout 1200"
@@ -315,6 +318,13 @@ func rankWiring(p *plan.Plan, sglang bool) string {
 	cache := "Each pod has its own cache volume (storage.size per pod) and downloads its own copy of the weights"
 	if p.Download.Mode == plan.DownloadSharedCache {
 		cache = "Every rank mounts the one shared cache (storage.sharedCache) read-only; each pod's own volume holds its compile caches"
+	}
+	if multiNodeMode == values.MultiNodeLeaderWorkerSet {
+		return fmt.Sprintf("Nodes: one instance is %d pods of %d GPUs, each on its own node: TP %d within a pod, PP %d across the pods (pipeline stage k on rank k; the guide: TP within a node, PP between nodes). "+
+			"The chart renders one LeaderWorkerSet (multiNode.mode) with size %d: per instance a leader pod (rank 0, the only pod behind the model's Service) and %d workers; "+
+			"each pod takes its rank from LWS_WORKER_INDEX and rank 0's address from LWS_LEADER_ADDRESS, and starts the engine with %s. "+
+			"%s. replicas counts instances.",
+			p.Nodes, p.GPUsPerPod, p.TP, p.PP, p.Nodes, p.Nodes-1, flags, cache)
 	}
 	return fmt.Sprintf("Nodes: one instance is %d pods of %d GPUs, each on its own node: TP %d within a pod, PP %d across the pods (pipeline stage k on rank k; the guide: TP within a node, PP between nodes). "+
 		"The chart renders a leader StatefulSet (pod i is rank 0 of instance i, the only pod behind the model's Service) and a <name>-workers StatefulSet "+
@@ -327,12 +337,15 @@ func rankWiring(p *plan.Plan, sglang bool) string {
 // autoscaleTargets writes the autoscaler targets of each plan (plan.Autoscale), with their reasons, and leaves
 // autoscaling disabled: turning it on needs a Prometheus address (or prometheus-adapter) only the user knows. One plan:
 // the shared block; several: each group's overrides, as each GPU type holds a different concurrency.
-func autoscaleTargets(v *values.Model, plans []*plan.Plan, c values.Comments) {
+func autoscaleTargets(v *values.Model, plans []*plan.Plan, multiNodeMode string, c values.Comments) {
 	targets := func(p *plan.Plan, key string) *values.Autoscaling {
 		t := plan.Autoscale(p)
 		c[key] = "Autoscaler targets (used once autoscaling.enabled is true): " + t.Reason + "."
-		if p.Nodes > 1 {
-			c[key] += " This group's instances span several nodes, and the chart refuses to autoscale them until LeaderWorkerSet mode (the StatefulSet pair cannot scale whole instances)."
+		switch {
+		case p.Nodes > 1 && multiNodeMode == values.MultiNodeLeaderWorkerSet:
+			c[key] += " This group's instances span several nodes: the autoscaler scales its LeaderWorkerSet, one whole instance at a time, on the leaders' gauges."
+		case p.Nodes > 1:
+			c[key] += " This group's instances span several nodes: the chart autoscales them only in LeaderWorkerSet mode (chartgen --multi-node-mode leaderWorkerSet), as the StatefulSet pair cannot scale whole instances."
 		}
 		return &values.Autoscaling{Targets: &values.AutoscalingTargets{QueueLength: ptr(t.QueueLength), KVCacheUsage: ptr(t.KVCacheUsage)}}
 	}
@@ -346,4 +359,17 @@ func autoscaleTargets(v *values.Model, plans []*plan.Plan, c values.Comments) {
 	}
 	v.Autoscaling.Enabled = ptr(false)
 	c["autoscaling"] = "Autoscaling is off: to turn it on set autoscaling.enabled: true and autoscaling.keda.serverAddress (KEDA), or mode: hpa with prometheus-adapter; the chart's values.yaml explains both."
+}
+
+// writeMultiNodeMode writes multiNode.mode leaderWorkerSet when --multi-node-mode asks for it and a plan is multi-node
+// (for single-node plans the mode changes nothing, so it is left out). The StatefulSet mode is the chart's default and
+// is not written.
+func writeMultiNodeMode(v *values.Model, plans []*plan.Plan, multiNodeMode string, c values.Comments) {
+	if multiNodeMode != values.MultiNodeLeaderWorkerSet || !slices.ContainsFunc(plans, func(p *plan.Plan) bool { return p.Nodes > 1 }) {
+		return
+	}
+	v.MultiNode = &values.MultiNode{Mode: values.MultiNodeLeaderWorkerSet}
+	c["multiNode.mode"] = "Multi-node mode: one LeaderWorkerSet per multi-node group (--multi-node-mode leaderWorkerSet; the cluster needs the LeaderWorkerSet controller, kubernetes-sigs/lws, at the release the chart's NOTES name). " +
+		"Unlike the StatefulSet pair, a failed or restarted rank recreates its whole instance (restartPolicy RecreateGroupOnPodRestart), so the ranks rejoin together, " +
+		"and an autoscaler can scale whole instances through the LeaderWorkerSet's scale subresource."
 }

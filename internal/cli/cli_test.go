@@ -46,6 +46,8 @@ var goldenCases = []struct {
 	// The default objective (balanced) takes 4 GPUs at TP 4 where 3 at TP 1 × PP 3 would hold it.
 	{"chartgen-llama-3.1-70b-a100.yaml", []string{"values", "--model", "meta-llama/Meta-Llama-3.1-70B", "--gpu", "a100-80gb"}},
 	{"chartgen-glm-5-fp8-a100-shared-cache.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--download", "sharedCache"}},
+	{"chartgen-glm-5-fp8-a100-lws.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--multi-node-mode", "leaderWorkerSet"}},
+	{"chartgen-glm-5-fp8-sglang-a100-lws.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--engine", "sglang", "--multi-node-mode", "leaderWorkerSet"}},
 }
 
 // TestGoldenCasesCurrent fails when a committed chartgen case differs from what chartgen writes now
@@ -118,6 +120,7 @@ func TestErrors(t *testing.T) {
 		{"unknown command", []string{"deploy"}, 2, []string{`unknown command "deploy"`, "values"}},
 		{"bad flag", []string{"values", "--modle", "x"}, 2, []string{"unknown flag: --modle", "chartgen values --help"}},
 		{"no model", []string{"values", "--gpu", "l4"}, 2, []string{"--model is required"}},
+		{"bad multi-node mode", []string{"values", "--model", "zai-org/GLM-5-FP8", "--multi-node-mode", "lws"}, 2, []string{`--multi-node-mode "lws"`, "allowed: statefulset, leaderWorkerSet"}},
 		{"empty GPU", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", ""}, 2, []string{"--gpu", "empty value"}},
 		{"empty GPU in a list", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "l4,"}, 2, []string{"empty value"}},
 		{"unknown GPU", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "b200", "--gpu", "h300"}, 2, []string{`"b200", "h300"`, "allowed: a100-80gb"}},

@@ -115,7 +115,7 @@ func (f *planFlags) plan(ctx context.Context, all bool, errOut io.Writer) (*load
 
 func newValuesCmd(a *app) *cobra.Command {
 	var pf planFlags
-	var out string
+	var out, multiNodeMode string
 	cmd := &cobra.Command{
 		Use:   "values --model ID [--gpu TYPE]... [flags]",
 		Short: "plan a model on GPU types and write an llm-model values file, every number explained",
@@ -129,18 +129,26 @@ atomically (a failed run leaves no file and keeps an old one).`,
   chartgen values --model my-org/My-Model --model-dir ./my-model --gpu h200`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runValues(cmd.Context(), &pf, out, cmdline(cmd.Name(), a.typed(cmd)), a.streams)
+			return runValues(cmd.Context(), &pf, out, multiNodeMode, cmdline(cmd.Name(), a.typed(cmd)), a.streams)
 		},
 	}
 	pf.register(cmd.Flags())
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the values to `FILE` (atomically) instead of standard output")
+	cmd.Flags().StringVar(&multiNodeMode, "multi-node-mode", values.MultiNodeStatefulSet, "how a multi-node plan runs: `MODE` "+strings.Join(multiNodeModes, " or ")+" (needs the LeaderWorkerSet controller; the chart's multiNode.mode)")
+	_ = cmd.RegisterFlagCompletionFunc("multi-node-mode", cobra.FixedCompletions(multiNodeModes, cobra.ShellCompDirectiveNoFileComp))
 	pf.complete(cmd)
 	return cmd
 }
 
-func runValues(ctx context.Context, pf *planFlags, out, typed string, s IOStreams) error {
+// multiNodeModes are the values of --multi-node-mode (the chart's multiNode.mode).
+var multiNodeModes = []string{values.MultiNodeStatefulSet, values.MultiNodeLeaderWorkerSet}
+
+func runValues(ctx context.Context, pf *planFlags, out, multiNodeMode, typed string, s IOStreams) error {
 	if pf.model == "" {
 		return usageErr("chartgen values: --model is required: the Hugging Face id the engine loads, e.g. MiniMaxAI/MiniMax-M2.5 (chartgen models lists the embedded ones)")
+	}
+	if !slices.Contains(multiNodeModes, multiNodeMode) {
+		return usageErr("chartgen values: --multi-node-mode %q is not supported; allowed: %s", multiNodeMode, strings.Join(multiNodeModes, ", "))
 	}
 	m, cat, plans, err := pf.plan(ctx, false, s.ErrOut)
 	if err != nil {
@@ -154,7 +162,7 @@ func runValues(ctx context.Context, pf *planFlags, out, typed string, s IOStream
 	if err := requirePlans(m.input, plans, cat, pf.options()); err != nil {
 		return err
 	}
-	v, header, comments := buildValues(m.input, plans, pf.options(), typed)
+	v, header, comments := buildValues(m.input, plans, pf.options(), multiNodeMode, typed)
 	if err := schema.Validate(schema.LLMModel, v); err != nil {
 		return fmt.Errorf("the generated values do not validate (a chartgen bug; please report it): %w", err)
 	}

@@ -192,7 +192,15 @@ type SGLang struct {
 // MultiNode configures multi-node instances.
 type MultiNode struct {
 	Port int `json:"port,omitempty"`
+	// Mode: MultiNodeStatefulSet or MultiNodeLeaderWorkerSet; empty leaves the chart's default (statefulset).
+	Mode string `json:"mode,omitempty"`
 }
+
+// Multi-node modes (multiNode.mode).
+const (
+	MultiNodeStatefulSet     = "statefulset"
+	MultiNodeLeaderWorkerSet = "leaderWorkerSet"
+)
 
 // GroupSettings are what every resource group starts from (resourceGroupDefaults) and may set itself.
 type GroupSettings struct {

@@ -56,6 +56,9 @@ var upgradeTo = map[string]string{
 	"llm-model/shared-cache-two-groups": "llm-model/shared-cache-new-revision",
 	// From per-pod downloads to the shared cache: the claim and the Job appear, the init containers change.
 	"llm-model/download-init-container": "llm-model/shared-cache-multinode",
+	// The same multi-node plan moved from the StatefulSet pair to a LeaderWorkerSet: the chart refuses it while the
+	// StatefulSets are there (llm-model.checkMode), and the release is rolled back.
+	"llm-model/chartgen-glm-5-fp8-a100-multinode": "llm-model/chartgen-glm-5-fp8-a100-lws",
 }
 
 // immutableRefusal is how the API server refuses a change to an immutable
@@ -64,7 +67,7 @@ var upgradeTo = map[string]string{
 // ("updates to statefulset spec for fields other than ... are forbidden").
 // A chart may also refuse such an upgrade itself, naming the field.
 var (
-	immutableRefusal = regexp.MustCompile(`spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy): Invalid value: .*field is immutable|updates to statefulset spec for fields other than|(?i)volumeClaimTemplates`)
+	immutableRefusal = regexp.MustCompile(`spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy): Invalid value: .*field is immutable|updates to statefulset spec for fields other than|(?i)volumeClaimTemplates|the LeaderWorkerSet controller cannot take over|LeaderWorkerSet .* is still there`)
 	apiServerRefusal = regexp.MustCompile(`Invalid value: .*field is immutable|updates to statefulset spec for fields other than`)
 )
 
@@ -358,6 +361,23 @@ func immutableChange(t *testing.T, from, to []*unstructured.Unstructured) string
 	for _, o := range from {
 		if s := asStatefulSet(t, o); s != nil {
 			old[s.Namespace+"/"+s.Name] = s
+		}
+	}
+	// A LeaderWorkerSet whose leader StatefulSet would take the name of a StatefulSet the release has, or the other
+	// way round (the chart refuses the mode change while the other mode's workload exists).
+	lws := map[string]bool{}
+	for _, o := range from {
+		if o.GetKind() == "LeaderWorkerSet" {
+			lws[o.GetNamespace()+"/"+o.GetName()] = true
+		}
+	}
+	for _, o := range to {
+		id := o.GetNamespace() + "/" + o.GetName()
+		switch {
+		case o.GetKind() == "LeaderWorkerSet" && old[id] != nil:
+			return "StatefulSet " + o.GetName() + " → LeaderWorkerSet " + o.GetName() + " (multiNode.mode)"
+		case o.GetKind() == "StatefulSet" && lws[id]:
+			return "LeaderWorkerSet " + o.GetName() + " → StatefulSet " + o.GetName() + " (multiNode.mode)"
 		}
 	}
 	for _, o := range to {

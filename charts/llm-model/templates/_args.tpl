@@ -124,6 +124,8 @@ Ranks: the leader StatefulSet's pod i is rank 0 of instance i; the workers State
 of instance j / (n-1), where n is the nodes per instance. Workers reach rank 0 at
 <leader StatefulSet>-<instance>.<headless Service>.<namespace>.svc.<clusterDomain>, and write that address to
 /tmp/llm-leader for their probes.
+In LeaderWorkerSet mode the rank, the group size and rank 0's address come from the variables LWS sets instead
+(LWS_WORKER_INDEX, LWS_LEADER_ADDRESS; --nnodes is the rendered size).
 Usage: {{ include "llm-model.command" (dict "root" $ "group" $g "role" "leader"|"worker") | nindent 12 }}
 */}}
 {{- define "llm-model.command" -}}
@@ -137,6 +139,14 @@ python3 -m vllm.entrypoints.openai.api_server parses both and ignores them). The
 {{- $rankFlags := "" }}
 {{- $nodes := int $g.nodes }}
 {{- if gt $nodes 1 }}
+{{- $nnodes := toString $nodes }}
+{{- if $g.leaderWorkerSet }}
+{{- /* LeaderWorkerSet mode: the LWS webhook sets these in every container (lws v0.10.0
+pkg/utils/pod/pod_utils.go AddLWSVariables): LWS_WORKER_INDEX (0 on the leader, 1..size-1 on the workers),
+LWS_GROUP_SIZE (leaderWorkerTemplate.size) and LWS_LEADER_ADDRESS (<lws>-<group>.<subdomain>.<namespace>). --nnodes stays the rendered count (= leaderWorkerTemplate.size,
+from the same value), which the flag-table tests can check. */}}
+{{- $lines = concat $lines (list "RANK=$LWS_WORKER_INDEX" "LEADER=$LWS_LEADER_ADDRESS") }}
+{{- else }}
 {{- $host := printf "%s-${INSTANCE}.%s.%s.svc.%s" $g.workloadName (include "llm-model.ranksServiceName" $g) $.root.Release.Namespace $v.clusterDomain }}
 {{- if eq .role "worker" }}
 {{- $lines = append $lines (printf "INSTANCE=$((POD_INDEX / %d))" (sub $nodes 1)) }}
@@ -145,12 +155,13 @@ python3 -m vllm.entrypoints.openai.api_server parses both and ignores them). The
 {{- $lines = concat $lines (list "INSTANCE=$POD_INDEX" "RANK=0") }}
 {{- end }}
 {{- $lines = append $lines (printf "LEADER=%s" $host) }}
+{{- end }}
 {{- $lines = append $lines "echo \"$LEADER\" > /tmp/llm-leader" }}
 {{- if eq $v.engine "vllm" }}
-{{- $rankFlags = printf " --nnodes %d --node-rank \"$RANK\" --master-addr \"$LEADER\" --master-port %d" $nodes (int $v.multiNode.port) }}
+{{- $rankFlags = printf " --nnodes %s --node-rank \"$RANK\" --master-addr \"$LEADER\" --master-port %d" $nnodes (int $v.multiNode.port) }}
 {{- if eq .role "worker" }}{{ $rankFlags = printf "%s --headless" $rankFlags }}{{ end }}
 {{- else }}
-{{- $rankFlags = printf " --nnodes %d --node-rank \"$RANK\" --dist-init-addr \"$LEADER:%d\"" $nodes (int $v.multiNode.port) }}
+{{- $rankFlags = printf " --nnodes %s --node-rank \"$RANK\" --dist-init-addr \"$LEADER:%d\"" $nnodes (int $v.multiNode.port) }}
 {{- end }}
 {{- end }}
 {{- if eq (len $lines) 1 }}
@@ -189,7 +200,7 @@ Usage: {{ include "llm-model.env" (dict "root" $ "group" $g) | nindent 12 }}
 {{- if $long }}{{ $_ := set $env (ternary "VLLM_ALLOW_LONG_MAX_MODEL_LEN" "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN" $vllmEngine) "1" }}{{ end }}
 {{- range $k, $val := $g.serving.env }}{{ $_ := set $env $k (include "llm-model.envString" $val) }}{{ end }}
 {{- $list := list }}
-{{- if gt (int $g.nodes) 1 }}
+{{- if and (gt (int $g.nodes) 1) (not $g.leaderWorkerSet) }}
 {{- $list = append $list (dict "name" "POD_INDEX" "valueFrom" (dict "fieldRef" (dict "fieldPath" "metadata.labels['apps.kubernetes.io/pod-index']"))) }}
 {{- end }}
 {{- range $k := keys $env | sortAlpha }}

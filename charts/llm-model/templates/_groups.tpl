@@ -3,7 +3,7 @@ Resolves every resource group once: merges the group's `serving` and `vllm` over
 derives GPU count, CPU and memory, affinity thresholds and tolerations, and checks the values for contradictions the
 JSON Schema cannot express. Every problem found is reported in one `fail`, each line naming its key.
 Returns YAML `{groups: [...]}`; each item has: index, path (e.g. "resourceGroups[0]"), name, workloadName, replicas,
-nodes, serving, vllm, sglang, tp, pp, dp, dcp, gpuCount (per pod), gpusPerInstance, gpuResource, apiServers,
+nodes, leaderWorkerSet (a multi-node group in multiNode.mode leaderWorkerSet), serving, vllm, sglang, tp, pp, dp, dcp, gpuCount (per pod), gpusPerInstance, gpuResource, apiServers,
 cpuRequest, cpuLimit, memoryRequestGiB, memoryLimitGiB, memoryAddedGiB, memoryReasons,
 affinity {memoryMiBGt, products, computeMajorGt, driverMajorGt}, largeGpu, nodeSelector.
 Usage: {{ $groups := (include "llm-model.groups" . | fromYaml).groups }}
@@ -196,6 +196,8 @@ sprig's get returns "" for a missing key, so presence is tested with hasKey. */}
 {{- $_ := set $aff "computeMajorGt" (ternary (get ($cuda | default dict) "computeMajorGt") $g.gpu.computeMajorGt (kindIs "invalid" $g.gpu.computeMajorGt)) }}
 {{- $_ := set $aff "driverMajorGt" (ternary (get ($cuda | default dict) "driverMajorGt") $g.gpu.driverMajorGt (kindIs "invalid" $g.gpu.driverMajorGt)) }}
 {{- $item := dict "index" $i "path" $path "name" $name "workloadName" $workload "replicas" (int $g.replicas) "nodes" $nodes }}
+{{- /* Multi-node instances as one LeaderWorkerSet (multiNode.mode) instead of the StatefulSet pair. */}}
+{{- $_ := set $item "leaderWorkerSet" (and (gt $nodes 1) (eq $v.multiNode.mode "leaderWorkerSet")) }}
 {{- $_ := set $item "serving" $serving }}
 {{- /* The group's autoscaling: the shared block with the group's own keys over it (read by _scaling.tpl and _args.tpl). */}}
 {{- $_ := set $item "autoscaling" (include "llm-model.merge" (dict "base" $v.autoscaling "over" ($own.autoscaling | default dict)) | fromYaml) }}

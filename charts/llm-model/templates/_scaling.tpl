@@ -3,7 +3,7 @@ Resolves autoscaling and the disruption budget of every resource group once: mer
 `podDisruptionBudget` over the shared blocks, checks them (every problem in one `fail`, each naming its key), and
 works out the triggers from the engine's own Prometheus gauges. The startup window (probes.startup failureThreshold ×
 periodSeconds) decides the scale-down stabilisation: an instance removed takes up to that long to come back.
-Returns YAML `{groups: [...]}`; each item has: path, workloadName, nodes, replicas, selector (matchLabels or
+Returns YAML `{groups: [...]}`; each item has: path, workloadName, nodes, replicas, leaderWorkerSet, selector (matchLabels or
 matchExpressions source), autoscaling (null when off: mode, min, max, downSeconds, hpaDownSeconds, capped,
 scaleToZero, triggers [{name, key, metric, query, threshold}], kedaTriggers (the same plus the activation query), keda,
 hpa), pdb (null when none: maxUnavailable, policy,
@@ -27,14 +27,14 @@ python/sglang/srt/metrics/collector.py (SchedulerMetricsCollector). */}}
 {{- $b := include "llm-model.merge" (dict "base" $v.podDisruptionBudget "over" ($own.podDisruptionBudget | default dict)) | fromYaml }}
 {{- $path := $g.path }}
 {{- $multi := gt (int $g.nodes) 1 }}
-{{- $item := dict "path" $path "workloadName" $g.workloadName "nodes" (int $g.nodes) "replicas" (int $g.replicas) "autoscaling" nil "pdb" nil }}
+{{- $item := dict "path" $path "workloadName" $g.workloadName "nodes" (int $g.nodes) "replicas" (int $g.replicas) "leaderWorkerSet" $g.leaderWorkerSet "autoscaling" nil "pdb" nil }}
 {{- $mayRun := int $g.replicas }}
 {{- if $a.enabled }}
 {{- $min := int $a.minReplicas }}
 {{- $max := int $a.maxReplicas }}
 {{- $mayRun = $max }}
-{{- if $multi }}
-{{- $errors = append $errors (printf "%s: autoscaling needs single-node instances, but nodes is %d: scaling the leader StatefulSet alone would start rank 0 without its worker ranks. Autoscaling multi-node instances needs the LeaderWorkerSet mode (one scale subresource per instance); until then set autoscaling.enabled: false for this group (resourceGroups[].autoscaling.enabled)" $path (int $g.nodes)) }}
+{{- if and $multi (not $g.leaderWorkerSet) }}
+{{- $errors = append $errors (printf "%s: autoscaling a multi-node group (nodes %d) needs multiNode.mode: leaderWorkerSet (one scale subresource per whole instance, with the LeaderWorkerSet controller installed); in the StatefulSet mode, scaling the leader StatefulSet alone would start rank 0 without its worker ranks. Set multiNode.mode: leaderWorkerSet, or autoscaling.enabled: false for this group (resourceGroups[].autoscaling.enabled)" $path (int $g.nodes)) }}
 {{- end }}
 {{- if gt $min $max }}
 {{- $errors = append $errors (printf "%s: autoscaling.minReplicas (%d) is over autoscaling.maxReplicas (%d)" $path $min $max) }}
@@ -64,6 +64,8 @@ python/sglang/srt/metrics/collector.py (SchedulerMetricsCollector). */}}
 {{- if and (eq $a.mode "keda") (not $a.keda.serverAddress) }}
 {{- $errors = append $errors (printf "%s: autoscaling.keda.serverAddress is required in keda mode: the Prometheus URL KEDA queries, e.g. http://prometheus-operated.monitoring.svc:9090" $path) }}
 {{- end }}
+{{- /* The group's serving pods: <workload>-<index>. Prometheus anchors the regex, so neither the workers StatefulSet's
+pods (<workload>-workers-<i>) nor LeaderWorkerSet workers (<workload>-<instance>-<rank>) match. */}}
 {{- $pods := printf "namespace=%q,pod=~%q" $ns (printf "%s-[0-9]+" (regexQuoteMeta $g.workloadName)) }}
 {{- $triggers := list }}
 {{- if not (kindIs "invalid" $t.queueLength) }}
@@ -96,12 +98,12 @@ python/sglang/srt/metrics/collector.py (SchedulerMetricsCollector). */}}
 {{- end }}
 
 {{/*
-Whether a group's StatefulSet is autoscaled (then it renders no `replicas`: the autoscaler owns the field and Helm
+Whether a group's StatefulSet (or LeaderWorkerSet) is autoscaled (then it renders no `replicas`: the autoscaler owns the field and Helm
 must not reset it on every upgrade). "true" or "".
 Usage: {{- if include "llm-model.autoscaled" (dict "root" $ "group" $g) }}
 */}}
 {{- define "llm-model.autoscaled" -}}
-{{- if and .group.autoscaling.enabled (le (int .group.nodes) 1) }}true{{ end }}
+{{- if and .group.autoscaling.enabled (or (le (int .group.nodes) 1) .group.leaderWorkerSet) }}true{{ end }}
 {{- end }}
 
 {{/*
@@ -128,10 +130,11 @@ Usage: {{ include "llm-model.scaling.notes" . }}
 {{- range $t := .triggers }}{{ $what = append $what (printf "%s %v per instance" $t.metric $t.threshold) }}{{ end }}
 {{- if .scaleToZero.enabled }}{{ $what = append $what (printf "activation query > %v to wake from 0" .scaleToZero.activationThreshold) }}{{ end }}
 {{- $kind := ternary "KEDA ScaledObject" "HorizontalPodAutoscaler" (eq .mode "keda") }}
-{{- $lines = append $lines (printf "%s: %s %s scales %d..%d instances on %s; it removes an instance only after %d s of lower load (startup window %d s)." $s.workloadName $kind $s.workloadName (int .min) (int .max) (join ", " $what) (int .downSeconds) (int .window)) }}
+{{- $unit := ternary (printf "instances (LeaderWorkerSet %s: each a leader and %d workers, added and removed whole)" $s.workloadName (sub (int $s.nodes) 1)) "instances" $s.leaderWorkerSet }}
+{{- $lines = append $lines (printf "%s: %s %s scales %d..%d %s on %s; it removes an instance only after %d s of lower load (startup window %d s)." $s.workloadName $kind $s.workloadName (int .min) (int .max) $unit (join ", " $what) (int .downSeconds) (int .window)) }}
 {{- end }}
 {{- with $s.pdb }}
-{{- $lines = append $lines (printf "%s: PodDisruptionBudget %s lets drains evict %d pod(s) of the group at a time%s." $s.workloadName $s.workloadName (int .maxUnavailable) (ternary " (one rank takes its whole instance down)" "" (gt (int $s.nodes) 1))) }}
+{{- $lines = append $lines (printf "%s: PodDisruptionBudget %s lets drains evict %d pod(s) of the group at a time%s." $s.workloadName $s.workloadName (int .maxUnavailable) (ternary (ternary " (evicting one rank recreates its whole instance: RecreateGroupOnPodRestart)" " (one rank takes its whole instance down)" $s.leaderWorkerSet) "" (gt (int $s.nodes) 1))) }}
 {{- end }}
 {{- end }}
 {{- if $lines }}

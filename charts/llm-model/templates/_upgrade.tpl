@@ -53,3 +53,36 @@ Usage: {{ include "llm-model.quantityBytes" "256Gi" }}
 {{- $mult := get $units $unit | default 1 }}
 {{- printf "%.0f" (mulf (float64 $num) (float64 $mult)) }}
 {{- end }}
+
+{{/*
+Refuses, before anything reaches the cluster, an upgrade that moves a multi-node group between the StatefulSet mode
+and the LeaderWorkerSet mode (multiNode.mode) while the other mode's workload is still there: the LeaderWorkerSet
+controller names its leader StatefulSet and pods exactly as the chart's StatefulSet mode does (<name>, <name>-0) and
+cannot take over the chart's, and Helm cannot create a StatefulSet that the LeaderWorkerSet controller owns. It says
+what to delete; the model cache claims stay (rank 0's claim <volume>-<name>-<instance> has the same name in both
+modes; workers get new ones). Like llm-model.checkImmutable it only acts on `helm upgrade` against a cluster.
+Usage: {{ include "llm-model.checkMode" (dict "root" $ "group" $g "role" "leader") }}
+*/}}
+{{- define "llm-model.checkMode" -}}
+{{- $ns := .root.Release.Namespace }}
+{{- $name := .group.workloadName }}
+{{- $lws := include "llm-model.leaderWorkerSet" .root | fromYaml }}
+{{- if .group.leaderWorkerSet }}
+{{- $live := lookup "apps/v1" "StatefulSet" $ns $name }}
+{{- $ownedByLWS := false }}
+{{- range $o := ($live.metadata | default dict).ownerReferences | default list }}
+{{- if eq $o.kind $lws.kind }}{{ $ownedByLWS = true }}{{ end }}
+{{- end }}
+{{- if and $live (not $ownedByLWS) }}
+{{- $workers := lookup "apps/v1" "StatefulSet" $ns (include "llm-model.roleName" (dict "group" .group "role" "worker")) }}
+{{- $sets := list $name }}
+{{- if $workers }}{{ $sets = append $sets $workers.metadata.name }}{{ end }}
+{{- fail (printf "\nupgrade refused before it reaches the cluster: %s (multiNode.mode: leaderWorkerSet) would become LeaderWorkerSet %s/%s, but the StatefulSet mode's StatefulSet %s/%s is still there, and the LeaderWorkerSet controller cannot take over its name or its pods.\nKeep multiNode.mode: statefulset, or stop the group and upgrade again: kubectl -n %s delete statefulset %s, then helm upgrade again (the instances are down until the LeaderWorkerSet's pods are ready; PVCs are kept: each leader reuses its claim %s-%s-<instance>, workers get new claims %s-%s-<instance>-<rank> and download the weights again). The LeaderWorkerSet controller (%s) must be installed." .group.path $ns $name $ns $name $ns (join " " $sets) .root.Values.storage.volumeName $name .root.Values.storage.volumeName $name $lws.release) }}
+{{- end }}
+{{- else if .root.Capabilities.APIVersions.Has (printf "%s/%s" $lws.apiVersion $lws.kind) }}
+{{- $live := lookup $lws.apiVersion $lws.kind $ns $name }}
+{{- if $live }}
+{{- fail (printf "\nupgrade refused before it reaches the cluster: %s (multiNode.mode: statefulset, or nodes 1) would become StatefulSet %s (and %s for workers), but LeaderWorkerSet %s/%s is still there and owns StatefulSet %s and its pods.\nKeep multiNode.mode: leaderWorkerSet, or stop the group and upgrade again: kubectl -n %s delete leaderworkerset %s (wait until its pods are gone), then helm upgrade again (PVCs are kept: each leader's claim %s-%s-<instance> is reused by the leader StatefulSet; the worker StatefulSet's pods get new claims)." .group.path $name (include "llm-model.roleName" (dict "group" .group "role" "worker")) $ns $name $name $ns $name .root.Values.storage.volumeName $name) }}
+{{- end }}
+{{- end }}
+{{- end }}

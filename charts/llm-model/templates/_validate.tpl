@@ -449,7 +449,8 @@ Usage: {{ include "llm-model.validateGroup" (dict "root" $ "group" $g) | fromYam
 {{- $base := regexReplaceAll `^--no-` $f "--" }}
 {{- if or (hasKey $owned $f) (hasKey $owned $base) (hasKey $owned (printf "--no-%s" (trimPrefix "--" $f))) }}
 {{- $key := get $keyOf $base | default (get $keyOf $f) }}
-{{- $e = append $e (printf "%s %q repeats or contradicts %s, which the chart already renders%s; set the value there instead of in extraArgs" $p $a (ternary $base $f (hasKey $owned $base)) (ternary (printf " from %s" $key) "" (ne $key ""))) }}
+{{- /* Only the flag is quoted back, never a `=value`: it may be a secret (--api-key=...). */}}
+{{- $e = append $e (printf "%s %q repeats or contradicts %s, which the chart already renders%s; set the value there instead of in extraArgs" $p (regexReplaceAll `=.*$` $a "=...") (ternary $base $f (hasKey $owned $base)) (ternary (printf " from %s" $key) "" (ne $key ""))) }}
 {{- end }}
 {{- end }}
 {{- end }}

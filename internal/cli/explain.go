@@ -40,7 +40,7 @@ func (ps plans) table(w io.Writer) error {
 			fits = "yes, context cut"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d/%d/%d\t%d\t%.1f GiB\t%s\t%s\t%s\n", p.GPU, p.GPUs, p.TP, p.PP, p.DCP, p.Nodes,
-			float64(p.WeightsPerGPU)/plan.GiB, plan.Commas(p.KVTokens), plan.Commas(int64(p.MaxModelLen)), fits)
+			float64(p.WeightsPerGPU)/plan.GiB, plan.Commas(p.KVTokens)+specWords(p.Speculative), plan.Commas(int64(p.MaxModelLen)), fits)
 	}
 	return tw.Flush()
 }
@@ -54,9 +54,11 @@ func newExplainCmd(a *app) *cobra.Command {
 		Long: `Plans a model on every GPU type of the catalog (or those given with --gpu) and prints the plans side by side:
 the table for people, json or yaml with every number, the reason for each choice and each GPU's memory term by term
 (budgetPerGPU). With --tp (and --pp, --dcp, --max-num-seqs, --max-num-batched-tokens) it evaluates that deployment
-instead of choosing one: fits is false, with the reason, when it does not hold.`,
+instead of choosing one: fits is false, with the reason, when it does not hold. With --speculative each plan carries
+speculative decoding, and its KV capacity stands beside the same layout's without it.`,
 		Example: `  chartgen explain --model MiniMaxAI/MiniMax-M2.5
   chartgen explain --model zai-org/GLM-5-FP8 --gpu a100-80gb --gpu h200 -o json
+  chartgen explain --model zai-org/GLM-5-FP8 --gpu h200 --speculative
   chartgen explain --model openai/gpt-oss-120b --gpu h100-80gb --tp 1 --gpu-memory-utilization 0.95 --max-num-seqs 1024`,
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return runExplain(&pf, format, a.streams) },
@@ -79,4 +81,16 @@ func runExplain(pf *planFlags, format string, s IOStreams) error {
 		return err
 	}
 	return write(s.Out, format, plans(ps))
+}
+
+// specWords puts a plan's KV capacity without speculative decoding beside the one with it: " (mtp ×1; 3,439,041
+// without)".
+func specWords(sp *plan.SpecPlan) string {
+	if sp == nil {
+		return ""
+	}
+	if sp.KVTokensWithout == 0 {
+		return fmt.Sprintf(" (%s ×%d)", sp.Method, sp.Tokens)
+	}
+	return fmt.Sprintf(" (%s ×%d; %s without)", sp.Method, sp.Tokens, plan.Commas(sp.KVTokensWithout))
 }

@@ -24,6 +24,7 @@ type planFlags struct {
 	kvDType    string
 	util       float64
 	gpuCatalog string
+	specFlags
 }
 
 func (f *planFlags) register(fs *pflag.FlagSet) {
@@ -38,6 +39,7 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.modelDir, "model-dir", "", "plan from this local model `DIR` (config.json + safetensors headers)")
 	fs.StringVar(&f.gpuCatalog, "gpu-catalog", "", "GPU catalog `FILE` replacing the embedded one")
 	f.deploymentFlags.register(fs)
+	f.specFlags.register(fs)
 }
 
 func (f *planFlags) check() error {
@@ -66,6 +68,7 @@ func (f *planFlags) check() error {
 		errs = append(errs, err.Error())
 	}
 	errs = append(errs, f.deploymentFlags.validate()...)
+	errs = append(errs, f.specFlags.validate()...)
 	if len(errs) > 0 {
 		return usageErr("%s", strings.Join(errs, "; "))
 	}
@@ -76,6 +79,7 @@ func (f *planFlags) options() plan.Options {
 	t, _ := parseTask(f.task)
 	o := plan.Options{Engine: f.engine, Context: f.context, KVCacheDType: f.kvDType, GPUMemoryUtilization: f.util, Task: t}
 	f.deploymentFlags.apply(&o)
+	o.Speculative = f.resolved
 	return o
 }
 
@@ -90,6 +94,9 @@ func (f *planFlags) plan(all bool) (*loaded, *gpu.Catalog, []*plan.Plan, error) 
 	}
 	m, err := loadModel(context.Background(), f.modelFlags)
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := f.specFlags.resolve(m.input.Facts, f.engine); err != nil {
 		return nil, nil, nil, err
 	}
 	plans, err := plan.All(m.input, gpus, f.options())

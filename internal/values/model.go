@@ -15,6 +15,7 @@ type Model struct {
 	Serving               *Serving             `json:"serving,omitempty"`
 	VLLM                  *VLLM                `json:"vllm,omitempty"`
 	SGLang                *SGLang              `json:"sglang,omitempty"`
+	Speculative           *Speculative         `json:"speculative,omitempty"`
 	MultiNode             *MultiNode           `json:"multiNode,omitempty"`
 	ResourceGroupDefaults *GroupSettings       `json:"resourceGroupDefaults,omitempty"`
 	ResourceGroups        []ResourceGroup      `json:"resourceGroups,omitempty"`
@@ -108,6 +109,8 @@ type VLLM struct {
 	CPUOffload                *CPUOffload       `json:"cpuOffload,omitempty"`
 	KVOffload                 *KVOffload        `json:"kvOffload,omitempty"`
 	PipelineTimeouts          *PipelineTimeouts `json:"pipelineTimeouts,omitempty"`
+	// SpeculativeDraftTensorParallelSize is draft_tensor_parallel_size of --speculative-config.
+	SpeculativeDraftTensorParallelSize *int `json:"speculativeDraftTensorParallelSize,omitempty"`
 }
 
 // Multimodal holds the multimodal processor flags.
@@ -148,8 +151,18 @@ const (
 
 // SGLang holds the SGLang-only settings (also the per-group overrides).
 type SGLang struct {
-	EnableDPAttention  bool `json:"enableDpAttention,omitempty"`
-	DistTimeoutSeconds *int `json:"distTimeoutSeconds,omitempty"`
+	EnableDPAttention         bool `json:"enableDpAttention,omitempty"`
+	DistTimeoutSeconds        *int `json:"distTimeoutSeconds,omitempty"`
+	SpeculativeEagleTopk      *int `json:"speculativeEagleTopk,omitempty"`
+	SpeculativeNumDraftTokens *int `json:"speculativeNumDraftTokens,omitempty"`
+}
+
+// Speculative is speculative decoding, engine-neutral (the chart maps it to each engine's flags).
+type Speculative struct {
+	Method               string `json:"method,omitempty"`
+	NumSpeculativeTokens *int   `json:"numSpeculativeTokens,omitempty"`
+	DraftModel           string `json:"draftModel,omitempty"`
+	DraftRevision        string `json:"draftRevision,omitempty"`
 }
 
 // MultiNode configures multi-node instances.

@@ -63,6 +63,7 @@ Usage: {{ include "llm-model.vllm.args" (dict "root" $ "group" $g "role" "leader
 {{- if not (kindIs "invalid" $x.kvOffload.sizeGb) }}
 {{- $a = concat $a (list "--kv-offloading-backend" "native" "--kv-offloading-size" (toString (int $x.kvOffload.sizeGb))) }}
 {{- end }}
+{{- $a = concat $a (include "llm-model.speculativeArgs" . | fromYamlArray) }}
 {{- with $s.hfOverrides }}{{ $a = concat $a (list "--hf-overrides" (toJson .)) }}{{ end }}
 {{- range $s.extraArgs }}{{ $a = append $a (toString .) }}{{ end }}
 {{- toYaml $a }}
@@ -111,8 +112,45 @@ Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlA
 {{- /* SGLang serves /metrics only with --enable-metrics (server_args.py enable_metrics); vLLM always does. A monitor
 scrapes it, and an autoscaler of this group reads its gauges. */}}
 {{- if or $v.monitoring.serviceMonitor.enabled $v.monitoring.podMonitor.enabled $g.autoscaling.enabled }}{{ $a = append $a "--enable-metrics" }}{{ end }}
+{{- $a = concat $a (include "llm-model.speculativeArgs" . | fromYamlArray) }}
 {{- with $s.hfOverrides }}{{ $a = concat $a (list "--json-model-override-args" (toJson .)) }}{{ end }}
 {{- range $s.extraArgs }}{{ $a = append $a (toString .) }}{{ end }}
+{{- toYaml $a }}
+{{- end }}
+
+{{/*
+Speculative decoding flags from `speculative` (checked in "llm-model.validateSpeculative"). vLLM: one
+--speculative-config JSON (vllm/config/speculative.py SpeculativeConfig: method, num_speculative_tokens, model,
+revision, draft_tensor_parallel_size; method "mtp" is the generic name its per-architecture aliases map to).
+SGLang: --speculative-algorithm (server_args.py choices EAGLE, EAGLE3, NEXTN, STANDALONE, NGRAM), the draft's path
+and revision, and a chain of numSpeculativeTokens steps, top-k 1, steps + 1 draft tokens unless set (NGRAM takes
+only the draft-token count).
+Usage: {{ $a = concat $a (include "llm-model.speculativeArgs" (dict "root" $ "group" $g) | fromYamlArray) }}
+*/}}
+{{- define "llm-model.speculativeArgs" -}}
+{{- $v := .root.Values }}
+{{- $s := $v.speculative }}
+{{- $a := list }}
+{{- if $s.method }}
+{{- $k := int ($s.numSpeculativeTokens | default 1) }}
+{{- if eq $v.engine "vllm" }}
+{{- $c := dict "method" (get (dict "mtp" "mtp" "eagle" "eagle" "eagle3" "eagle3" "draft" "draft_model" "ngram" "ngram") $s.method) "num_speculative_tokens" $k }}
+{{- with $s.draftModel }}{{ $_ := set $c "model" . }}{{ end }}
+{{- with $s.draftRevision }}{{ $_ := set $c "revision" . }}{{ end }}
+{{- with .group.vllm.speculativeDraftTensorParallelSize }}{{ $_ := set $c "draft_tensor_parallel_size" (int .) }}{{ end }}
+{{- $a = list "--speculative-config" (toJson $c) }}
+{{- else }}
+{{- $x := .group.sglang }}
+{{- $algo := get (dict "mtp" "NEXTN" "eagle" "EAGLE" "eagle3" "EAGLE3" "draft" "STANDALONE" "ngram" "NGRAM") $s.method }}
+{{- $a = list "--speculative-algorithm" $algo }}
+{{- with $s.draftModel }}{{ $a = concat $a (list "--speculative-draft-model-path" .) }}{{ end }}
+{{- with $s.draftRevision }}{{ $a = concat $a (list "--speculative-draft-model-revision" .) }}{{ end }}
+{{- if ne $algo "NGRAM" }}
+{{- $a = concat $a (list "--speculative-num-steps" (toString $k) "--speculative-eagle-topk" (toString (int ($x.speculativeEagleTopk | default 1)))) }}
+{{- end }}
+{{- $a = concat $a (list "--speculative-num-draft-tokens" (toString (int ($x.speculativeNumDraftTokens | default (add1 $k))))) }}
+{{- end }}
+{{- end }}
 {{- toYaml $a }}
 {{- end }}
 

@@ -428,8 +428,8 @@ Usage: {{ include "llm-model.validateGroup" (dict "root" $ "group" $g) | fromYam
 {{- end }}
 {{- /* The rank flags the command line adds for multi-node instances, and the engines' short aliases. */}}
 {{- range $f := list "--nnodes" "--node-rank" "--master-addr" "--master-port" "--headless" "--dist-init-addr" }}{{ $_ := set $owned $f true }}{{ end }}
-{{- $alias := dict "-tp" "--tensor-parallel-size" "-pp" "--pipeline-parallel-size" "-dp" "--data-parallel-size" "-dcp" "--decode-context-parallel-size" "-q" "--quantization" }}
-{{- $keyOf := dict "--port" "service.port" "--host" "(fixed: 0.0.0.0)" "--download-dir" "storage.mountPath" "--model" "model.name" "--model-path" "model.name" "--revision" "model.revision" "--served-model-name" "model.servedModelNames" "--tensor-parallel-size" "serving.tensorParallelSize" "--tp-size" "serving.tensorParallelSize" "--pipeline-parallel-size" "serving.pipelineParallelSize" "--pp-size" "serving.pipelineParallelSize" "--data-parallel-size" "serving.dataParallelSize" "--dp-size" "serving.dataParallelSize" "--max-model-len" "serving.maxModelLen" "--context-length" "serving.maxModelLen" "--gpu-memory-utilization" "serving.gpuMemoryUtilization" "--mem-fraction-static" "serving.gpuMemoryUtilization" "--max-num-seqs" "serving.maxNumSeqs" "--max-running-requests" "serving.maxNumSeqs" "--max-num-batched-tokens" "serving.maxNumBatchedTokens" "--chunked-prefill-size" "serving.maxNumBatchedTokens" "--kv-cache-dtype" "serving.kvCacheDtype" "--enable-prefix-caching" "serving.enablePrefixCaching" "--enable-chunked-prefill" "vllm.enableChunkedPrefill" "--hf-overrides" "serving.hfOverrides" "--json-model-override-args" "serving.hfOverrides" "--api-server-count" "vllm.apiServerCount" "--decode-context-parallel-size" "vllm.decodeContextParallelSize" "--enable-expert-parallel" "serving.enableExpertParallel" "--ep-size" "serving.enableExpertParallel" "--trust-remote-code" "serving.trustRemoteCode" "--tool-call-parser" "serving.toolCallParser" "--reasoning-parser" "serving.reasoningParser" "--api-key" "credentials.apiKey" "--master-port" "multiNode.port" "--dist-init-addr" "multiNode.port" "--nnodes" "resourceGroups[].nodes" "--node-rank" "resourceGroups[].nodes" }}
+{{- $alias := dict "-tp" "--tensor-parallel-size" "-pp" "--pipeline-parallel-size" "-dp" "--data-parallel-size" "-dcp" "--decode-context-parallel-size" "-q" "--quantization" "--speculative-draft-model" "--speculative-draft-model-path" }}
+{{- $keyOf := dict "--port" "service.port" "--host" "(fixed: 0.0.0.0)" "--download-dir" "storage.mountPath" "--model" "model.name" "--model-path" "model.name" "--revision" "model.revision" "--served-model-name" "model.servedModelNames" "--tensor-parallel-size" "serving.tensorParallelSize" "--tp-size" "serving.tensorParallelSize" "--pipeline-parallel-size" "serving.pipelineParallelSize" "--pp-size" "serving.pipelineParallelSize" "--data-parallel-size" "serving.dataParallelSize" "--dp-size" "serving.dataParallelSize" "--max-model-len" "serving.maxModelLen" "--context-length" "serving.maxModelLen" "--gpu-memory-utilization" "serving.gpuMemoryUtilization" "--mem-fraction-static" "serving.gpuMemoryUtilization" "--max-num-seqs" "serving.maxNumSeqs" "--max-running-requests" "serving.maxNumSeqs" "--max-num-batched-tokens" "serving.maxNumBatchedTokens" "--chunked-prefill-size" "serving.maxNumBatchedTokens" "--kv-cache-dtype" "serving.kvCacheDtype" "--enable-prefix-caching" "serving.enablePrefixCaching" "--enable-chunked-prefill" "vllm.enableChunkedPrefill" "--hf-overrides" "serving.hfOverrides" "--json-model-override-args" "serving.hfOverrides" "--api-server-count" "vllm.apiServerCount" "--decode-context-parallel-size" "vllm.decodeContextParallelSize" "--enable-expert-parallel" "serving.enableExpertParallel" "--ep-size" "serving.enableExpertParallel" "--trust-remote-code" "serving.trustRemoteCode" "--tool-call-parser" "serving.toolCallParser" "--reasoning-parser" "serving.reasoningParser" "--api-key" "credentials.apiKey" "--master-port" "multiNode.port" "--dist-init-addr" "multiNode.port" "--nnodes" "resourceGroups[].nodes" "--node-rank" "resourceGroups[].nodes" "--speculative-config" "speculative" "--speculative-algorithm" "speculative.method" "--speculative-draft-model-path" "speculative.draftModel" "--speculative-draft-model-revision" "speculative.draftRevision" "--speculative-num-steps" "speculative.numSpeculativeTokens" "--speculative-eagle-topk" "sglang.speculativeEagleTopk" "--speculative-num-draft-tokens" "sglang.speculativeNumDraftTokens" }}
 {{- $args := $s.extraArgs | default list }}
 {{- range $i, $a := $args }}
 {{- $a = toString $a }}
@@ -446,6 +446,7 @@ Usage: {{ include "llm-model.validateGroup" (dict "root" $ "group" $g) | fromYam
 {{- end }}
 {{- end }}
 {{- end }}
+{{- $e = concat $e (include "llm-model.validateSpeculative" . | fromYamlArray) }}
 {{- /* A context past the model's own needs RoPE scaling in hfOverrides. */}}
 {{- $plan := $v.plan | default dict }}
 {{- if and (not (kindIs "invalid" $s.maxModelLen)) $plan.modelMaxLen }}
@@ -484,4 +485,55 @@ Usage: {{ if include "llm-model.hasRope" $s.hfOverrides }}
 {{- end }}
 {{- end }}
 {{- if $found }}true{{ end }}
+{{- end }}
+
+{{/*
+Speculative decoding against one resolved group: a method needs its token count, eagle / eagle3 / draft a draft
+model (mtp and ngram take none), no pipeline parallelism (neither pinned engine runs a drafter across stages:
+vllm-project/vllm#52069, #57755), a generation model, vLLM's draft TP 1 or the TP (speculative.py
+_verify_and_get_draft_tp), and no speculative key without a method.
+Usage: {{ $e = concat $e (include "llm-model.validateSpeculative" (dict "root" $ "group" $g) | fromYamlArray) }}
+*/}}
+{{- define "llm-model.validateSpeculative" -}}
+{{- $v := .root.Values }}
+{{- $g := .group }}
+{{- $s := $v.speculative }}
+{{- $e := list }}
+{{- $dtp := $g.vllm.speculativeDraftTensorParallelSize }}
+{{- $tuning := dict "speculative.numSpeculativeTokens" $s.numSpeculativeTokens "speculative.draftModel" $s.draftModel "speculative.draftRevision" $s.draftRevision "vllm.speculativeDraftTensorParallelSize" $dtp "sglang.speculativeEagleTopk" $g.sglang.speculativeEagleTopk "sglang.speculativeNumDraftTokens" $g.sglang.speculativeNumDraftTokens }}
+{{- if not $s.method }}
+{{- range $k := keys $tuning | sortAlpha }}
+{{- $x := get $tuning $k }}
+{{- if and (not (kindIs "invalid" $x)) (ne (toString $x) "") }}
+{{- $e = append $e (printf "%s is set but speculative.method is empty: set a method (mtp, eagle, eagle3, draft, ngram) or remove it" $k) }}
+{{- end }}
+{{- end }}
+{{- else }}
+{{- $m := $s.method }}
+{{- if kindIs "invalid" $s.numSpeculativeTokens }}
+{{- $e = append $e (printf "speculative.numSpeculativeTokens is required with speculative.method %s (tokens drafted per step; chartgen values --speculative chooses it)" $m) }}
+{{- end }}
+{{- if and (has $m (list "eagle" "eagle3" "draft")) (not $s.draftModel) }}
+{{- $e = append $e (printf "speculative.draftModel is required with speculative.method %s: the Hugging Face id or path of the %s" $m (ternary "draft model" "EAGLE head" (eq $m "draft"))) }}
+{{- end }}
+{{- if and (has $m (list "mtp" "ngram")) $s.draftModel }}
+{{- $e = append $e (printf "speculative.draftModel %q is refused with speculative.method %s, which %s; use eagle, eagle3 or draft for a draft model" $s.draftModel $m (ternary "drafts with the model's own MTP layers" "looks tokens up in the prompt" (eq $m "mtp"))) }}
+{{- end }}
+{{- if and $s.draftRevision (not $s.draftModel) }}
+{{- $e = append $e "speculative.draftRevision needs speculative.draftModel" }}
+{{- end }}
+{{- if gt (int $g.pp) 1 }}
+{{- $e = append $e (printf "%s: speculative.method %s with serving.pipelineParallelSize %d: neither pinned engine runs speculative decoding across pipeline stages (vllm-project/vllm#52069); use tensor parallelism only or remove speculative.method" $g.path $m (int $g.pp)) }}
+{{- end }}
+{{- if eq $v.model.task "embed" }}
+{{- $e = append $e "speculative.method must be empty for an embedding model (model.task: embed): it generates no tokens to draft" }}
+{{- end }}
+{{- if and (not (kindIs "invalid" $dtp)) (ne (int $dtp) 1) (ne (int $dtp) (int $g.tp)) }}
+{{- $e = append $e (printf "%s: vllm.speculativeDraftTensorParallelSize %d must be 1 or the tensor parallel size %d (vLLM takes no other)" $g.path (int $dtp) (int $g.tp)) }}
+{{- end }}
+{{- if and (eq $m "ngram") (not (kindIs "invalid" $g.sglang.speculativeEagleTopk)) }}
+{{- $e = append $e "sglang.speculativeEagleTopk is for the EAGLE-style algorithms; NGRAM takes none" }}
+{{- end }}
+{{- end }}
+{{- toYaml $e }}
 {{- end }}

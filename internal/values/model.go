@@ -16,6 +16,7 @@ type Model struct {
 	VLLM                  *VLLM                `json:"vllm,omitempty"`
 	SGLang                *SGLang              `json:"sglang,omitempty"`
 	Speculative           *Speculative         `json:"speculative,omitempty"`
+	LoRA                  *LoRA                `json:"lora,omitempty"`
 	MultiNode             *MultiNode           `json:"multiNode,omitempty"`
 	ResourceGroupDefaults *GroupSettings       `json:"resourceGroupDefaults,omitempty"`
 	ResourceGroups        []ResourceGroup      `json:"resourceGroups,omitempty"`
@@ -155,6 +156,16 @@ type SGLang struct {
 	DistTimeoutSeconds        *int `json:"distTimeoutSeconds,omitempty"`
 	SpeculativeEagleTopk      *int `json:"speculativeEagleTopk,omitempty"`
 	SpeculativeNumDraftTokens *int `json:"speculativeNumDraftTokens,omitempty"`
+}
+
+// LoRA is the adapters served beside the base model (name → Hugging Face id or path) and the engine's limits.
+type LoRA struct {
+	Adapters       map[string]string `json:"adapters,omitempty"`
+	MaxLoras       *int              `json:"maxLoras,omitempty"`
+	MaxRank        *int              `json:"maxRank,omitempty"`
+	MaxCPULoras    *int              `json:"maxCpuLoras,omitempty"`
+	RuntimeUpdates bool              `json:"runtimeUpdates,omitempty"`
+	TargetModules  []string          `json:"targetModules,omitempty"`
 }
 
 // Speculative is speculative decoding, engine-neutral (the chart maps it to each engine's flags).

@@ -64,6 +64,7 @@ Usage: {{ include "llm-model.vllm.args" (dict "root" $ "group" $g "role" "leader
 {{- $a = concat $a (list "--kv-offloading-backend" "native" "--kv-offloading-size" (toString (int $x.kvOffload.sizeGb))) }}
 {{- end }}
 {{- $a = concat $a (include "llm-model.speculativeArgs" . | fromYamlArray) }}
+{{- $a = concat $a (include "llm-model.loraArgs" . | fromYamlArray) }}
 {{- with $s.hfOverrides }}{{ $a = concat $a (list "--hf-overrides" (toJson .)) }}{{ end }}
 {{- range $s.extraArgs }}{{ $a = append $a (toString .) }}{{ end }}
 {{- toYaml $a }}
@@ -113,6 +114,7 @@ Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlA
 scrapes it, and an autoscaler of this group reads its gauges. */}}
 {{- if or $v.monitoring.serviceMonitor.enabled $v.monitoring.podMonitor.enabled $g.autoscaling.enabled }}{{ $a = append $a "--enable-metrics" }}{{ end }}
 {{- $a = concat $a (include "llm-model.speculativeArgs" . | fromYamlArray) }}
+{{- $a = concat $a (include "llm-model.loraArgs" . | fromYamlArray) }}
 {{- with $s.hfOverrides }}{{ $a = concat $a (list "--json-model-override-args" (toJson .)) }}{{ end }}
 {{- range $s.extraArgs }}{{ $a = append $a (toString .) }}{{ end }}
 {{- toYaml $a }}
@@ -150,6 +152,33 @@ Usage: {{ $a = concat $a (include "llm-model.speculativeArgs" (dict "root" $ "gr
 {{- end }}
 {{- $a = concat $a (list "--speculative-num-draft-tokens" (toString (int ($x.speculativeNumDraftTokens | default (add1 $k))))) }}
 {{- end }}
+{{- end }}
+{{- toYaml $a }}
+{{- end }}
+
+{{/*
+LoRA flags from `lora` (checked in "llm-model.validateLora"): --enable-lora when adapters are listed or runtime
+updates are allowed, then the adapters as name=source words after one flag (vLLM --lora-modules, a frontend flag a
+headless worker does not get; SGLang --lora-paths), sorted by name, and the limits: vLLM --max-loras,
+--max-lora-rank, --max-cpu-loras (vllm/engine/arg_utils.py LoRAConfig); SGLang --max-loras-per-batch,
+--max-lora-rank, --lora-target-modules (server_args.py).
+Usage: {{ $a = concat $a (include "llm-model.loraArgs" (dict "root" $ "group" $g "role" "leader") | fromYamlArray) }}
+*/}}
+{{- define "llm-model.loraArgs" -}}
+{{- $v := .root.Values }}
+{{- $l := $v.lora }}
+{{- $vllm := eq $v.engine "vllm" }}
+{{- $a := list }}
+{{- if or $l.adapters $l.runtimeUpdates }}
+{{- $a = list "--enable-lora" }}
+{{- if and $l.adapters (or (not $vllm) (ne .role "worker")) }}
+{{- $a = append $a (ternary "--lora-modules" "--lora-paths" $vllm) }}
+{{- range $name := keys $l.adapters | sortAlpha }}{{ $a = append $a (printf "%s=%s" $name (get $l.adapters $name)) }}{{ end }}
+{{- end }}
+{{- if not (kindIs "invalid" $l.maxLoras) }}{{ $a = concat $a (list (ternary "--max-loras" "--max-loras-per-batch" $vllm) (toString (int $l.maxLoras))) }}{{ end }}
+{{- if not (kindIs "invalid" $l.maxRank) }}{{ $a = concat $a (list "--max-lora-rank" (toString (int $l.maxRank))) }}{{ end }}
+{{- if not (kindIs "invalid" $l.maxCpuLoras) }}{{ $a = concat $a (list "--max-cpu-loras" (toString (int $l.maxCpuLoras))) }}{{ end }}
+{{- with $l.targetModules }}{{ $a = concat $a (list "--lora-target-modules") . }}{{ end }}
 {{- end }}
 {{- toYaml $a }}
 {{- end }}
@@ -225,6 +254,8 @@ Usage: {{ include "llm-model.env" (dict "root" $ "group" $g) | nindent 12 }}
 {{- $long := $x.allowLongMaxModelLen }}
 {{- if kindIs "invalid" $long }}{{ $long = include "llm-model.hasRope" $g.serving.hfOverrides }}{{ end }}
 {{- if $long }}{{ $_ := set $env (ternary "VLLM_ALLOW_LONG_MAX_MODEL_LEN" "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN" $vllmEngine) "1" }}{{ end }}
+{{- /* vLLM serves /v1/load_lora_adapter and /v1/unload_lora_adapter only with this set (vllm/envs.py). */}}
+{{- if and $vllmEngine $v.lora.runtimeUpdates }}{{ $_ := set $env "VLLM_ALLOW_RUNTIME_LORA_UPDATING" "True" }}{{ end }}
 {{- range $k, $val := $g.serving.env }}{{ $_ := set $env $k (include "llm-model.envString" $val) }}{{ end }}
 {{- $list := list }}
 {{- if gt (int $g.nodes) 1 }}

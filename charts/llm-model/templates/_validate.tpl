@@ -429,7 +429,7 @@ Usage: {{ include "llm-model.validateGroup" (dict "root" $ "group" $g) | fromYam
 {{- /* The rank flags the command line adds for multi-node instances, and the engines' short aliases. */}}
 {{- range $f := list "--nnodes" "--node-rank" "--master-addr" "--master-port" "--headless" "--dist-init-addr" }}{{ $_ := set $owned $f true }}{{ end }}
 {{- $alias := dict "-tp" "--tensor-parallel-size" "-pp" "--pipeline-parallel-size" "-dp" "--data-parallel-size" "-dcp" "--decode-context-parallel-size" "-q" "--quantization" "--speculative-draft-model" "--speculative-draft-model-path" }}
-{{- $keyOf := dict "--port" "service.port" "--host" "(fixed: 0.0.0.0)" "--download-dir" "storage.mountPath" "--model" "model.name" "--model-path" "model.name" "--revision" "model.revision" "--served-model-name" "model.servedModelNames" "--tensor-parallel-size" "serving.tensorParallelSize" "--tp-size" "serving.tensorParallelSize" "--pipeline-parallel-size" "serving.pipelineParallelSize" "--pp-size" "serving.pipelineParallelSize" "--data-parallel-size" "serving.dataParallelSize" "--dp-size" "serving.dataParallelSize" "--max-model-len" "serving.maxModelLen" "--context-length" "serving.maxModelLen" "--gpu-memory-utilization" "serving.gpuMemoryUtilization" "--mem-fraction-static" "serving.gpuMemoryUtilization" "--max-num-seqs" "serving.maxNumSeqs" "--max-running-requests" "serving.maxNumSeqs" "--max-num-batched-tokens" "serving.maxNumBatchedTokens" "--chunked-prefill-size" "serving.maxNumBatchedTokens" "--kv-cache-dtype" "serving.kvCacheDtype" "--enable-prefix-caching" "serving.enablePrefixCaching" "--enable-chunked-prefill" "vllm.enableChunkedPrefill" "--hf-overrides" "serving.hfOverrides" "--json-model-override-args" "serving.hfOverrides" "--api-server-count" "vllm.apiServerCount" "--decode-context-parallel-size" "vllm.decodeContextParallelSize" "--enable-expert-parallel" "serving.enableExpertParallel" "--ep-size" "serving.enableExpertParallel" "--trust-remote-code" "serving.trustRemoteCode" "--tool-call-parser" "serving.toolCallParser" "--reasoning-parser" "serving.reasoningParser" "--api-key" "credentials.apiKey" "--master-port" "multiNode.port" "--dist-init-addr" "multiNode.port" "--nnodes" "resourceGroups[].nodes" "--node-rank" "resourceGroups[].nodes" "--speculative-config" "speculative" "--speculative-algorithm" "speculative.method" "--speculative-draft-model-path" "speculative.draftModel" "--speculative-draft-model-revision" "speculative.draftRevision" "--speculative-num-steps" "speculative.numSpeculativeTokens" "--speculative-eagle-topk" "sglang.speculativeEagleTopk" "--speculative-num-draft-tokens" "sglang.speculativeNumDraftTokens" }}
+{{- $keyOf := dict "--port" "service.port" "--host" "(fixed: 0.0.0.0)" "--download-dir" "storage.mountPath" "--model" "model.name" "--model-path" "model.name" "--revision" "model.revision" "--served-model-name" "model.servedModelNames" "--tensor-parallel-size" "serving.tensorParallelSize" "--tp-size" "serving.tensorParallelSize" "--pipeline-parallel-size" "serving.pipelineParallelSize" "--pp-size" "serving.pipelineParallelSize" "--data-parallel-size" "serving.dataParallelSize" "--dp-size" "serving.dataParallelSize" "--max-model-len" "serving.maxModelLen" "--context-length" "serving.maxModelLen" "--gpu-memory-utilization" "serving.gpuMemoryUtilization" "--mem-fraction-static" "serving.gpuMemoryUtilization" "--max-num-seqs" "serving.maxNumSeqs" "--max-running-requests" "serving.maxNumSeqs" "--max-num-batched-tokens" "serving.maxNumBatchedTokens" "--chunked-prefill-size" "serving.maxNumBatchedTokens" "--kv-cache-dtype" "serving.kvCacheDtype" "--enable-prefix-caching" "serving.enablePrefixCaching" "--enable-chunked-prefill" "vllm.enableChunkedPrefill" "--hf-overrides" "serving.hfOverrides" "--json-model-override-args" "serving.hfOverrides" "--api-server-count" "vllm.apiServerCount" "--decode-context-parallel-size" "vllm.decodeContextParallelSize" "--enable-expert-parallel" "serving.enableExpertParallel" "--ep-size" "serving.enableExpertParallel" "--trust-remote-code" "serving.trustRemoteCode" "--tool-call-parser" "serving.toolCallParser" "--reasoning-parser" "serving.reasoningParser" "--api-key" "credentials.apiKey" "--master-port" "multiNode.port" "--dist-init-addr" "multiNode.port" "--nnodes" "resourceGroups[].nodes" "--node-rank" "resourceGroups[].nodes" "--speculative-config" "speculative" "--speculative-algorithm" "speculative.method" "--speculative-draft-model-path" "speculative.draftModel" "--speculative-draft-model-revision" "speculative.draftRevision" "--speculative-num-steps" "speculative.numSpeculativeTokens" "--speculative-eagle-topk" "sglang.speculativeEagleTopk" "--speculative-num-draft-tokens" "sglang.speculativeNumDraftTokens" "--enable-lora" "lora" "--lora-modules" "lora.adapters" "--lora-paths" "lora.adapters" "--max-loras" "lora.maxLoras" "--max-loras-per-batch" "lora.maxLoras" "--max-lora-rank" "lora.maxRank" "--max-cpu-loras" "lora.maxCpuLoras" "--lora-target-modules" "lora.targetModules" }}
 {{- $args := $s.extraArgs | default list }}
 {{- range $i, $a := $args }}
 {{- $a = toString $a }}
@@ -447,6 +447,7 @@ Usage: {{ include "llm-model.validateGroup" (dict "root" $ "group" $g) | fromYam
 {{- end }}
 {{- end }}
 {{- $e = concat $e (include "llm-model.validateSpeculative" . | fromYamlArray) }}
+{{- $e = concat $e (include "llm-model.validateLora" . | fromYamlArray) }}
 {{- /* A context past the model's own needs RoPE scaling in hfOverrides. */}}
 {{- $plan := $v.plan | default dict }}
 {{- if and (not (kindIs "invalid" $s.maxModelLen)) $plan.modelMaxLen }}
@@ -536,4 +537,58 @@ Usage: {{ $e = concat $e (include "llm-model.validateSpeculative" (dict "root" $
 {{- end }}
 {{- end }}
 {{- toYaml $e }}
+{{- end }}
+
+{{/*
+LoRA against one resolved group: limits only with adapters or runtime updates, adapter names apart from the base
+model's names, vLLM's rank choices (LoRAConfig.max_lora_rank) and max_cpu_loras >= max_loras (LoRAConfig
+verification), each engine's own keys, and SGLang's rule that LoRA runs with no speculative algorithm but NGRAM
+(server_args.py: "Currently LoRA is only compatible with NGRAM speculative decoding").
+Usage: {{ $e = concat $e (include "llm-model.validateLora" (dict "root" $ "group" $g) | fromYamlArray) }}
+*/}}
+{{- define "llm-model.validateLora" -}}
+{{- $v := .root.Values }}
+{{- $l := $v.lora }}
+{{- $e := list }}
+{{- $on := or $l.adapters $l.runtimeUpdates }}
+{{- $vllm := eq $v.engine "vllm" }}
+{{- range $k := list "maxLoras" "maxRank" "maxCpuLoras" }}
+{{- if and (not $on) (not (kindIs "invalid" (get $l $k))) }}
+{{- $e = append $e (printf "lora.%s is set but no adapter is served: list lora.adapters or set lora.runtimeUpdates: true" $k) }}
+{{- end }}
+{{- end }}
+{{- if and (not $on) $l.targetModules }}
+{{- $e = append $e "lora.targetModules is set but no adapter is served: list lora.adapters or set lora.runtimeUpdates: true" }}
+{{- end }}
+{{- $base := concat (list $v.model.name) ($v.model.servedModelNames | default list) }}
+{{- range $name := keys ($l.adapters | default dict) | sortAlpha }}
+{{- if has $name $base }}
+{{- $e = append $e (printf "lora.adapters.%s: the adapter name is also a name of the base model (%s); clients could not tell them apart, so give the adapter another name" $name (join ", " $base)) }}
+{{- end }}
+{{- end }}
+{{- if $vllm }}
+{{- if and (not (kindIs "invalid" $l.maxRank)) (not (has (int $l.maxRank) (list 1 8 16 32 64 128 256 320 512))) }}
+{{- $e = append $e (printf "lora.maxRank %d is not a rank vLLM takes (1, 8, 16, 32, 64, 128, 256, 320, 512); use the next one up" (int $l.maxRank)) }}
+{{- end }}
+{{- if and (not (kindIs "invalid" $l.maxCpuLoras)) (lt (int $l.maxCpuLoras) (int ($l.maxLoras | default 1))) }}
+{{- $e = append $e (printf "lora.maxCpuLoras %d is below lora.maxLoras %d: vLLM requires max_cpu_loras >= max_loras" (int $l.maxCpuLoras) (int ($l.maxLoras | default 1))) }}
+{{- end }}
+{{- if $l.targetModules }}
+{{- $e = append $e "lora.targetModules is an SGLang option (--lora-target-modules); vLLM takes the modules from each adapter: remove it or set engine: sglang" }}
+{{- end }}
+{{- else }}
+{{- if not (kindIs "invalid" $l.maxCpuLoras) }}
+{{- $e = append $e "lora.maxCpuLoras is a vLLM option (--max-cpu-loras); SGLang has none: remove it or set engine: vllm" }}
+{{- end }}
+{{- if and $on $v.speculative.method (ne $v.speculative.method "ngram") }}
+{{- $e = append $e (printf "lora with speculative.method %s: SGLang runs LoRA only with NGRAM speculative decoding (server_args.py); use speculative.method ngram or vLLM" $v.speculative.method) }}
+{{- end }}
+{{- if and $l.runtimeUpdates (not $l.adapters) (not $l.targetModules) }}
+{{- $e = append $e "lora.runtimeUpdates without lora.adapters: SGLang needs lora.targetModules (and lora.maxRank) to size its LoRA buffers before any adapter is loaded" }}
+{{- end }}
+{{- end }}
+{{- if eq $v.model.task "embed" }}{{ if $on }}
+{{- $e = append $e "lora must be empty for an embedding model (model.task: embed): the chart serves adapters for generation only" }}
+{{- end }}{{ end }}
+{{- toYaml (uniq $e) }}
 {{- end }}

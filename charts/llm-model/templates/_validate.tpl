@@ -553,7 +553,8 @@ Usage: {{ $e = concat $e (include "llm-model.validateLora" (dict "root" $ "group
 {{- $on := or $l.adapters $l.runtimeUpdates }}
 {{- $vllm := eq $v.engine "vllm" }}
 {{- range $k := list "maxLoras" "maxRank" "maxCpuLoras" }}
-{{- if and (not $on) (not (kindIs "invalid" (get $l $k))) }}
+{{- /* hasKey: Helm 4 drops null keys, and sprig's get returns "" for a missing one. */}}
+{{- if and (not $on) (hasKey $l $k) (not (kindIs "invalid" (get $l $k))) }}
 {{- $e = append $e (printf "lora.%s is set but no adapter is served: list lora.adapters or set lora.runtimeUpdates: true" $k) }}
 {{- end }}
 {{- end }}

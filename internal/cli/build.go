@@ -102,6 +102,11 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, multiNodeMod
 		c["vllm.multimodal"] = "Multimodal: " + p0.Reasons[plan.ReasonMultimodal] + "."
 	}
 
+	if sp := p0.Speculative; sp != nil {
+		v.Speculative = &values.Speculative{Method: sp.Method, NumSpeculativeTokens: ptr(sp.Tokens), DraftModel: sp.DraftModel}
+		c["speculative"] = "Speculative decoding: " + p0.Reasons[plan.ReasonSpeculative] + "."
+	}
+
 	// Per-plan layout: into the shared blocks for one plan, into each group for several.
 	layout := func(p *plan.Plan, sv *values.Serving, xv *values.VLLM, sgv *values.SGLang, prefix string) {
 		if p.DType != "" {

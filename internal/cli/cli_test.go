@@ -48,6 +48,9 @@ var goldenCases = []struct {
 	{"chartgen-glm-5-fp8-a100-shared-cache.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--download", "sharedCache"}},
 	{"chartgen-glm-5-fp8-a100-lws.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--multi-node-mode", "leaderWorkerSet"}},
 	{"chartgen-glm-5-fp8-sglang-a100-lws.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--engine", "sglang", "--multi-node-mode", "leaderWorkerSet"}},
+	{"chartgen-glm-5-fp8-h200-mtp.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "h200", "--speculative"}},
+	{"chartgen-glm-5-fp8-sglang-h200-mtp.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "h200", "--engine", "sglang", "--speculative"}},
+	{"chartgen-qwen3-32b-draft-model.yaml", []string{"values", "--model", "Qwen/Qwen3-32B", "--gpu", "h100-80gb", "--speculative", "--draft-model", "Qwen/Qwen3-8B"}},
 }
 
 // TestGoldenCasesCurrent fails when a committed chartgen case differs from what chartgen writes now

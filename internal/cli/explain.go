@@ -73,7 +73,7 @@ func (ps plans) table(w io.Writer) error {
 			fits = "yes, context cut"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d/%d/%d\t%d\t%.1f GiB\t%s\t%s\t%s\n", p.GPU, p.GPUs, p.TP, p.PP, p.DCP, p.Nodes,
-			float64(p.WeightsPerGPU)/plan.GiB, plan.Commas(p.KVTokens), plan.Commas(int64(p.MaxModelLen)), fits)
+			float64(p.WeightsPerGPU)/plan.GiB, plan.Commas(p.KVTokens)+specWords(p.Speculative), plan.Commas(int64(p.MaxModelLen)), fits)
 	}
 	return tw.Flush()
 }
@@ -89,10 +89,12 @@ the table for people, json or yaml with every number, the reason for each choice
 (budgetPerGPU). With --tp (and --pp, --dcp, --max-num-seqs, --max-num-batched-tokens) it evaluates that deployment
 instead of choosing one: fits is false, with the reason, when it does not hold. With --gpu, the table is followed by
 each GPU type's alternatives: every GPU count whose one-pod layout holds the model, with TP × PP × DCP, KV capacity
-and the objective (--objective balanced, gpus or latency) that picks it.`,
+and the objective (--objective balanced, gpus or latency) that picks it. With --speculative each plan carries
+speculative decoding, and its KV capacity stands beside the same layout's without it.`,
 		Example: `  chartgen explain --model MiniMaxAI/MiniMax-M2.5
   chartgen explain --model zai-org/GLM-5-FP8 --gpu a100-80gb --gpu h200 -o json
   chartgen explain --model meta-llama/Meta-Llama-3.1-70B --gpu a100-80gb --objective gpus
+  chartgen explain --model zai-org/GLM-5-FP8 --gpu h200 --speculative
   chartgen explain --model openai/gpt-oss-120b --gpu h100-80gb --tp 1 --gpu-memory-utilization 0.95 --max-num-seqs 1024`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runExplain(cmd.Context(), &pf, format, a.streams) },
@@ -119,4 +121,16 @@ func runExplain(ctx context.Context, pf *planFlags, format string, s IOStreams) 
 		return write(s.Out, format, explained{plans(ps)})
 	}
 	return write(s.Out, format, plans(ps))
+}
+
+// specWords puts a plan's KV capacity without speculative decoding beside the one with it: " (mtp ×1; 3,439,041
+// without)".
+func specWords(sp *plan.SpecPlan) string {
+	if sp == nil {
+		return ""
+	}
+	if sp.KVTokensWithout == 0 {
+		return fmt.Sprintf(" (%s ×%d)", sp.Method, sp.Tokens)
+	}
+	return fmt.Sprintf(" (%s ×%d; %s without)", sp.Method, sp.Tokens, plan.Commas(sp.KVTokensWithout))
 }

@@ -28,6 +28,7 @@ type planFlags struct {
 	gpuCatalog string
 	objective  string
 	download   string
+	specFlags
 }
 
 func (f *planFlags) register(fs *pflag.FlagSet) {
@@ -45,6 +46,7 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.download, "download", plan.DownloadInitContainer, "how the weights reach the pods (storage.download.mode) the disk is sized for: `MODE` "+strings.Join(plan.DownloadModes, ", "))
 	f.deploymentFlags.register(fs)
 	f.hubFlags.register(fs)
+	f.specFlags.register(fs)
 }
 
 func (f *planFlags) check() error {
@@ -80,6 +82,7 @@ func (f *planFlags) check() error {
 	}
 	errs = append(errs, f.deploymentFlags.validate()...)
 	errs = append(errs, f.hubFlags.validate()...)
+	errs = append(errs, f.specFlags.validate()...)
 	if len(errs) > 0 {
 		return usageErr("%s", strings.Join(errs, "; "))
 	}
@@ -90,6 +93,7 @@ func (f *planFlags) options() plan.Options {
 	t, _ := parseTask(f.task)
 	o := plan.Options{Engine: f.engine, Context: f.context, KVCacheDType: f.kvDType, GPUMemoryUtilization: f.util, Task: t, Objective: f.objective, Download: f.download}
 	f.deploymentFlags.apply(&o)
+	o.Speculative = f.resolved
 	return o
 }
 
@@ -104,6 +108,9 @@ func (f *planFlags) plan(ctx context.Context, all bool, errOut io.Writer) (*load
 	}
 	m, err := loadModel(ctx, f.modelFlags, errOut)
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := f.specFlags.resolve(ctx, m.input.Facts, f.engine, f.hubFlags, errOut); err != nil {
 		return nil, nil, nil, err
 	}
 	plans, err := plan.All(m.input, gpus, f.options())

@@ -120,6 +120,8 @@ type Options struct {
 	Objective string
 	// Download is the chart's storage.download.mode the disk is sized for ("" = DownloadInitContainer).
 	Download string
+	// Speculative is speculative decoding (Method "" = off): its weights, KV and activations are planned.
+	Speculative Speculative
 }
 
 // Engines the planner knows.
@@ -202,6 +204,9 @@ type Plan struct {
 	MambaCacheMode      string  `json:"mambaCacheMode,omitempty"`
 	Multimodal          bool    `json:"multimodal"`
 	Task                string  `json:"task"`
+
+	// Speculative is the speculative decoding planned (nil = none), with what it costs.
+	Speculative *SpecPlan `json:"speculative,omitempty"`
 
 	Resources Resources `json:"resources"`
 	Probe     Probe     `json:"startupProbe"`
@@ -303,6 +308,17 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 			task = model.TaskEmbed
 		}
 	}
+	spec := o.Speculative
+	if o.SpeculativeMTP && spec.Method == "" {
+		spec.Method = SpecMTP
+	}
+	if err := checkSpeculative(f, spec, engine, task); err != nil {
+		return nil, err
+	}
+	specK := 0
+	if spec.Method != "" {
+		specK = specTokens(spec, f)
+	}
 	p := &Plan{Model: in.Name, GPU: g.ID, Engine: engine, DP: 1, VRAMPerGPU: g.VRAMBytes, WeightsTotal: in.Weights.Loaded, KVDType: kv.Name,
 		Reasons: map[string]string{}, Task: string(task), Multimodal: f.Multimodal && task == model.TaskGenerate, facts: f}
 	if f.Multimodal && task == model.TaskEmbed {
@@ -391,19 +407,32 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	explainBudget := false // the words of the budget's terms, for the chosen layout only
 	fitsAt := func(c candidate, tokens, mnbt int) fit {
 		r := fit{util: util}
-		r.wpg = weightsPerGPU(f, in.Weights.split(visionIf(p.Multimodal, in.Weights.Vision), mxfp4PaddedWeights(f, g, c.l.TP), o.SpeculativeMTP), c.l)
+		if why := specUnsupported(spec, c.l); why != "" {
+			r.why = why
+			return r
+		}
+		r.wpg = weightsPerGPU(f, in.Weights.split(visionIf(p.Multimodal, in.Weights.Vision), mxfp4PaddedWeights(f, g, c.l.TP), spec.Method == SpecMTP), c.l)
+		r.wpg += specWeightsPerGPU(spec, c.l.TP)
 		if c.dpAttn {
 			r.wpg += dpAttentionExtra(f, in.Weights.Embed, c.l)
 		}
+		sampled := maxSeqs // the sampler's rows: with speculative tokens, k + 1 per request
+		if spec.Method != "" {
+			sampled = specRows(maxSeqs, specK)
+		}
 		bi := budgetInput{version: ver, visible: visible, visibleWhy: visibleWhy, tp: max(1, c.l.TP), pp: max(1, c.l.PP),
 			weights: r.wpg, weightsWhy: in.Weights.Source, mnbt: mnbt, seqs: maxSeqs, multimodal: p.Multimodal,
-			activation: activationPeak(f, ver, c.l.TP, mnbt, maxSeqs), vocabSampler: samplerWarmupBytes(f, maxSeqs, mnbt), explain: explainBudget}
+			activation: activationPeak(f, ver, c.l.TP, mnbt, sampled), vocabSampler: samplerWarmupBytes(f, sampled, mnbt), explain: explainBudget}
 		if sglang {
 			r.ovh = bi.activation + nonTorchBytes(ver, bi.tp, bi.pp)
 			if p.Multimodal {
 				r.ovh += MultimodalEncoderReserve
 			}
 			r.reserved, r.reserveWhy = sglangReserve(visible, c.l, sglangDefaultChunk(visible), maxSeqs, r.ovh, c.dpAttn)
+			if extra := SGLangSpecReserve(spec.Method); extra > 0 {
+				r.reserved += extra
+				r.reserveWhy += fmt.Sprintf(" + %.0f GiB for speculative decoding (%s; SGLang server_args.py reserve_memory)", float64(extra)/GiB, spec.Method)
+			}
 			if o.GPUMemoryUtilization == 0 {
 				r.util = sglangFraction(visible, r.reserved)
 			}
@@ -419,6 +448,7 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		}
 		r.budget = r.b.kv
 		need, err := model.KVBytesForSequence(f, tokens, c.l, model.KVOptions{DType: o.KVCacheDType, MaxNumBatchedTokens: mnbt})
+		need += specKVPerToken(f, spec, c.l.TP, o.KVCacheDType) * int64(tokens)
 		r.need = need
 		r.ok = err == nil && r.budget > 0 && need <= r.budget && (sglang || r.b.OutsideFree >= 0)
 		if r.ok || !explainBudget {
@@ -448,6 +478,9 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		c, err := givenLayout(f, *o.Layout, engine, maxPod)
 		if err != nil {
 			return nil, err
+		}
+		if why := specUnsupported(spec, c.l); why != "" {
+			return nil, fmt.Errorf("layout TP %d × PP %d: %s; choose a layout without pipeline parallelism or plan without speculative decoding", c.l.TP, c.l.PP, why)
 		}
 		chosen = &c
 		p.MultiNode = c.pods > 1
@@ -534,6 +567,9 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		if need := outsideNeed(ver, samplerWarmupBytes(f, maxSeqs, DefaultBatchedTokens), 1, 1, maxSeqs, false); !sglang && util > 0 && float64(visible)*(1-util) < float64(need) {
 			p.NotFit += fmt.Sprintf(", or leave --gpu-memory-utilization to chartgen: %.2f leaves %.2f GiB outside the fraction, and vLLM %s puts at least %.2f GiB there (memory in use before load, the sampler warm-up)",
 				util, float64(visible)*(1-util)/GiB, ver, float64(need)/GiB)
+		}
+		if spec.Method != "" {
+			p.NotFit += fmt.Sprintf("; speculative decoding (%s) needs one pipeline stage, so only one-pod layouts without PP were tried: plan without it", spec.Method)
 		}
 		p.Reasons[ReasonGPUs] = p.NotFit
 		return p, nil
@@ -626,6 +662,14 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 			float64(wpg)/GiB, float64(need)/GiB, float64(ovh)/GiB, float64(wpg+need+ovh)/GiB, usable/GiB, util, float64(visible)/GiB, fewerNote(p))
 	}
 	p.Reasons[ReasonKV] = fmt.Sprintf("%.2f GiB of KV budget per GPU holds %s tokens (%.2f× one full context)", float64(budget)/GiB, commas(p.KVTokens), p.Concurrency)
+	if spec.Method != "" && fa.ok {
+		act := activationPeak(f, ver, p.TP, mnbt, specRows(maxSeqs, specK)) - activationPeak(f, ver, p.TP, mnbt, maxSeqs) +
+			samplerWarmupBytes(f, specRows(maxSeqs, specK), mnbt) - samplerWarmupBytes(f, maxSeqs, mnbt)
+		if sglang {
+			act += SGLangSpecReserve(spec.Method)
+		}
+		p.Speculative = p.specPlan(in, g, o, spec, specK, act)
+	}
 	if c.dpAttn {
 		p.Reasons[ReasonKV] = fmt.Sprintf("%.2f GiB of KV budget per GPU, on each of the %d DP-attention ranks, holds %s tokens in all (%.2f× one full context)", float64(budget)/GiB, p.DP, commas(p.KVTokens), p.Concurrency)
 	} else if sglang && f.MLA != nil && p.TP > 1 {

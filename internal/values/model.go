@@ -15,6 +15,8 @@ type Model struct {
 	Serving               *Serving             `json:"serving,omitempty"`
 	VLLM                  *VLLM                `json:"vllm,omitempty"`
 	SGLang                *SGLang              `json:"sglang,omitempty"`
+	Speculative           *Speculative         `json:"speculative,omitempty"`
+	LoRA                  *LoRA                `json:"lora,omitempty"`
 	MultiNode             *MultiNode           `json:"multiNode,omitempty"`
 	ResourceGroupDefaults *GroupSettings       `json:"resourceGroupDefaults,omitempty"`
 	ResourceGroups        []ResourceGroup      `json:"resourceGroups,omitempty"`
@@ -145,6 +147,8 @@ type VLLM struct {
 	CPUOffload                *CPUOffload       `json:"cpuOffload,omitempty"`
 	KVOffload                 *KVOffload        `json:"kvOffload,omitempty"`
 	PipelineTimeouts          *PipelineTimeouts `json:"pipelineTimeouts,omitempty"`
+	// SpeculativeDraftTensorParallelSize is draft_tensor_parallel_size of --speculative-config.
+	SpeculativeDraftTensorParallelSize *int `json:"speculativeDraftTensorParallelSize,omitempty"`
 }
 
 // Multimodal holds the multimodal processor flags.
@@ -185,8 +189,28 @@ const (
 
 // SGLang holds the SGLang-only settings (also the per-group overrides).
 type SGLang struct {
-	EnableDPAttention  bool `json:"enableDpAttention,omitempty"`
-	DistTimeoutSeconds *int `json:"distTimeoutSeconds,omitempty"`
+	EnableDPAttention         bool `json:"enableDpAttention,omitempty"`
+	DistTimeoutSeconds        *int `json:"distTimeoutSeconds,omitempty"`
+	SpeculativeEagleTopk      *int `json:"speculativeEagleTopk,omitempty"`
+	SpeculativeNumDraftTokens *int `json:"speculativeNumDraftTokens,omitempty"`
+}
+
+// LoRA is the adapters served beside the base model (name → Hugging Face id or path) and the engine's limits.
+type LoRA struct {
+	Adapters       map[string]string `json:"adapters,omitempty"`
+	MaxLoras       *int              `json:"maxLoras,omitempty"`
+	MaxRank        *int              `json:"maxRank,omitempty"`
+	MaxCPULoras    *int              `json:"maxCpuLoras,omitempty"`
+	RuntimeUpdates bool              `json:"runtimeUpdates,omitempty"`
+	TargetModules  []string          `json:"targetModules,omitempty"`
+}
+
+// Speculative is speculative decoding, engine-neutral (the chart maps it to each engine's flags).
+type Speculative struct {
+	Method               string `json:"method,omitempty"`
+	NumSpeculativeTokens *int   `json:"numSpeculativeTokens,omitempty"`
+	DraftModel           string `json:"draftModel,omitempty"`
+	DraftRevision        string `json:"draftRevision,omitempty"`
 }
 
 // MultiNode configures multi-node instances.

@@ -62,6 +62,8 @@ Usage: {{ include "llm-model.vllm.args" (dict "root" $ "group" $g "role" "leader
 {{- if not (kindIs "invalid" $x.kvOffload.sizeGb) }}
 {{- $a = concat $a (list "--kv-offloading-backend" "native" "--kv-offloading-size" (toString (int $x.kvOffload.sizeGb))) }}
 {{- end }}
+{{- $a = concat $a (include "llm-model.speculativeArgs" . | fromYamlArray) }}
+{{- $a = concat $a (include "llm-model.loraArgs" . | fromYamlArray) }}
 {{- with $s.hfOverrides }}{{ $a = concat $a (list "--hf-overrides" (toJson .)) }}{{ end }}
 {{- range $s.extraArgs }}{{ $a = append $a (toString .) }}{{ end }}
 {{- toYaml $a }}
@@ -111,8 +113,73 @@ Usage: {{ include "llm-model.sglang.args" (dict "root" $ "group" $g) | fromYamlA
 scrapes it, an autoscaler of this group reads its gauges, and an InferencePool's endpoint picker reads its queue and
 KV-cache gauges. */}}
 {{- if or $v.monitoring.serviceMonitor.enabled $v.monitoring.podMonitor.enabled $g.autoscaling.enabled $v.inferencePool.enabled }}{{ $a = append $a "--enable-metrics" }}{{ end }}
+{{- $a = concat $a (include "llm-model.speculativeArgs" . | fromYamlArray) }}
+{{- $a = concat $a (include "llm-model.loraArgs" . | fromYamlArray) }}
 {{- with $s.hfOverrides }}{{ $a = concat $a (list "--json-model-override-args" (toJson .)) }}{{ end }}
 {{- range $s.extraArgs }}{{ $a = append $a (toString .) }}{{ end }}
+{{- toYaml $a }}
+{{- end }}
+
+{{/*
+Speculative decoding flags from `speculative` (checked in "llm-model.validateSpeculative"). vLLM: one
+--speculative-config JSON (vllm/config/speculative.py SpeculativeConfig: method, num_speculative_tokens, model,
+revision, draft_tensor_parallel_size; method "mtp" is the generic name its per-architecture aliases map to).
+SGLang: --speculative-algorithm (server_args.py choices EAGLE, EAGLE3, NEXTN, STANDALONE, NGRAM), the draft's path
+and revision, and a chain of numSpeculativeTokens steps, top-k 1, steps + 1 draft tokens unless set (NGRAM takes
+only the draft-token count).
+Usage: {{ $a = concat $a (include "llm-model.speculativeArgs" (dict "root" $ "group" $g) | fromYamlArray) }}
+*/}}
+{{- define "llm-model.speculativeArgs" -}}
+{{- $v := .root.Values }}
+{{- $s := $v.speculative }}
+{{- $a := list }}
+{{- if $s.method }}
+{{- $k := int ($s.numSpeculativeTokens | default 1) }}
+{{- if eq $v.engine "vllm" }}
+{{- $c := dict "method" (get (dict "mtp" "mtp" "eagle" "eagle" "eagle3" "eagle3" "draft" "draft_model" "ngram" "ngram") $s.method) "num_speculative_tokens" $k }}
+{{- with $s.draftModel }}{{ $_ := set $c "model" . }}{{ end }}
+{{- with $s.draftRevision }}{{ $_ := set $c "revision" . }}{{ end }}
+{{- with .group.vllm.speculativeDraftTensorParallelSize }}{{ $_ := set $c "draft_tensor_parallel_size" (int .) }}{{ end }}
+{{- $a = list "--speculative-config" (toJson $c) }}
+{{- else }}
+{{- $x := .group.sglang }}
+{{- $algo := get (dict "mtp" "NEXTN" "eagle" "EAGLE" "eagle3" "EAGLE3" "draft" "STANDALONE" "ngram" "NGRAM") $s.method }}
+{{- $a = list "--speculative-algorithm" $algo }}
+{{- with $s.draftModel }}{{ $a = concat $a (list "--speculative-draft-model-path" .) }}{{ end }}
+{{- with $s.draftRevision }}{{ $a = concat $a (list "--speculative-draft-model-revision" .) }}{{ end }}
+{{- if ne $algo "NGRAM" }}
+{{- $a = concat $a (list "--speculative-num-steps" (toString $k) "--speculative-eagle-topk" (toString (int ($x.speculativeEagleTopk | default 1)))) }}
+{{- end }}
+{{- $a = concat $a (list "--speculative-num-draft-tokens" (toString (int ($x.speculativeNumDraftTokens | default (add1 $k))))) }}
+{{- end }}
+{{- end }}
+{{- toYaml $a }}
+{{- end }}
+
+{{/*
+LoRA flags from `lora` (checked in "llm-model.validateLora"): --enable-lora when adapters are listed or runtime
+updates are allowed, then the adapters as name=source words after one flag (vLLM --lora-modules, a frontend flag a
+headless worker does not get; SGLang --lora-paths), sorted by name, and the limits: vLLM --max-loras,
+--max-lora-rank, --max-cpu-loras (vllm/engine/arg_utils.py LoRAConfig); SGLang --max-loras-per-batch,
+--max-lora-rank, --lora-target-modules (server_args.py).
+Usage: {{ $a = concat $a (include "llm-model.loraArgs" (dict "root" $ "group" $g "role" "leader") | fromYamlArray) }}
+*/}}
+{{- define "llm-model.loraArgs" -}}
+{{- $v := .root.Values }}
+{{- $l := $v.lora }}
+{{- $vllm := eq $v.engine "vllm" }}
+{{- $a := list }}
+{{- if or $l.adapters $l.runtimeUpdates }}
+{{- $a = list "--enable-lora" }}
+{{- if and $l.adapters (or (not $vllm) (ne .role "worker")) }}
+{{- $a = append $a (ternary "--lora-modules" "--lora-paths" $vllm) }}
+{{- range $name := keys $l.adapters | sortAlpha }}{{ $a = append $a (printf "%s=%s" $name (get $l.adapters $name)) }}{{ end }}
+{{- end }}
+{{- if not (kindIs "invalid" $l.maxLoras) }}{{ $a = concat $a (list (ternary "--max-loras" "--max-loras-per-batch" $vllm) (toString (int $l.maxLoras))) }}{{ end }}
+{{- if not (kindIs "invalid" $l.maxRank) }}{{ $a = concat $a (list "--max-lora-rank" (toString (int $l.maxRank))) }}{{ end }}
+{{- if not (kindIs "invalid" $l.maxCpuLoras) }}{{ $a = concat $a (list "--max-cpu-loras" (toString (int $l.maxCpuLoras))) }}{{ end }}
+{{- with $l.targetModules }}{{ $a = concat $a (list "--lora-target-modules") . }}{{ end }}
+{{- end }}
 {{- toYaml $a }}
 {{- end }}
 
@@ -198,6 +265,8 @@ Usage: {{ include "llm-model.env" (dict "root" $ "group" $g) | nindent 12 }}
 {{- $long := $x.allowLongMaxModelLen }}
 {{- if kindIs "invalid" $long }}{{ $long = include "llm-model.hasRope" $g.serving.hfOverrides }}{{ end }}
 {{- if $long }}{{ $_ := set $env (ternary "VLLM_ALLOW_LONG_MAX_MODEL_LEN" "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN" $vllmEngine) "1" }}{{ end }}
+{{- /* vLLM serves /v1/load_lora_adapter and /v1/unload_lora_adapter only with this set (vllm/envs.py). */}}
+{{- if and $vllmEngine $v.lora.runtimeUpdates }}{{ $_ := set $env "VLLM_ALLOW_RUNTIME_LORA_UPDATING" "True" }}{{ end }}
 {{- range $k, $val := $g.serving.env }}{{ $_ := set $env $k (include "llm-model.envString" $val) }}{{ end }}
 {{- $list := list }}
 {{- if and (gt (int $g.nodes) 1) (not $g.leaderWorkerSet) }}

@@ -435,8 +435,8 @@ Usage: {{ include "llm-model.validateGroup" (dict "root" $ "group" $g) | fromYam
 {{- end }}
 {{- /* The rank flags the command line adds for multi-node instances, and the engines' short aliases. */}}
 {{- range $f := list "--nnodes" "--node-rank" "--master-addr" "--master-port" "--headless" "--dist-init-addr" }}{{ $_ := set $owned $f true }}{{ end }}
-{{- $alias := dict "-tp" "--tensor-parallel-size" "-pp" "--pipeline-parallel-size" "-dp" "--data-parallel-size" "-dcp" "--decode-context-parallel-size" "-q" "--quantization" }}
-{{- $keyOf := dict "--port" "service.enginePort" "--host" "(fixed: 0.0.0.0)" "--download-dir" "storage.hubCacheDir" "--load-format" "model.loadFormat" "--safetensors-load-strategy" "model.safetensorsLoadStrategy" "--model" "model.name" "--model-path" "model.name" "--revision" "model.revision" "--served-model-name" "model.servedModelNames" "--tensor-parallel-size" "serving.tensorParallelSize" "--tp-size" "serving.tensorParallelSize" "--pipeline-parallel-size" "serving.pipelineParallelSize" "--pp-size" "serving.pipelineParallelSize" "--data-parallel-size" "serving.dataParallelSize" "--dp-size" "serving.dataParallelSize" "--max-model-len" "serving.maxModelLen" "--context-length" "serving.maxModelLen" "--gpu-memory-utilization" "serving.gpuMemoryUtilization" "--mem-fraction-static" "serving.gpuMemoryUtilization" "--max-num-seqs" "serving.maxNumSeqs" "--max-running-requests" "serving.maxNumSeqs" "--max-num-batched-tokens" "serving.maxNumBatchedTokens" "--chunked-prefill-size" "serving.maxNumBatchedTokens" "--kv-cache-dtype" "serving.kvCacheDtype" "--enable-prefix-caching" "serving.enablePrefixCaching" "--enable-chunked-prefill" "vllm.enableChunkedPrefill" "--hf-overrides" "serving.hfOverrides" "--json-model-override-args" "serving.hfOverrides" "--api-server-count" "vllm.apiServerCount" "--decode-context-parallel-size" "vllm.decodeContextParallelSize" "--enable-expert-parallel" "serving.enableExpertParallel" "--ep-size" "serving.enableExpertParallel" "--trust-remote-code" "serving.trustRemoteCode" "--tool-call-parser" "serving.toolCallParser" "--reasoning-parser" "serving.reasoningParser" "--api-key" "credentials.apiKey" "--master-port" "multiNode.port" "--dist-init-addr" "multiNode.port" "--nnodes" "resourceGroups[].nodes" "--node-rank" "resourceGroups[].nodes" }}
+{{- $alias := dict "-tp" "--tensor-parallel-size" "-pp" "--pipeline-parallel-size" "-dp" "--data-parallel-size" "-dcp" "--decode-context-parallel-size" "-q" "--quantization" "--speculative-draft-model" "--speculative-draft-model-path" }}
+{{- $keyOf := dict "--port" "service.enginePort" "--host" "(fixed: 0.0.0.0)" "--download-dir" "storage.hubCacheDir" "--load-format" "model.loadFormat" "--safetensors-load-strategy" "model.safetensorsLoadStrategy" "--model" "model.name" "--model-path" "model.name" "--revision" "model.revision" "--served-model-name" "model.servedModelNames" "--tensor-parallel-size" "serving.tensorParallelSize" "--tp-size" "serving.tensorParallelSize" "--pipeline-parallel-size" "serving.pipelineParallelSize" "--pp-size" "serving.pipelineParallelSize" "--data-parallel-size" "serving.dataParallelSize" "--dp-size" "serving.dataParallelSize" "--max-model-len" "serving.maxModelLen" "--context-length" "serving.maxModelLen" "--gpu-memory-utilization" "serving.gpuMemoryUtilization" "--mem-fraction-static" "serving.gpuMemoryUtilization" "--max-num-seqs" "serving.maxNumSeqs" "--max-running-requests" "serving.maxNumSeqs" "--max-num-batched-tokens" "serving.maxNumBatchedTokens" "--chunked-prefill-size" "serving.maxNumBatchedTokens" "--kv-cache-dtype" "serving.kvCacheDtype" "--enable-prefix-caching" "serving.enablePrefixCaching" "--enable-chunked-prefill" "vllm.enableChunkedPrefill" "--hf-overrides" "serving.hfOverrides" "--json-model-override-args" "serving.hfOverrides" "--api-server-count" "vllm.apiServerCount" "--decode-context-parallel-size" "vllm.decodeContextParallelSize" "--enable-expert-parallel" "serving.enableExpertParallel" "--ep-size" "serving.enableExpertParallel" "--trust-remote-code" "serving.trustRemoteCode" "--tool-call-parser" "serving.toolCallParser" "--reasoning-parser" "serving.reasoningParser" "--api-key" "credentials.apiKey" "--master-port" "multiNode.port" "--dist-init-addr" "multiNode.port" "--nnodes" "resourceGroups[].nodes" "--node-rank" "resourceGroups[].nodes" "--speculative-config" "speculative" "--speculative-algorithm" "speculative.method" "--speculative-draft-model-path" "speculative.draftModel" "--speculative-draft-model-revision" "speculative.draftRevision" "--speculative-num-steps" "speculative.numSpeculativeTokens" "--speculative-eagle-topk" "sglang.speculativeEagleTopk" "--speculative-num-draft-tokens" "sglang.speculativeNumDraftTokens" "--enable-lora" "lora" "--lora-modules" "lora.adapters" "--lora-paths" "lora.adapters" "--max-loras" "lora.maxLoras" "--max-loras-per-batch" "lora.maxLoras" "--max-lora-rank" "lora.maxRank" "--max-cpu-loras" "lora.maxCpuLoras" "--lora-target-modules" "lora.targetModules" }}
 {{- $args := $s.extraArgs | default list }}
 {{- range $i, $a := $args }}
 {{- $a = toString $a }}
@@ -454,6 +454,8 @@ Usage: {{ include "llm-model.validateGroup" (dict "root" $ "group" $g) | fromYam
 {{- end }}
 {{- end }}
 {{- end }}
+{{- $e = concat $e (include "llm-model.validateSpeculative" . | fromYamlArray) }}
+{{- $e = concat $e (include "llm-model.validateLora" . | fromYamlArray) }}
 {{- /* A context past the model's own needs RoPE scaling in hfOverrides. */}}
 {{- $plan := $v.plan | default dict }}
 {{- if and (not (kindIs "invalid" $s.maxModelLen)) $plan.modelMaxLen }}
@@ -492,4 +494,110 @@ Usage: {{ if include "llm-model.hasRope" $s.hfOverrides }}
 {{- end }}
 {{- end }}
 {{- if $found }}true{{ end }}
+{{- end }}
+
+{{/*
+Speculative decoding against one resolved group: a method needs its token count, eagle / eagle3 / draft a draft
+model (mtp and ngram take none), no pipeline parallelism (neither pinned engine runs a drafter across stages:
+vllm-project/vllm#52069, #57755), a generation model, vLLM's draft TP 1 or the TP (speculative.py
+_verify_and_get_draft_tp), and no speculative key without a method.
+Usage: {{ $e = concat $e (include "llm-model.validateSpeculative" (dict "root" $ "group" $g) | fromYamlArray) }}
+*/}}
+{{- define "llm-model.validateSpeculative" -}}
+{{- $v := .root.Values }}
+{{- $g := .group }}
+{{- $s := $v.speculative }}
+{{- $e := list }}
+{{- $dtp := $g.vllm.speculativeDraftTensorParallelSize }}
+{{- $tuning := dict "speculative.numSpeculativeTokens" $s.numSpeculativeTokens "speculative.draftModel" $s.draftModel "speculative.draftRevision" $s.draftRevision "vllm.speculativeDraftTensorParallelSize" $dtp "sglang.speculativeEagleTopk" $g.sglang.speculativeEagleTopk "sglang.speculativeNumDraftTokens" $g.sglang.speculativeNumDraftTokens }}
+{{- if not $s.method }}
+{{- range $k := keys $tuning | sortAlpha }}
+{{- $x := get $tuning $k }}
+{{- if and (not (kindIs "invalid" $x)) (ne (toString $x) "") }}
+{{- $e = append $e (printf "%s is set but speculative.method is empty: set a method (mtp, eagle, eagle3, draft, ngram) or remove it" $k) }}
+{{- end }}
+{{- end }}
+{{- else }}
+{{- $m := $s.method }}
+{{- if kindIs "invalid" $s.numSpeculativeTokens }}
+{{- $e = append $e (printf "speculative.numSpeculativeTokens is required with speculative.method %s (tokens drafted per step; chartgen values --speculative chooses it)" $m) }}
+{{- end }}
+{{- if and (has $m (list "eagle" "eagle3" "draft")) (not $s.draftModel) }}
+{{- $e = append $e (printf "speculative.draftModel is required with speculative.method %s: the Hugging Face id or path of the %s" $m (ternary "draft model" "EAGLE head" (eq $m "draft"))) }}
+{{- end }}
+{{- if and (has $m (list "mtp" "ngram")) $s.draftModel }}
+{{- $e = append $e (printf "speculative.draftModel %q is refused with speculative.method %s, which %s; use eagle, eagle3 or draft for a draft model" $s.draftModel $m (ternary "drafts with the model's own MTP layers" "looks tokens up in the prompt" (eq $m "mtp"))) }}
+{{- end }}
+{{- if and $s.draftRevision (not $s.draftModel) }}
+{{- $e = append $e "speculative.draftRevision needs speculative.draftModel" }}
+{{- end }}
+{{- if gt (int $g.pp) 1 }}
+{{- $e = append $e (printf "%s: speculative.method %s with serving.pipelineParallelSize %d: neither pinned engine runs speculative decoding across pipeline stages (vllm-project/vllm#52069); use tensor parallelism only or remove speculative.method" $g.path $m (int $g.pp)) }}
+{{- end }}
+{{- if eq $v.model.task "embed" }}
+{{- $e = append $e "speculative.method must be empty for an embedding model (model.task: embed): it generates no tokens to draft" }}
+{{- end }}
+{{- if and (not (kindIs "invalid" $dtp)) (ne (int $dtp) 1) (ne (int $dtp) (int $g.tp)) }}
+{{- $e = append $e (printf "%s: vllm.speculativeDraftTensorParallelSize %d must be 1 or the tensor parallel size %d (vLLM takes no other)" $g.path (int $dtp) (int $g.tp)) }}
+{{- end }}
+{{- if and (eq $m "ngram") (not (kindIs "invalid" $g.sglang.speculativeEagleTopk)) }}
+{{- $e = append $e "sglang.speculativeEagleTopk is for the EAGLE-style algorithms; NGRAM takes none" }}
+{{- end }}
+{{- end }}
+{{- toYaml $e }}
+{{- end }}
+
+{{/*
+LoRA against one resolved group: limits only with adapters or runtime updates, adapter names apart from the base
+model's names, vLLM's rank choices (LoRAConfig.max_lora_rank) and max_cpu_loras >= max_loras (LoRAConfig
+verification), each engine's own keys, and SGLang's rule that LoRA runs with no speculative algorithm but NGRAM
+(server_args.py: "Currently LoRA is only compatible with NGRAM speculative decoding").
+Usage: {{ $e = concat $e (include "llm-model.validateLora" (dict "root" $ "group" $g) | fromYamlArray) }}
+*/}}
+{{- define "llm-model.validateLora" -}}
+{{- $v := .root.Values }}
+{{- $l := $v.lora }}
+{{- $e := list }}
+{{- $on := or $l.adapters $l.runtimeUpdates }}
+{{- $vllm := eq $v.engine "vllm" }}
+{{- range $k := list "maxLoras" "maxRank" "maxCpuLoras" }}
+{{- /* hasKey: Helm 4 drops null keys, and sprig's get returns "" for a missing one. */}}
+{{- if and (not $on) (hasKey $l $k) (not (kindIs "invalid" (get $l $k))) }}
+{{- $e = append $e (printf "lora.%s is set but no adapter is served: list lora.adapters or set lora.runtimeUpdates: true" $k) }}
+{{- end }}
+{{- end }}
+{{- if and (not $on) $l.targetModules }}
+{{- $e = append $e "lora.targetModules is set but no adapter is served: list lora.adapters or set lora.runtimeUpdates: true" }}
+{{- end }}
+{{- $base := concat (list $v.model.name) ($v.model.servedModelNames | default list) }}
+{{- range $name := keys ($l.adapters | default dict) | sortAlpha }}
+{{- if has $name $base }}
+{{- $e = append $e (printf "lora.adapters.%s: the adapter name is also a name of the base model (%s); clients could not tell them apart, so give the adapter another name" $name (join ", " $base)) }}
+{{- end }}
+{{- end }}
+{{- if $vllm }}
+{{- if and (not (kindIs "invalid" $l.maxRank)) (not (has (int $l.maxRank) (list 1 8 16 32 64 128 256 320 512))) }}
+{{- $e = append $e (printf "lora.maxRank %d is not a rank vLLM takes (1, 8, 16, 32, 64, 128, 256, 320, 512); use the next one up" (int $l.maxRank)) }}
+{{- end }}
+{{- if and (not (kindIs "invalid" $l.maxCpuLoras)) (lt (int $l.maxCpuLoras) (int ($l.maxLoras | default 1))) }}
+{{- $e = append $e (printf "lora.maxCpuLoras %d is below lora.maxLoras %d: vLLM requires max_cpu_loras >= max_loras" (int $l.maxCpuLoras) (int ($l.maxLoras | default 1))) }}
+{{- end }}
+{{- if $l.targetModules }}
+{{- $e = append $e "lora.targetModules is an SGLang option (--lora-target-modules); vLLM takes the modules from each adapter: remove it or set engine: sglang" }}
+{{- end }}
+{{- else }}
+{{- if not (kindIs "invalid" $l.maxCpuLoras) }}
+{{- $e = append $e "lora.maxCpuLoras is a vLLM option (--max-cpu-loras); SGLang has none: remove it or set engine: vllm" }}
+{{- end }}
+{{- if and $on $v.speculative.method (ne $v.speculative.method "ngram") }}
+{{- $e = append $e (printf "lora with speculative.method %s: SGLang runs LoRA only with NGRAM speculative decoding (server_args.py); use speculative.method ngram or vLLM" $v.speculative.method) }}
+{{- end }}
+{{- if and $l.runtimeUpdates (not $l.adapters) (not $l.targetModules) }}
+{{- $e = append $e "lora.runtimeUpdates without lora.adapters: SGLang needs lora.targetModules (and lora.maxRank) to size its LoRA buffers before any adapter is loaded" }}
+{{- end }}
+{{- end }}
+{{- if eq $v.model.task "embed" }}{{ if $on }}
+{{- $e = append $e "lora must be empty for an embedding model (model.task: embed): the chart serves adapters for generation only" }}
+{{- end }}{{ end }}
+{{- toYaml (uniq $e) }}
 {{- end }}

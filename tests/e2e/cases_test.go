@@ -67,8 +67,7 @@ var upgradeTo = map[string]string{
 // ("updates to statefulset spec for fields other than ... are forbidden").
 // A chart may also refuse such an upgrade itself, naming the field.
 var (
-	immutableRefusal = regexp.MustCompile(`spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy): Invalid value: .*field is immutable|updates to statefulset spec for fields other than|(?i)volumeClaimTemplates|the LeaderWorkerSet controller cannot take over|LeaderWorkerSet .* is still there`)
-	immutableRefusal = regexp.MustCompile(`spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy): Invalid value: .*field is immutable|updates to statefulset spec for fields other than|(?i)volumeClaimTemplates|would change fields the API server never lets change`)
+	immutableRefusal = regexp.MustCompile(`spec\.(volumeClaimTemplates|selector|serviceName|podManagementPolicy): Invalid value: .*field is immutable|updates to statefulset spec for fields other than|(?i)volumeClaimTemplates|would change fields the API server never lets change|the LeaderWorkerSet controller cannot take over|LeaderWorkerSet .* is still there`)
 	apiServerRefusal = regexp.MustCompile(`Invalid value: .*field is immutable|updates to statefulset spec for fields other than`)
 )
 

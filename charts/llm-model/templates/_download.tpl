@@ -308,7 +308,8 @@ Usage: {{ include "llm-model.sharedCacheClaimName" $ }}
 {{- end }}
 
 {{/*
-Name of the shared cache's download Job: `<fullname>-download-<hash>`, the hash of what the Job downloads (model,
+Name of the shared cache's download Job: `<fullname>-download-<hash>` (the fullname cut to keep it within 63
+characters, a label value's limit), the hash of what the Job downloads (model,
 revision, patterns, endpoint, image), so a `helm upgrade` that changes any of them creates a new Job (a Job's pod
 template is immutable) and Helm deletes the finished old one, while an upgrade that changes nothing else keeps it.
 Usage: {{ include "llm-model.downloadJobName" $ }}
@@ -316,7 +317,9 @@ Usage: {{ include "llm-model.downloadJobName" $ }}
 {{- define "llm-model.downloadJobName" -}}
 {{- $v := .Values }}
 {{- $what := list $v.model.name $v.model.revision $v.storage.download.include $v.storage.download.exclude $v.storage.download.endpoint (include "llm-model.image" .) }}
-{{- printf "%s-download-%s" (include "llm-model.fullname" .) (toJson $what | sha256sum | trunc 8) }}
+{{- /* The Job's name is also its pods' job-name label value: at most 63 characters, so the fullname is cut to fit. */}}
+{{- $suffix := printf "-download-%s" (toJson $what | sha256sum | trunc 8) }}
+{{- printf "%s%s" (include "llm-model.fullname" . | trunc (int (sub 63 (len $suffix))) | trimSuffix "-") $suffix }}
 {{- end }}
 
 {{/*

@@ -86,3 +86,35 @@ Usage: {{ include "llm-model.checkMode" (dict "root" $ "group" $g "role" "leader
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/*
+Refuses an upgrade that would change what the API server never lets change on the shared cache's claim
+(storage.download.mode sharedCache): its storage class and access modes, and its size except growing a bound claim
+(expansion, on a storage class that allows it). Like llm-model.checkImmutable it acts only on `helm upgrade` against
+a cluster.
+Usage: {{ include "llm-model.checkSharedCache" $ }}
+*/}}
+{{- define "llm-model.checkSharedCache" -}}
+{{- $c := .Values.storage.sharedCache }}
+{{- $name := include "llm-model.sharedCacheClaimName" . }}
+{{- $live := lookup "v1" "PersistentVolumeClaim" .Release.Namespace $name }}
+{{- if $live }}
+{{- $problems := list }}
+{{- $wasClass := default "" $live.spec.storageClassName }}
+{{- if and $c.storageClassName (ne $c.storageClassName $wasClass) }}
+{{- $problems = append $problems (printf "storage.sharedCache.storageClassName %q → %q" $wasClass $c.storageClassName) }}
+{{- end }}
+{{- if ne (toJson $live.spec.accessModes) (toJson $c.accessModes) }}
+{{- $problems = append $problems (printf "storage.sharedCache.accessModes %s → %s" (toJson $live.spec.accessModes) (toJson $c.accessModes)) }}
+{{- end }}
+{{- $was := include "llm-model.quantityBytes" $live.spec.resources.requests.storage | float64 }}
+{{- $now := include "llm-model.quantityBytes" $c.size | float64 }}
+{{- $bound := eq (toString ($live.status | default dict).phase) "Bound" }}
+{{- if or (lt $now $was) (and (gt $now $was) (not $bound)) }}
+{{- $problems = append $problems (printf "storage.sharedCache.size %s → %s (%s)" $live.spec.resources.requests.storage $c.size (ternary "a claim never shrinks" "only a bound claim can grow" (lt $now $was))) }}
+{{- end }}
+{{- if $problems }}
+{{- fail (printf "\nupgrade refused before it reaches the cluster: the shared cache PersistentVolumeClaim %s/%s would change fields the API server never lets change:\n  %s\nKeep the old storage.sharedCache values, or replace the claim: kubectl -n %s delete pvc %s (the download Job fills the new one again), then helm upgrade again." .Release.Namespace $name (join "\n  " $problems) .Release.Namespace $name) }}
+{{- end }}
+{{- end }}
+{{- end }}

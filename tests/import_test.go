@@ -158,6 +158,9 @@ var importCorpus = []struct {
 	enginePort  int32
 	hfToken     [2]string // Secret name and key
 	apiKey      [2]string
+	// lwsSize is the size of the LeaderWorkerSet a multi-node one imports to (multiNode.mode leaderWorkerSet), named
+	// after the old Service like the StatefulSet of the others.
+	lwsSize int32
 }{
 	{name: "vllm-docs-deployment", model: "mistralai/Mistral-7B-Instruct-v0.3",
 		args:        [][]string{{"--trust-remote-code"}, {"--enable-chunked-prefill"}, {"--max-num-batched-tokens", "1024"}, {"--max-model-len", "16384"}, {"--gpu-memory-utilization", "0.92"}},
@@ -177,7 +180,7 @@ var importCorpus = []struct {
 	{name: "lws-vllm-multinode", model: "meta-llama/Meta-Llama-3.1-405B-Instruct",
 		args:        [][]string{{"--tensor-parallel-size", "8"}, {"--pipeline-parallel-size", "2"}},
 		downloadDir: "/root/.cache/huggingface/hub", service: "vllm-leader", port: 8080, enginePort: 8080,
-		hfToken: [2]string{"hf-secret", "hf_api_token"}},
+		hfToken: [2]string{"hf-secret", "hf_api_token"}, lwsSize: 2},
 }
 
 func TestImportCorpus(t *testing.T) {
@@ -220,8 +223,30 @@ func TestImportCorpus(t *testing.T) {
 						svc = o
 					}
 				}
+				if c.lwsSize > 0 && strings.Contains(d.Body, "\nkind: LeaderWorkerSet\n") {
+					var lws struct {
+						Metadata struct{ Name string }
+						Spec     struct {
+							LeaderWorkerTemplate struct {
+								Size                           int32
+								LeaderTemplate, WorkerTemplate corev1.PodTemplateSpec
+							}
+						}
+					}
+					require.NoError(t, yaml.Unmarshal([]byte(d.Body), &lws))
+					require.Equal(t, c.service, lws.Metadata.Name, "the LeaderWorkerSet is named after the old Service")
+					assert.Equal(t, c.lwsSize, lws.Spec.LeaderWorkerTemplate.Size, "LeaderWorkerSet size = the old one's = nodes")
+					sts = &appsv1.StatefulSet{}
+					sts.Spec.Template = lws.Spec.LeaderWorkerTemplate.LeaderTemplate
+					for _, tpl := range []corev1.PodTemplateSpec{lws.Spec.LeaderWorkerTemplate.LeaderTemplate, lws.Spec.LeaderWorkerTemplate.WorkerTemplate} {
+						a := strings.Join(tpl.Spec.Containers[0].Command, " ") + " " + strings.Join(tpl.Spec.Containers[0].Args, " ")
+						assert.Contains(t, a, "RANK=$LWS_WORKER_INDEX", "the rank from the LWS variables")
+						assert.Contains(t, a, "LEADER=$LWS_LEADER_ADDRESS", "rank 0's address from the LWS variables")
+						assert.Contains(t, a, fmt.Sprintf("--nnodes %d", c.lwsSize))
+					}
+				}
 			}
-			require.NotNil(t, sts, "the leader StatefulSet is named after the old Service %s", c.service)
+			require.NotNil(t, sts, "the leader StatefulSet (or LeaderWorkerSet) is named after the old Service %s", c.service)
 			require.NotNil(t, svc, "the Service keeps its name %s", c.service)
 			ctr := sts.Spec.Template.Spec.Containers[0]
 			args := ctr.Args

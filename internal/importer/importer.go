@@ -161,7 +161,9 @@ func importWorkload(o Object, all []Object, used map[int]bool) Result {
 	// LeaderWorkerSet) the name of its Service, which clients use.
 	s.fullname = s.name
 	tl, _ := get(m, "spec", "template", "metadata", "labels").(map[string]any)
-	if i := matchService(all, used, s.podLabels(tl)); i >= 0 && s.kind != "StatefulSet" && len(all[i].name()) <= 52 {
+	// A LeaderWorkerSet with claims keeps its name too: its pods' PVCs carry it (<volume>-<name>-<instance>[-<rank>]).
+	keepsName := s.kind == "StatefulSet" || s.kind == "LeaderWorkerSet" && !empty(get(m, "spec", "volumeClaimTemplates"))
+	if i := matchService(all, used, s.podLabels(tl)); i >= 0 && !keepsName && len(all[i].name()) <= 52 {
 		s.fullname = all[i].name()
 	}
 	s.metadata(m)
@@ -262,7 +264,11 @@ func (s *state) workloadSpec(m map[string]any, all []Object, used map[int]bool) 
 				s.unmapped("spec.%s %s: Deployment-only, a StatefulSet has no such field", f, jsonString(v))
 			}
 		}
-		s.note("the %s is ported to a StatefulSet %s (OrderedReady, PVCs kept on delete and scale-down); kubectl -n %s delete %s %s before helm install", s.kind, s.fullname, s.r.Namespace, strings.ToLower(s.kind), s.name)
+		if s.lws != nil && s.lws.size > 1 {
+			s.lwsMoveNote(!empty(get(m, "spec", "volumeClaimTemplates")))
+		} else {
+			s.note("the %s is ported to a StatefulSet %s (OrderedReady, PVCs kept on delete and scale-down); kubectl -n %s delete %s %s before helm install", s.kind, s.fullname, s.r.Namespace, strings.ToLower(s.kind), s.name)
+		}
 	}
 	tm, _ := get(m, "spec", "template").(map[string]any)
 	if tm == nil {
@@ -271,7 +277,13 @@ func (s *state) workloadSpec(m map[string]any, all []Object, used map[int]bool) 
 	}
 	podLabels := map[string]any{}
 	if l, ok := get(tm, "metadata", "labels").(map[string]any); ok {
-		for k, v := range l {
+		keys := make([]string, 0, len(l))
+		for k := range l {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys) // the not-mapped list in a fixed order
+		for _, k := range keys {
+			v := l[k]
 			podLabels[k] = v
 			if (k == "app" && (v == s.name || v == s.fullname)) || (k == "component" && v == "llm") {
 				delete(l, k)
@@ -927,7 +939,7 @@ func (s *state) service(all []Object, used map[int]bool, podLabels map[string]an
 		if n := str(takeV(m, "metadata", "name")); n != s.fullname {
 			s.unmapped("Service %s: the chart names the Service after the fullname %s (the StatefulSet's name, which its PVCs carry); clients must use the new name", n, s.fullname)
 		} else if n != s.name {
-			s.note("fullnameOverride is the Service's name %s, so clients keep their address; the new StatefulSet is named after it (the %s was %s)", n, s.kind, s.name)
+			s.note("fullnameOverride is the Service's name %s, so clients keep their address; the new %s is named after it (the %s was %s)", n, s.chartKind(), s.kind, s.name)
 		}
 		take(m, "metadata", "namespace")
 		if l, ok := get(m, "metadata", "labels").(map[string]any); ok {

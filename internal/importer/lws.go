@@ -1,8 +1,11 @@
 package importer
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
+
+	"github.com/llm-charts/llm-charts/internal/values"
 )
 
 // lwsInput is what a LeaderWorkerSet (leaderworkerset.x-k8s.io/v1) adds to a workload: the pods per instance and the
@@ -13,10 +16,11 @@ type lwsInput struct {
 }
 
 // fromLWS turns a LeaderWorkerSet into the shape of the other workloads: spec.replicas (instances) stays, the leader
-// template becomes spec.template, spec.leaderWorkerTemplate.size becomes the group's nodes. The chart's own multi-node
-// mode (a leader StatefulSet and a workers StatefulSet with a headless Service for the rank-0 address) replaces the
-// LeaderWorkerSet; the worker template is compared with the leader's and otherwise not mapped, since the chart builds
-// the workers' command line from the leader's (headless, with rank flags).
+// template becomes spec.template, spec.leaderWorkerTemplate.size becomes the group's nodes and its
+// volumeClaimTemplates spec.volumeClaimTemplates. A multi-node LeaderWorkerSet stays one: the values set
+// multiNode.mode leaderWorkerSet, whose LeaderWorkerSet (templates/leaderworkerset.yaml) has size = nodes and wires the
+// ranks from LWS_WORKER_INDEX and LWS_LEADER_ADDRESS. The worker template is compared with the leader's and otherwise
+// not mapped, since the chart builds the workers' command line from the leader's (headless, with rank flags).
 func (s *state) fromLWS(m map[string]any) {
 	lwt, _ := take(m, "spec", "leaderWorkerTemplate")
 	t, _ := lwt.(map[string]any)
@@ -38,20 +42,82 @@ func (s *state) fromLWS(m map[string]any) {
 		spec, _ := m["spec"].(map[string]any)
 		spec["template"] = leader
 	}
-	if v := str(t["restartPolicy"]); v != "" && v != "RecreateGroupOnPodRestart" {
-		s.unmapped("spec.leaderWorkerTemplate.restartPolicy %s: the chart's ranks are plain StatefulSet pods; a lost rank is restarted alone", v)
+	if v, ok := t["volumeClaimTemplates"]; ok {
+		spec, _ := m["spec"].(map[string]any)
+		spec["volumeClaimTemplates"] = v // mapped by volumes, as a StatefulSet's
+		delete(t, "volumeClaimTemplates")
+	}
+	if v, ok := t["persistentVolumeClaimRetentionPolicy"]; ok {
+		pm, _ := v.(map[string]any)
+		if str(pm["whenDeleted"]) != "Retain" || str(pm["whenScaled"]) != "Retain" {
+			s.unmapped("spec.leaderWorkerTemplate.persistentVolumeClaimRetentionPolicy %s: the chart keeps PVCs (Retain/Retain)", jsonString(v))
+		}
+		delete(t, "persistentVolumeClaimRetentionPolicy")
+	}
+	multi := s.lws.size > 1
+	// What the chart's LeaderWorkerSet (templates/leaderworkerset.yaml) sets itself; a single-pod one becomes a
+	// StatefulSet, which has none of these.
+	chart := map[string]string{"restartPolicy": "RecreateGroupOnPodRestart", "startupPolicy": "LeaderCreated", "subdomainPolicy": "UniquePerReplica"}
+	if v := str(t["restartPolicy"]); v != "" && v != chart["restartPolicy"] {
+		if multi {
+			s.unmapped("spec.leaderWorkerTemplate.restartPolicy %s: the chart's LeaderWorkerSet uses RecreateGroupOnPodRestart (any rank failing restarts its whole instance)", v)
+		} else {
+			s.unmapped("spec.leaderWorkerTemplate.restartPolicy %s: a single-pod group is a StatefulSet; its pod is restarted alone", v)
+		}
 	}
 	delete(t, "restartPolicy")
 	leftovers("LeaderWorkerSet spec.leaderWorkerTemplate", t, &s.r.Unmapped, s)
-	for _, f := range []string{"startupPolicy", "rolloutStrategy", "networkConfig"} {
-		if v, ok := take(m, "spec", f); ok && !empty(v) {
-			s.unmapped("spec.%s %s: LeaderWorkerSet-only; the chart's multi-node groups have no such setting", f, jsonString(v))
+	if v := str(takeV(m, "spec", "startupPolicy")); v != "" && (!multi || v != chart["startupPolicy"]) {
+		s.unmapped("spec.startupPolicy %s: %s", v, lwsOnly(multi, "the chart's LeaderWorkerSet uses LeaderCreated (workers start as soon as their leader pod exists)"))
+	}
+	if v, ok := take(m, "spec", "networkConfig"); ok && !empty(v) {
+		nc, _ := v.(map[string]any)
+		if sp := str(nc["subdomainPolicy"]); !multi || len(nc) != 1 || sp != chart["subdomainPolicy"] {
+			s.unmapped("spec.networkConfig %s: %s", jsonString(v), lwsOnly(multi, "the chart's LeaderWorkerSet uses subdomainPolicy UniquePerReplica (a headless Service per instance, which LWS_LEADER_ADDRESS names)"))
 		}
 	}
-	if s.lws.size > 1 {
-		s.group.Nodes = s.lws.size
-		s.note("LeaderWorkerSet size %d becomes resourceGroups[0].nodes %d: the chart renders a leader StatefulSet (rank 0 of each instance, behind the Service), a workers StatefulSet (ranks 1..%d, headless engines) and a headless Service for the rank-0 address; delete the LeaderWorkerSet before helm install", s.lws.size, s.lws.size, s.lws.size-1)
+	if v, ok := take(m, "spec", "rolloutStrategy"); ok && !empty(v) {
+		s.unmapped("spec.rolloutStrategy %s: %s", jsonString(v), lwsOnly(multi, "the chart's LeaderWorkerSet sets none (the LWS controller's default)"))
 	}
+	if multi {
+		s.group.Nodes = s.lws.size
+		s.v.MultiNode = orNew(s.v.MultiNode)
+		s.v.MultiNode.Mode = values.MultiNodeLeaderWorkerSet
+		s.note("LeaderWorkerSet size %d becomes resourceGroups[0].nodes %d with multiNode.mode leaderWorkerSet: the chart renders a LeaderWorkerSet of size %d (rank 0 of each instance behind the Service, ranks 1..%d headless engines), the ranks wired from LWS_WORKER_INDEX and LWS_LEADER_ADDRESS; the LeaderWorkerSet controller must stay installed", s.lws.size, s.lws.size, s.lws.size, s.lws.size-1)
+	}
+}
+
+// lwsOnly is the reason a LeaderWorkerSet setting is not kept: what the chart's own LeaderWorkerSet sets instead (a
+// multi-node group), or that a single-pod group is a StatefulSet.
+func lwsOnly(multi bool, chart string) string {
+	if multi {
+		return chart
+	}
+	return "LeaderWorkerSet-only; a single-pod group is a StatefulSet"
+}
+
+// chartKind is the kind of the chart's workload for the imported group: a LeaderWorkerSet for a multi-node
+// LeaderWorkerSet (multiNode.mode leaderWorkerSet), otherwise a StatefulSet.
+func (s *state) chartKind() string {
+	if s.lws != nil && s.lws.size > 1 {
+		return "LeaderWorkerSet"
+	}
+	return "StatefulSet"
+}
+
+// lwsMoveNote says how to move from the old LeaderWorkerSet onto the chart's (named after the fullname): delete the old
+// one first, since the chart's cannot take over its name and two would hold the GPUs twice; its claims are reused when
+// the names match.
+func (s *state) lwsMoveNote(claims bool) {
+	why := "the chart's LeaderWorkerSet has the same name, which helm install refuses to take over"
+	if s.fullname != s.name {
+		why = fmt.Sprintf("the chart's LeaderWorkerSet is %s, named after the Service, and both would otherwise hold the GPUs", s.fullname)
+	}
+	keep := "no PVCs to keep"
+	if claims {
+		keep = fmt.Sprintf("its PVCs stay (Retain), and the chart's LeaderWorkerSet %s keeps the name, so each pod mounts its old claim <volume>-%s-<instance> (workers <volume>-%s-<instance>-<rank>) and the downloaded weights", s.fullname, s.name, s.name)
+	}
+	s.note("to move onto the chart: kubectl -n %s delete leaderworkerset %s before helm install (%s); %s", s.r.Namespace, s.name, why, keep)
 }
 
 // compareWorker lists how the worker template differs from the leader's in what the chart shares between them

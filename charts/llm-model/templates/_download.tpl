@@ -45,6 +45,40 @@ Usage: {{ include "llm-model.sharedModelDir" .Values }}
 {{- end }}
 
 {{/*
+The other Hugging Face repositories the engine reads besides the model, which a download step must fetch too (the
+engine then runs with HF_HUB_OFFLINE=1): speculative.draftModel (revision speculative.draftRevision) when a method uses
+it, and each lora.adapters source, when given as a Hub id rather than a path in the container (one starting with "/",
+"./", "../" or "~"). Each item: key (the values key, for messages), id, revision. The engine finds them by id in the
+same hub cache: vLLM's draft loads with --download-dir like the model, and vLLM (vllm/lora/utils.py
+get_adapter_absolute_path) and SGLang resolve an adapter id with huggingface_hub's snapshot_download in the default
+cache, HF_HUB_CACHE, which is the same directory (llm-model.cacheEnv).
+Usage: {{ include "llm-model.extraHubRepos" .Values | fromYamlArray }}
+*/}}
+{{- define "llm-model.extraHubRepos" -}}
+{{- $l := list }}
+{{- $s := .speculative }}
+{{- if and $s.method $s.draftModel (include "llm-model.isHubId" $s.draftModel) }}
+{{- $l = append $l (dict "key" "speculative.draftModel" "id" $s.draftModel "revision" ($s.draftRevision | default "")) }}
+{{- end }}
+{{- $adapters := .lora.adapters | default dict }}
+{{- range $name := keys $adapters | sortAlpha }}
+{{- $src := toString (get $adapters $name) }}
+{{- if include "llm-model.isHubId" $src }}
+{{- $l = append $l (dict "key" (printf "lora.adapters.%s" $name) "id" $src "revision" "") }}
+{{- end }}
+{{- end }}
+{{- toYaml $l }}
+{{- end }}
+
+{{/*
+"true" when a draft model or adapter source is a Hugging Face id, not a path in the container.
+Usage: {{ if include "llm-model.isHubId" $src }}
+*/}}
+{{- define "llm-model.isHubId" -}}
+{{- if not (or (hasPrefix "/" .) (hasPrefix "./" .) (hasPrefix "../" .) (hasPrefix "~" .)) }}true{{ end }}
+{{- end }}
+
+{{/*
 Where the engine reads the claim of model.source.pvc: mounted read-only at /mnt/model-source.
 Usage: {{ include "llm-model.sourceMountPath" . }}
 */}}
@@ -173,6 +207,15 @@ Usage: {{ include "llm-model.downloadCommand" (dict "root" $ "link" true|false) 
 {{- $lines := list "set -eo pipefail" "cli=hf; command -v hf >/dev/null || cli=huggingface-cli" }}
 {{- $lines = append $lines (printf "echo \"llm-charts: downloading %s (revision %s) into %s with $cli; partial files resume after a restart\"" $v.model.name (default "main" $v.model.revision) $hub) }}
 {{- $lines = append $lines "snapshot=$(\"$cli\" download \"$@\" | tail -n 1)" }}
+{{- /* The draft model and adapters given as Hub ids: the whole repository each (no patterns: an adapter may be
+adapter_model.bin), same cache, token and endpoint; ids are checked against the Hub's repository id form in
+llm-model.validateDownload, revisions are quoted for the shell. */}}
+{{- range $r := include "llm-model.extraHubRepos" $v | fromYamlArray }}
+{{- $rev := "" }}
+{{- with $r.revision }}{{ $rev = printf " --revision '%s'" (replace "'" "'\\''" .) }}{{ end }}
+{{- $lines = append $lines (printf "echo \"llm-charts: downloading %s (%s, revision %s)\"" $r.id $r.key (default "main" $r.revision)) }}
+{{- $lines = append $lines (printf "\"$cli\" download %s%s --cache-dir %s --max-workers %d >/dev/null" $r.id $rev $hub (int $d.maxWorkers)) }}
+{{- end }}
 {{- if .link }}
 {{- $link := include "llm-model.sharedModelDir" $v }}
 {{- $lines = append $lines (printf "mkdir -p %s" (dir $link)) }}
@@ -375,6 +418,13 @@ Usage: {{ $e = concat $e (include "llm-model.validateDownload" $ | fromYamlArray
 {{- $e = append $e "storage.sharedCache.accessModes needs ReadWriteMany: the download Job writes the claim that the engines then mount read-only (a ReadOnlyMany claim must come pre-filled: use model.source.type pvc for that)" }}
 {{- end }}
 {{- end }}
+{{- range $r := include "llm-model.extraHubRepos" $v | fromYamlArray }}
+{{- if not (regexMatch `^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$` $r.id) }}
+{{- $e = append $e (printf "%s %q is neither a Hugging Face id (ORG/NAME, letters, digits, '.', '_', '-') nor a path in the container (starting with /, ./, ../ or ~)" $r.key $r.id) }}
+{{- else if eq $mode "sharedCache" }}
+{{- $e = append $e (printf "%s %s is a Hugging Face id, which storage.download.mode sharedCache cannot serve: the engines mount the shared cache read-only and run with HF_HUB_OFFLINE=1, and the download Job publishes only the model's revision there. Use storage.download.mode initContainer (each pod's download step fetches it with the model) or engine, or give a path in the container (e.g. on model.source.pvc)" $r.key $r.id) }}
+{{- end }}
+{{- end }}
 {{- if and (ne $mode "sharedCache") (ne (toString $v.storage.sharedCache.size) "") }}
 {{- $e = append $e (printf "storage.sharedCache.size is set but storage.download.mode is %s: set storage.download.mode sharedCache, or remove storage.sharedCache.size" $mode) }}
 {{- end }}
@@ -397,6 +447,10 @@ Usage: {{ include "llm-model.notesDownload" (dict "root" . "groups" $groups) }}
 {{- $mode := include "llm-model.downloadMode" $v }}
 {{- if eq $mode "initContainer" -}}
 Weights: each pod downloads {{ $v.model.name }} ({{ default "main" $v.model.revision }}) into its own volume in its `download` init container
+{{- with include "llm-model.extraHubRepos" $v | fromYamlArray }}
+{{- $names := list }}{{ range . }}{{ $names = append $names (printf "%s (%s)" .id .key) }}{{ end }}
+(with {{ join ", " $names }})
+{{- end }}
 before the engine starts (a restart resumes it). Watch the download:
 {{- range $g := .groups }}
   kubectl -n {{ $ns }} logs -f {{ $g.workloadName }}-0 -c download

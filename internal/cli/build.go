@@ -114,7 +114,7 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, multiNodeMod
 			v.LoRA.MaxCPULoras = ptr(lp.MaxCPULoras)
 		}
 		if sglang {
-			v.LoRA.TargetModules = []string{"all"}
+			v.LoRA.TargetModules = []string{"all"} // server_args.py: --lora-target-modules takes "all" (every supported module)
 		}
 		c["lora"] = "LoRA: " + p0.Reasons[plan.ReasonLoRA] + ". Adapters are loaded at run time (runtimeUpdates) or listed in lora.adapters."
 	}

@@ -171,13 +171,20 @@ func LoRABytesPerGPU(f *model.Facts, l LoRA, layout model.Layout, mnbt int) int6
 }
 
 // loraReason is the lora reason: the slots, their bytes per GPU and the KV capacity they take.
-func loraReason(lp *LoRAPlan, engine string, kvTokens int64) string {
+func loraReason(lp *LoRAPlan, f *model.Facts, engine string, kvTokens int64) string {
 	slots := "--max-loras"
 	if engine == EngineSGLang {
 		slots = "--max-loras-per-batch"
 	}
-	r := fmt.Sprintf("%d adapter slot(s) (%s) at rank %d: the engine pre-allocates %.2f GiB per GPU of LoRA buffers when the model loads (lora_a rank × in and lora_b out × rank per slot for attention q/k/v/o, MLP gate/up/down and every routed expert, in the model dtype, sharded by TP; the embedding and head counted too, on the safe side), out of the KV cache",
-		lp.MaxLoras, slots, lp.MaxRank, float64(lp.BytesPerGPU)/GiB)
+	mods := "attention q/k/v/o and MLP gate/up/down"
+	if f.MoE != nil && f.MoE.Routed > 0 {
+		mods = fmt.Sprintf("attention q/k/v/o and the gate/up/down of each of the %d routed experts (and shared ones)", f.MoE.Routed)
+		if engine == EngineSGLang {
+			mods += ", the experts a guess on the safe side for SGLang"
+		}
+	}
+	r := fmt.Sprintf("%d adapter slot(s) (%s) at rank %d: the engine pre-allocates %.2f GiB per GPU of LoRA buffers when the model loads (lora_a rank × in and lora_b out × rank per slot for %s, in the model dtype, sharded by TP; the embedding and head counted too, on the safe side), out of the KV cache",
+		lp.MaxLoras, slots, lp.MaxRank, float64(lp.BytesPerGPU)/GiB, mods)
 	if lp.KVTokensWithout > 0 {
 		cost := lp.KVTokensWithout - kvTokens
 		r += fmt.Sprintf("; KV capacity %s tokens against %s without LoRA on this layout (%s fewer, %.1f%%)",
@@ -197,6 +204,6 @@ func (p *Plan) loraPlan(in Input, g gpu.GPU, o Options, l LoRA, bytes int64) *Lo
 	if b, err := New(in, g, base); err == nil && b.NotFit == "" {
 		lp.KVTokensWithout = b.KVTokens
 	}
-	p.Reasons[ReasonLoRA] = loraReason(lp, p.Engine, p.KVTokens)
+	p.Reasons[ReasonLoRA] = loraReason(lp, p.facts, p.Engine, p.KVTokens)
 	return lp
 }

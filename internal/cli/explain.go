@@ -130,10 +130,7 @@ func specWords(sp *plan.SpecPlan) string {
 	if sp == nil {
 		return ""
 	}
-	if sp.KVTokensWithout == 0 {
-		return fmt.Sprintf(" (%s ×%d)", sp.Method, sp.Tokens)
-	}
-	return fmt.Sprintf(" (%s ×%d; %s without)", sp.Method, sp.Tokens, plan.Commas(sp.KVTokensWithout))
+	return withoutWords(fmt.Sprintf("%s ×%d", sp.Method, sp.Tokens), sp.KVTokensWithout)
 }
 
 // loraWords puts a plan's KV capacity without LoRA beside the one with it: " (LoRA 4×r64; 104,487 without)".
@@ -141,8 +138,13 @@ func loraWords(lp *plan.LoRAPlan) string {
 	if lp == nil {
 		return ""
 	}
-	if lp.KVTokensWithout == 0 {
-		return fmt.Sprintf(" (LoRA %d×r%d)", lp.MaxLoras, lp.MaxRank)
+	return withoutWords(fmt.Sprintf("LoRA %d×r%d", lp.MaxLoras, lp.MaxRank), lp.KVTokensWithout)
+}
+
+// withoutWords is " (label)", with the KV capacity without the feature when it is known.
+func withoutWords(label string, without int64) string {
+	if without == 0 {
+		return " (" + label + ")"
 	}
-	return fmt.Sprintf(" (LoRA %d×r%d; %s without)", lp.MaxLoras, lp.MaxRank, plan.Commas(lp.KVTokensWithout))
+	return fmt.Sprintf(" (%s; %s without)", label, plan.Commas(without))
 }

@@ -185,12 +185,7 @@ func loraReason(lp *LoRAPlan, f *model.Facts, engine string, kvTokens int64) str
 	}
 	r := fmt.Sprintf("%d adapter slot(s) (%s) at rank %d: the engine pre-allocates %.2f GiB per GPU of LoRA buffers when the model loads (lora_a rank × in and lora_b out × rank per slot for %s, in the model dtype, sharded by TP; the embedding and head counted too, on the safe side), out of the KV cache",
 		lp.MaxLoras, slots, lp.MaxRank, float64(lp.BytesPerGPU)/GiB, mods)
-	if lp.KVTokensWithout > 0 {
-		cost := lp.KVTokensWithout - kvTokens
-		r += fmt.Sprintf("; KV capacity %s tokens against %s without LoRA on this layout (%s fewer, %.1f%%)",
-			commas(kvTokens), commas(lp.KVTokensWithout), commas(cost), 100*float64(cost)/float64(lp.KVTokensWithout))
-	}
-	return r
+	return r + kvCostWords(kvTokens, lp.KVTokensWithout, "LoRA")
 }
 
 // loraPlan is the LoRA capacity of a plan that holds, with its cost: the bytes per GPU and the KV capacity of the

@@ -106,6 +106,18 @@ func buildValues(in plan.Input, plans []*plan.Plan, o plan.Options, multiNodeMod
 		v.Speculative = &values.Speculative{Method: sp.Method, NumSpeculativeTokens: ptr(sp.Tokens), DraftModel: sp.DraftModel}
 		c["speculative"] = "Speculative decoding: " + p0.Reasons[plan.ReasonSpeculative] + "."
 	}
+	if lp := p0.LoRA; lp != nil {
+		// chartgen knows no adapters: they are loaded at run time (or listed in lora.adapters by hand), so the limits
+		// render with runtime updates on; SGLang then needs the target modules to size its pool (all of them, as planned).
+		v.LoRA = &values.LoRA{MaxLoras: ptr(lp.MaxLoras), MaxRank: ptr(lp.MaxRank), RuntimeUpdates: true}
+		if lp.MaxCPULoras > 0 {
+			v.LoRA.MaxCPULoras = ptr(lp.MaxCPULoras)
+		}
+		if sglang {
+			v.LoRA.TargetModules = []string{"all"} // server_args.py: --lora-target-modules takes "all" (every supported module)
+		}
+		c["lora"] = "LoRA: " + p0.Reasons[plan.ReasonLoRA] + ". Adapters are loaded at run time (runtimeUpdates) or listed in lora.adapters."
+	}
 
 	// Per-plan layout: into the shared blocks for one plan, into each group for several.
 	layout := func(p *plan.Plan, sv *values.Serving, xv *values.VLLM, sgv *values.SGLang, prefix string) {

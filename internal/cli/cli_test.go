@@ -51,6 +51,8 @@ var goldenCases = []struct {
 	{"chartgen-glm-5-fp8-h200-mtp.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "h200", "--speculative"}},
 	{"chartgen-glm-5-fp8-sglang-h200-mtp.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "h200", "--engine", "sglang", "--speculative"}},
 	{"chartgen-qwen3-32b-draft-model.yaml", []string{"values", "--model", "Qwen/Qwen3-32B", "--gpu", "h100-80gb", "--speculative", "--draft-model", "Qwen/Qwen3-8B"}},
+	{"chartgen-qwen3-8b-l4-lora.yaml", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "l4", "--max-loras", "4", "--lora-rank", "64"}},
+	{"chartgen-mixtral-8x7b-sglang-h100-lora.yaml", []string{"values", "--model", "mistralai/Mixtral-8x7B-v0.1", "--gpu", "h100-80gb", "--engine", "sglang", "--lora-rank", "32"}},
 }
 
 // TestGoldenCasesCurrent fails when a committed chartgen case differs from what chartgen writes now

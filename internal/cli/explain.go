@@ -73,7 +73,7 @@ func (ps plans) table(w io.Writer) error {
 			fits = "yes, context cut"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d/%d/%d\t%d\t%.1f GiB\t%s\t%s\t%s\n", p.GPU, p.GPUs, p.TP, p.PP, p.DCP, p.Nodes,
-			float64(p.WeightsPerGPU)/plan.GiB, plan.Commas(p.KVTokens)+specWords(p.Speculative), plan.Commas(int64(p.MaxModelLen)), fits)
+			float64(p.WeightsPerGPU)/plan.GiB, plan.Commas(p.KVTokens)+specWords(p.Speculative)+loraWords(p.LoRA), plan.Commas(int64(p.MaxModelLen)), fits)
 	}
 	return tw.Flush()
 }
@@ -90,7 +90,8 @@ the table for people, json or yaml with every number, the reason for each choice
 instead of choosing one: fits is false, with the reason, when it does not hold. With --gpu, the table is followed by
 each GPU type's alternatives: every GPU count whose one-pod layout holds the model, with TP × PP × DCP, KV capacity
 and the objective (--objective balanced, gpus or latency) that picks it. With --speculative each plan carries
-speculative decoding, and its KV capacity stands beside the same layout's without it.`,
+speculative decoding, and its KV capacity stands beside the same layout's without it; so does --max-loras / --lora-rank
+with the LoRA adapter buffers.`,
 		Example: `  chartgen explain --model MiniMaxAI/MiniMax-M2.5
   chartgen explain --model zai-org/GLM-5-FP8 --gpu a100-80gb --gpu h200 -o json
   chartgen explain --model meta-llama/Meta-Llama-3.1-70B --gpu a100-80gb --objective gpus
@@ -129,8 +130,21 @@ func specWords(sp *plan.SpecPlan) string {
 	if sp == nil {
 		return ""
 	}
-	if sp.KVTokensWithout == 0 {
-		return fmt.Sprintf(" (%s ×%d)", sp.Method, sp.Tokens)
+	return withoutWords(fmt.Sprintf("%s ×%d", sp.Method, sp.Tokens), sp.KVTokensWithout)
+}
+
+// loraWords puts a plan's KV capacity without LoRA beside the one with it: " (LoRA 4×r64; 104,487 without)".
+func loraWords(lp *plan.LoRAPlan) string {
+	if lp == nil {
+		return ""
 	}
-	return fmt.Sprintf(" (%s ×%d; %s without)", sp.Method, sp.Tokens, plan.Commas(sp.KVTokensWithout))
+	return withoutWords(fmt.Sprintf("LoRA %d×r%d", lp.MaxLoras, lp.MaxRank), lp.KVTokensWithout)
+}
+
+// withoutWords is " (label)", with the KV capacity without the feature when it is known.
+func withoutWords(label string, without int64) string {
+	if without == 0 {
+		return " (" + label + ")"
+	}
+	return fmt.Sprintf(" (%s; %s without)", label, plan.Commas(without))
 }

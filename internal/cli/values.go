@@ -29,6 +29,7 @@ type planFlags struct {
 	objective  string
 	download   string
 	specFlags
+	lora loraFlags
 }
 
 func (f *planFlags) register(fs *pflag.FlagSet) {
@@ -47,6 +48,7 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 	f.deploymentFlags.register(fs)
 	f.hubFlags.register(fs)
 	f.specFlags.register(fs)
+	f.lora.register(fs)
 }
 
 func (f *planFlags) check() error {
@@ -83,6 +85,7 @@ func (f *planFlags) check() error {
 	errs = append(errs, f.deploymentFlags.validate()...)
 	errs = append(errs, f.hubFlags.validate()...)
 	errs = append(errs, f.specFlags.validate()...)
+	errs = append(errs, f.lora.validate(f.engine)...)
 	if len(errs) > 0 {
 		return usageErr("%s", strings.Join(errs, "; "))
 	}
@@ -94,6 +97,7 @@ func (f *planFlags) options() plan.Options {
 	o := plan.Options{Engine: f.engine, Context: f.context, KVCacheDType: f.kvDType, GPUMemoryUtilization: f.util, Task: t, Objective: f.objective, Download: f.download}
 	f.deploymentFlags.apply(&o)
 	o.Speculative = f.resolved
+	o.LoRA = f.lora.options()
 	return o
 }
 

@@ -20,6 +20,7 @@ const (
 	TermSampler    = "samplerWarmup"
 	TermMargin     = "outsideMargin"
 	TermReserved   = "reservedOutside"
+	TermLoRA       = "loraAdapters"
 )
 
 // Term is one part of a GPU's memory.
@@ -93,6 +94,19 @@ type budgetInput struct {
 	activation   int64
 	vocabSampler int64 // samplerWarmupBytes
 	explain      bool  // fill the terms' sources
+	// lora is the LoRA slots' buffers (LoRABytesPerGPU), allocated with the weights: loraSlots at rank loraRank.
+	lora                int64
+	loraSlots, loraRank int
+}
+
+// addLoRA puts the LoRA buffers inside the fraction (both engines allocate them when the model loads, before the KV
+// cache is sized), when there are any.
+func (b *Budget) addLoRA(in budgetInput) {
+	if in.lora > 0 {
+		b.add(TermLoRA, "inside", in.lora, func() string {
+			return fmt.Sprintf("%d LoRA slot(s) at rank %d: lora_a/lora_b buffers of every LoRA-able layer, pre-allocated when the model loads", in.loraSlots, in.loraRank)
+		})
+	}
 }
 
 // vllmBudget splits one GPU the way vLLM's worker does (see memory.go): KV = utilization × visible − weights −
@@ -102,6 +116,7 @@ func vllmBudget(in budgetInput) *Budget {
 	b := &Budget{Engine: EngineVLLM, Version: in.version.String(), Utilization: in.util, visible: in.visible, explain: in.explain}
 	b.add(TermVisible, "total", in.visible, func() string { return in.visibleWhy })
 	b.add(TermWeights, "inside", in.weights, func() string { return in.weightsWhy })
+	b.addLoRA(in)
 	b.add(TermActivation, "inside", in.activation, func() string {
 		return fmt.Sprintf("vLLM's profile run: the larger of the forward pass over %d batched tokens and the dummy sampler over %d rows × %.0f fp32 vocab-sized tensors (%s)",
 			in.mnbt, samplerRows(in.seqs, in.mnbt), samplerCopies(in.version), in.version)
@@ -142,6 +157,7 @@ func sglangBudget(in budgetInput, reserved int64, reserveWhy string) *Budget {
 	b := &Budget{Engine: EngineSGLang, Version: in.version.String(), Utilization: in.util, visible: in.visible, explain: in.explain}
 	b.add(TermVisible, "total", in.visible, func() string { return in.visibleWhy })
 	b.add(TermWeights, "inside", in.weights, func() string { return in.weightsWhy })
+	b.addLoRA(in)
 	b.add(TermBeforeLoad, "inside", memoryBeforeLoad(in.tp, in.pp), func() string {
 		return "in use before the weights load (CUDA context, NCCL): SGLang's pool is sized from free memory, so it comes out of the pool"
 	})

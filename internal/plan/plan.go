@@ -122,6 +122,8 @@ type Options struct {
 	Download string
 	// Speculative is speculative decoding (Method "" = off): its weights, KV and activations are planned.
 	Speculative Speculative
+	// LoRA is the LoRA adapter slots (MaxLoras and MaxRank 0 = off): their GPU buffers are planned.
+	LoRA LoRA
 }
 
 // Engines the planner knows.
@@ -207,6 +209,8 @@ type Plan struct {
 
 	// Speculative is the speculative decoding planned (nil = none), with what it costs.
 	Speculative *SpecPlan `json:"speculative,omitempty"`
+	// LoRA is the LoRA adapter capacity planned (nil = none), with what it costs.
+	LoRA *LoRAPlan `json:"lora,omitempty"`
 
 	Resources Resources `json:"resources"`
 	Probe     Probe     `json:"startupProbe"`
@@ -313,6 +317,10 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		spec.Method = SpecMTP
 	}
 	if err := checkSpeculative(f, spec, engine, task); err != nil {
+		return nil, err
+	}
+	lora := loraDefaults(o.LoRA, engine)
+	if err := checkLoRA(lora, engine, task, spec); err != nil {
 		return nil, err
 	}
 	specK := 0
@@ -422,7 +430,8 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		}
 		bi := budgetInput{version: ver, visible: visible, visibleWhy: visibleWhy, tp: max(1, c.l.TP), pp: max(1, c.l.PP),
 			weights: r.wpg, weightsWhy: in.Weights.Source, mnbt: mnbt, seqs: maxSeqs, multimodal: p.Multimodal,
-			activation: activationPeak(f, ver, c.l.TP, mnbt, sampled), vocabSampler: samplerWarmupBytes(f, sampled, mnbt), explain: explainBudget}
+			activation: activationPeak(f, ver, c.l.TP, mnbt, sampled), vocabSampler: samplerWarmupBytes(f, sampled, mnbt), explain: explainBudget,
+			lora: LoRABytesPerGPU(f, lora, c.l, mnbt), loraRank: lora.MaxRank, loraSlots: lora.MaxLoras}
 		if sglang {
 			r.ovh = bi.activation + nonTorchBytes(ver, bi.tp, bi.pp)
 			if p.Multimodal {
@@ -669,6 +678,9 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 			act += SGLangSpecReserve(spec.Method)
 		}
 		p.Speculative = p.specPlan(in, g, o, spec, specK, act)
+	}
+	if lora.MaxLoras > 0 && fa.ok {
+		p.LoRA = p.loraPlan(in, g, o, lora, fa.b.Term(TermLoRA))
 	}
 	if c.dpAttn {
 		p.Reasons[ReasonKV] = fmt.Sprintf("%.2f GiB of KV budget per GPU, on each of the %d DP-attention ranks, holds %s tokens in all (%.2f× one full context)", float64(budget)/GiB, p.DP, commas(p.KVTokens), p.Concurrency)

@@ -197,12 +197,17 @@ func SGLangSpecReserve(method string) int64 {
 func specReason(sp *SpecPlan, why string, kvTokens int64) string {
 	r := fmt.Sprintf("%s with %d speculative token(s) (%s): %.2f GiB of drafter weights and %.2f GiB of extra activation and sampler memory per GPU; the drafter keeps %s bytes of KV per token per GPU",
 		sp.Method, sp.Tokens, why, float64(sp.WeightsPerGPU)/GiB, float64(sp.ActivationPerGPU)/GiB, commas(sp.DraftKVPerToken))
-	if sp.KVTokensWithout > 0 {
-		cost := sp.KVTokensWithout - kvTokens
-		r += fmt.Sprintf("; KV capacity %s tokens against %s without speculative decoding on this layout (%s fewer, %.1f%%)",
-			commas(kvTokens), commas(sp.KVTokensWithout), commas(cost), 100*float64(cost)/float64(sp.KVTokensWithout))
+	return r + kvCostWords(kvTokens, sp.KVTokensWithout, "speculative decoding")
+}
+
+// kvCostWords is "; KV capacity N tokens against M without <what> on this layout (K fewer, P%)", "" when M is unknown.
+func kvCostWords(kvTokens, without int64, what string) string {
+	if without <= 0 {
+		return ""
 	}
-	return r
+	cost := without - kvTokens
+	return fmt.Sprintf("; KV capacity %s tokens against %s without %s on this layout (%s fewer, %.1f%%)",
+		commas(kvTokens), commas(without), what, commas(cost), 100*float64(cost)/float64(without))
 }
 
 // checkSpeculative refuses what no engine runs: an unknown method, speculative decoding of an embedding model, MTP

@@ -104,7 +104,8 @@ func TestGatewayRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := []string{"gateway", "--gateway", "gw"}
-	want := map[string]string{} // public name → Backend endpoint
+	want := map[string]string{}         // public name → Backend endpoint
+	wantOverride := map[string]string{} // adapter's public name → modelNameOverride
 	for i, f := range files {
 		name := strings.ReplaceAll(strings.TrimSuffix(filepath.Base(f), ".yaml"), ".", "-") // a Service name has no dots
 		ns := fmt.Sprintf("ns-%d", i)
@@ -141,6 +142,13 @@ func TestGatewayRoundTrip(t *testing.T) {
 		// every case gets its own public name (several serve the same model), its release and its namespace
 		args = append(args, "--release", f+"="+name, "--namespace", f+"="+ns, "--name", f+"="+name, f)
 		want[name] = svc
+		// each LoRA adapter: a rule of its own, to the same Service, asking the engine for the adapter's name
+		lora, _ := vals["lora"].(map[string]any)
+		adapters, _ := lora["adapters"].(map[string]any)
+		for a := range adapters {
+			want[a] = svc
+			wantOverride[a] = a
+		}
 	}
 	out, errOut, err := run(t, args...)
 	if err != nil {
@@ -149,13 +157,19 @@ func TestGatewayRoundTrip(t *testing.T) {
 	res := renderGateway(t, out)
 	eps, rs := endpoints(res), rules(res)
 	for name, svc := range want {
-		backend, _, _ := strings.Cut(rs[name], "=")
+		backend, override, _ := strings.Cut(rs[name], "=")
 		if got := eps[backend]; got != svc {
 			t.Errorf("%s: rule → backend %q at %q, but the model's Service is %s", name, backend, got, svc)
 		}
+		if o, ok := wantOverride[name]; ok && override != o {
+			t.Errorf("adapter %s: modelNameOverride %q, want %q (the name the chart passes the engine)", name, override, o)
+		}
+	}
+	if len(wantOverride) == 0 {
+		t.Error("no llm-model case has LoRA adapters")
 	}
 	if len(rs) != len(want) {
-		t.Errorf("%d rules for %d files", len(rs), len(want))
+		t.Errorf("%d rules for %d files and adapters", len(rs), len(want))
 	}
 }
 
@@ -303,7 +317,9 @@ var gatewayGolden = []string{"gateway", "--gateway", "envoy-ai-gateway-nrp", "--
 	"tests/cases/llm-model/chartgen-qwen3-8b-two-gpus.yaml", "--release", "chartgen-qwen3-8b-two-gpus.yaml=qwen3-8b",
 	"tests/cases/llm-model/embedding.yaml", "--release", "embedding.yaml=qwen3-embedding",
 	"tests/cases/llm-model/overrides-and-credentials.yaml", "--release", "overrides-and-credentials.yaml=qwen",
-	"tests/cases/llm-model/multinode-vllm.yaml", "--release", "multinode-vllm.yaml=glm-5", "--name", "multinode-vllm.yaml=glm-5"}
+	"tests/cases/llm-model/multinode-vllm.yaml", "--release", "multinode-vllm.yaml=glm-5", "--name", "multinode-vllm.yaml=glm-5",
+	"tests/cases/llm-model/vllm-lora.yaml", "--release", "vllm-lora.yaml=llama-lora",
+	"tests/cases/llm-model/sglang-lora.yaml", "--release", "sglang-lora.yaml=qwen3-8b-lora", "--name", "sglang-lora.yaml=qwen3-8b-sglang"}
 
 // TestGatewayGoldenCaseCurrent fails when tests/cases/llm-gateway/chartgen-gateway.yaml differs from what chartgen
 // writes now (refresh: go test ./internal/cli -run TestGatewayGoldenCaseCurrent -update, then
@@ -362,5 +378,53 @@ func BenchmarkGateway1000(b *testing.B) {
 		if _, _, err := run(b, args...); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestGatewayLoRA: adapters render as rules of their own (a Service model's with modelNameOverride, a pooled model's
+// through the same InferencePool), and an in-place regeneration without an adapter removes its rule.
+func TestGatewayLoRA(t *testing.T) {
+	dir := t.TempDir()
+	gw, svc, pool := filepath.Join(dir, "gateway.yaml"), filepath.Join(dir, "llama.yaml"), filepath.Join(dir, "qwen.yaml")
+	write := func(p, data string) {
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(svc, "model: {name: meta-llama/Meta-Llama-3.1-8B}\nlora:\n  adapters: {sql: my-org/sql-lora, chat: /models/adapters/chat}\n")
+	write(pool, "fullnameOverride: qwen\nmodel: {name: Qwen/Qwen3-8B}\ninferencePool: {enabled: true}\nlora:\n  adapters: {support: my-org/support-lora}\n")
+	args := []string{"gateway", "--gateway", "gw", "--namespace", "llm", "--base", gw, "-o", gw, "--release", "llama.yaml=llama", svc, pool}
+	write(gw, "")
+	if _, errOut, err := run(t, args...); err != nil {
+		t.Fatal(err, errOut)
+	}
+	first, _ := os.ReadFile(gw)
+	res := renderGateway(t, string(first))
+	rs := rules(res)
+	b := "gateway-llm-gateway-llama-llm-model" // the AIServiceBackend of backends.llama-llm-model
+	want := map[string]string{"meta-llama-3.1-8b": b + "=meta-llama/Meta-Llama-3.1-8B", "sql": b + "=sql", "chat": b + "=chat",
+		"Qwen/Qwen3-8B": "qwen=<nil>", "support": "qwen=<nil>"}
+	if fmt.Sprint(rs) != fmt.Sprint(want) {
+		t.Errorf("rules:\n got %v\nwant %v\n%s", rs, want, first)
+	}
+	// the pooled adapter's rule references the InferencePool itself, like its base model's
+	pools := 0
+	for _, d := range res.Docs {
+		if d.Kind() == "AIGatewayRoute" {
+			pools += strings.Count(fmt.Sprint(d.Object), "kind:InferencePool")
+		}
+	}
+	if pools != 2 {
+		t.Errorf("%d InferencePool references, want 2 (Qwen/Qwen3-8B and support)", pools)
+	}
+	write(svc, "model: {name: meta-llama/Meta-Llama-3.1-8B}\nlora:\n  adapters: {sql: my-org/sql-lora}\n")
+	if _, errOut, err := run(t, args...); err != nil {
+		t.Fatal(err, errOut)
+	}
+	second, _ := os.ReadFile(gw)
+	rs = rules(renderGateway(t, string(second)))
+	delete(want, "chat")
+	if fmt.Sprint(rs) != fmt.Sprint(want) {
+		t.Errorf("after removing the chat adapter:\n got %v\nwant %v\n%s", rs, want, second)
 	}
 }

@@ -17,6 +17,13 @@
 //     of a `service` one, and no modelNameOverride: Envoy AI Gateway v1.1.0 ignores it on an InferencePool reference,
 //     so the public name must be a name the engine serves (default `servedModelNames[0]`, else `model.name`; --name
 //     must be one of them), and an engine API key is refused, since no BackendSecurityPolicy reaches a pool.
+//   - LoRA adapters (`lora.adapters`): the chart passes each as NAME=SOURCE (vLLM --lora-modules, SGLang --lora-paths;
+//     charts/llm-model/templates/_args.tpl, llm-model.loraArgs), so the engine serves it under NAME beside the base
+//     model. Each adapter is one more public model named NAME, routed to the base model's backend: with
+//     modelNameOverride NAME on a Service, and through the same InferencePool under NAME on a pool (the request's name
+//     reaches the engine unchanged, which is the name it serves; the CRD allows any number of rules per pool, one pool
+//     per rule). There is no prefix: the adapter name in the values file is already the user's choice and the only name
+//     a pool can route. An adapter name that another public name also takes is refused, naming both files.
 //
 // Merging with a base gateway values file: entries whose head comment holds Marker were written by an earlier run
 // and are dropped (so a model whose file is gone disappears); every other entry is hand-written and kept as is. A
@@ -32,6 +39,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/llm-charts/llm-charts/internal/values"
@@ -104,7 +112,8 @@ type Source struct {
 	ReleaseInfo   string // "release minimax" or "fullnameOverride"
 	PublicName    string
 	PublicNameWhy string
-	Pool          bool // routed through the release's InferencePool (named like the Service)
+	Pool          bool     // routed through the release's InferencePool (named like the Service)
+	Adapters      []string // LoRA adapter names, each also published (sorted)
 }
 
 // Result is the generated values with their comments.
@@ -267,6 +276,10 @@ type gen struct {
 	src   Source
 	model values.GatewayModel
 	back  values.GatewayBackend
+	// one more public model per LoRA adapter, routed to the same backend (backendRefs[0].Name set with the key)
+	adapters []values.GatewayModel
+	// adapter name → its source (Hugging Face id or path), for the comment
+	adapterSource map[string]string
 	// the engine's API key Secret when the gateway cannot use it as is
 	keySecret, keyName string
 }
@@ -326,6 +339,20 @@ func generateOne(in Input) (*gen, error) {
 	}
 	g := &gen{src: src}
 	g.src.Backend = src.Service
+	if m.LoRA != nil && len(m.LoRA.Adapters) > 0 {
+		g.adapterSource = m.LoRA.Adapters
+		for name := range m.LoRA.Adapters {
+			g.src.Adapters = append(g.src.Adapters, name)
+		}
+		sort.Strings(g.src.Adapters)
+		for _, name := range g.src.Adapters {
+			ref := values.GatewayBackendRef{}
+			if !src.Pool {
+				ref.ModelNameOverride = name // the name the engine serves the adapter under
+			}
+			g.adapters = append(g.adapters, values.GatewayModel{Name: name, BackendRefs: []values.GatewayBackendRef{ref}})
+		}
+	}
 	if src.Pool {
 		if c := m.Credentials; c != nil && c.APIKey != nil && c.APIKey.SecretName != "" {
 			return nil, fmt.Errorf("%s: the engine wants an API key (credentials.apiKey, Secret %s), but a model routed through its InferencePool (inferencePool.enabled) gets none from the gateway: a BackendSecurityPolicy applies only to AIServiceBackends; remove the engine's key (and restrict who reaches the pods with networkPolicy) or route through the Service (inferencePool.enabled: false)", in.Path, c.APIKey.SecretName)
@@ -379,6 +406,18 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 		} else {
 			byName[g.src.PublicName] = g.src.Path
 		}
+	}
+	for _, g := range gens {
+		for _, a := range g.adapters {
+			what := fmt.Sprintf("%s (its LoRA adapter lora.adapters.%s)", g.src.Path, a.Name)
+			if p, ok := byName[a.Name]; ok {
+				errs = append(errs, fmt.Sprintf("%s and %s both publish the model %q: the engine serves an adapter under its name, so rename the adapter in lora.adapters, or the other model (--name FILE=OTHER)", p, what, a.Name))
+			} else {
+				byName[a.Name] = what
+			}
+		}
+	}
+	for _, g := range gens {
 		id := g.src.Service + "." + nsText(g.src.Namespace)
 		if p, ok := bySvc[id]; ok {
 			errs = append(errs, fmt.Sprintf("%s and %s both address the Service %s: the same release twice? Give each its own --release or --namespace", p, g.src.Path, id))
@@ -400,6 +439,9 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 		}
 		byKey[g.src.Backend] = g.src.Path
 		g.model.BackendRefs[0].Name = g.src.Backend
+		for i := range g.adapters {
+			g.adapters[i].BackendRefs[0].Name = g.src.Backend
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.New(strings.Join(errs, "\n"))
@@ -457,16 +499,22 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 				r.backendComments[key] = fmt.Sprintf("%s from %s\nInferencePool %s.%s (inferencePool.enabled), named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.ReleaseInfo)
 			}
 		}
-		if handModels[g.src.PublicName] {
-			r.Notes = append(r.Notes, fmt.Sprintf("models %q: the hand-written entry of %s is kept instead of the one generated from %s", g.src.PublicName, base.Path, g.src.Path))
-			continue
+		// a generated model, unless a hand-written one has its name; hand edits of its earlier version are kept
+		add := func(m values.GatewayModel, comment string) {
+			if handModels[m.Name] {
+				r.Notes = append(r.Notes, fmt.Sprintf("models %q: the hand-written entry of %s is kept instead of the one generated from %s", m.Name, base.Path, g.src.Path))
+				return
+			}
+			if old, ok := oldModels[m.Name]; ok {
+				m.Route, m.RuleName, m.Timeout, m.ModelsOwnedBy = old.Route, old.RuleName, old.Timeout, old.ModelsOwnedBy
+			}
+			r.modelComments[len(v.Models)] = fmt.Sprintf("%s from %s\n%s", Marker, g.src.Path, comment)
+			v.Models = append(v.Models, m)
 		}
-		m := g.model
-		if old, ok := oldModels[m.Name]; ok {
-			m.Route, m.RuleName, m.Timeout, m.ModelsOwnedBy = old.Route, old.RuleName, old.Timeout, old.ModelsOwnedBy
+		add(g.model, fmt.Sprintf("%s, public name from %s", g.src.Model, g.src.PublicNameWhy))
+		for _, a := range g.adapters {
+			add(a, fmt.Sprintf("LoRA adapter %s (%s) on %s, served by the engine under its adapter name", a.Name, g.adapterSource[a.Name], g.src.Model))
 		}
-		r.modelComments[len(v.Models)] = fmt.Sprintf("%s from %s\n%s, public name from %s", Marker, g.src.Path, g.src.Model, g.src.PublicNameWhy)
-		v.Models = append(v.Models, m)
 	}
 	if len(v.Backends) == 0 {
 		v.Backends = nil

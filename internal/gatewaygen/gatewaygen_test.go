@@ -255,3 +255,81 @@ func TestGenerateInferencePool(t *testing.T) {
 		t.Errorf("engine API key with a pool: err = %v, want a refusal", err)
 	}
 }
+
+// TestGenerateLoRA: each adapter is one more public model on its base model's backend (modelNameOverride on a
+// Service, the pool as is), with the base's API key on the shared backend; collisions name both files; a regeneration
+// without an adapter drops its rule and keeps hand edits of the others.
+func TestGenerateLoRA(t *testing.T) {
+	svc := input("llama.yaml", "fullnameOverride: llama\nmodel:\n  name: meta-llama/Meta-Llama-3.1-8B\ncredentials:\n  apiKey: {secretName: llama-key, key: apiKey}\nlora:\n  adapters: {sql: my-org/sql-lora, chat: /models/adapters/chat}\n")
+	pool := input("qwen.yaml", "fullnameOverride: qwen\nmodel:\n  name: Qwen/Qwen3-8B\ninferencePool:\n  enabled: true\nlora:\n  adapters: {support: my-org/support-lora}\n")
+	r, err := Generate([]Input{svc, pool}, Options{Gateway: "gw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range r.Values.Models {
+		if len(m.BackendRefs) != 1 {
+			t.Fatalf("%s: backendRefs %+v", m.Name, m.BackendRefs)
+		}
+		got = append(got, fmt.Sprintf("%s→%s=%s", m.Name, m.BackendRefs[0].Name, m.BackendRefs[0].ModelNameOverride))
+	}
+	want := "meta-llama-3.1-8b→llama=meta-llama/Meta-Llama-3.1-8B,chat→llama=chat,sql→llama=sql,Qwen/Qwen3-8B→qwen=,support→qwen="
+	if g := strings.Join(got, ","); g != want {
+		t.Errorf("models:\n got %s\nwant %s", g, want)
+	}
+	if k := r.Values.Backends["llama"].APIKeySecret; k == nil || k.Name != "llama-key" || len(r.Values.Backends) != 2 {
+		t.Errorf("backends (the adapters share the base's, with its key): %+v", r.Values.Backends)
+	}
+	if s := r.Sources[0].Adapters; strings.Join(s, ",") != "chat,sql" {
+		t.Errorf("sources: adapters %v", s)
+	}
+	out, err := r.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "# LoRA adapter sql (my-org/sql-lora) on meta-llama/Meta-Llama-3.1-8B, served by the engine under its adapter name") {
+		t.Errorf("adapter comment missing:\n%s", out)
+	}
+
+	// An adapter taking another file's public name, or its own base model's, is refused naming both.
+	other := input("other.yaml", "fullnameOverride: other\nmodel:\n  name: Org/Other\n  servedModelNames: [sql]\n")
+	if _, err := Generate([]Input{other, svc}, Options{Gateway: "gw"}); err == nil || !strings.Contains(err.Error(), `other.yaml and llama.yaml (its LoRA adapter lora.adapters.sql) both publish the model "sql"`) {
+		t.Errorf("collision with another file: %v", err)
+	}
+	self := input("self.yaml", "fullnameOverride: self\nmodel:\n  name: Org/Self\n  servedModelNames: [self]\nlora:\n  adapters: {self: org/self-lora}\n")
+	if _, err := Generate([]Input{self}, Options{Gateway: "gw"}); err == nil || !strings.Contains(err.Error(), `self.yaml and self.yaml (its LoRA adapter lora.adapters.self) both publish the model "self"`) {
+		t.Errorf("collision with its own base: %v", err)
+	}
+
+	// Regeneration: the sql rule, pinned by hand, keeps its pin; chat, dropped from the file, loses its rule.
+	edited := strings.Replace(string(out), "  - name: sql\n", "  - name: sql\n    route: pinned\n", 1)
+	base, err := ParseBase("gateway.yaml", []byte(edited))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fewer := input("llama.yaml", "fullnameOverride: llama\nmodel:\n  name: meta-llama/Meta-Llama-3.1-8B\nlora:\n  adapters: {sql: my-org/sql-lora}\n")
+	r2, err := Generate([]Input{fewer}, Options{Base: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for _, m := range r2.Values.Models {
+		got = append(got, m.Name+"@"+m.Route)
+	}
+	if g := strings.Join(got, ","); g != "meta-llama-3.1-8b@,sql@pinned" {
+		t.Errorf("after removing chat (and qwen.yaml): %s", g)
+	}
+
+	// Adapter rules count against the CRD's rule limit like any model: 15 adapters + the base in one bucket is refused.
+	var many []string
+	for i := range 15 {
+		many = append(many, fmt.Sprintf("a%02d: org/a%02d", i, i))
+	}
+	big := input("big.yaml", "fullnameOverride: big\nmodel:\n  name: Org/Big\nlora:\n  adapters: {"+strings.Join(many, ", ")+"}\n")
+	if _, err := Generate([]Input{big}, Options{Gateway: "gw", Buckets: 1}); err == nil || !strings.Contains(err.Error(), "would hold 16 models") {
+		t.Errorf("16 rules in one bucket: %v", err)
+	}
+	if r, err := Generate([]Input{big}, Options{Gateway: "gw", Buckets: 4}); err != nil || len(r.Values.Models) != 16 {
+		t.Errorf("16 rules over 4 buckets: %v", err)
+	}
+}

@@ -352,9 +352,9 @@ func dropped(before, after []*unstructured.Unstructured, ns string) []*unstructu
 	return out
 }
 
-// immutableChange names the immutable StatefulSet field an upgrade from → to
-// would change ("" when none): selector, volumeClaimTemplates, serviceName or
-// podManagementPolicy, compared after the defaults the API server applies.
+// immutableChange names the immutable field an upgrade from → to would change ("" when none): a StatefulSet's
+// selector, volumeClaimTemplates, serviceName or podManagementPolicy (compared after the defaults the API server
+// applies), a multi-node mode change, or the spec of a claim the chart renders.
 func immutableChange(t *testing.T, from, to []*unstructured.Unstructured) string {
 	t.Helper()
 	old := map[string]*appsv1.StatefulSet{}
@@ -378,6 +378,19 @@ func immutableChange(t *testing.T, from, to []*unstructured.Unstructured) string
 			return "StatefulSet " + o.GetName() + " → LeaderWorkerSet " + o.GetName() + " (multiNode.mode)"
 		case o.GetKind() == "StatefulSet" && lws[id]:
 			return "LeaderWorkerSet " + o.GetName() + " → StatefulSet " + o.GetName() + " (multiNode.mode)"
+		}
+	}
+	// A claim the chart renders itself (the shared cache): its spec never changes once created, as no claim is bound
+	// here (a bound claim may grow); the chart refuses such an upgrade (llm-model.checkSharedCache).
+	claims := map[string]any{}
+	for _, o := range from {
+		if o.GetKind() == "PersistentVolumeClaim" {
+			claims[o.GetNamespace()+"/"+o.GetName()] = o.Object["spec"]
+		}
+	}
+	for _, o := range to {
+		if was, ok := claims[o.GetNamespace()+"/"+o.GetName()]; ok && o.GetKind() == "PersistentVolumeClaim" && !equality.Semantic.DeepEqual(was, o.Object["spec"]) {
+			return "PersistentVolumeClaim " + o.GetName() + " spec"
 		}
 	}
 	for _, o := range to {

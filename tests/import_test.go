@@ -32,15 +32,7 @@ var importExamples = []struct {
 func TestImportGuideExamplesRoundTrip(t *testing.T) {
 	for _, ex := range importExamples {
 		t.Run(ex.file, func(t *testing.T) {
-			path := filepath.Join("testdata", "guide", ex.file)
-			data, err := os.ReadFile(path)
-			require.NoError(t, err)
-			objs, err := importer.Read(path, data)
-			require.NoError(t, err)
-			results, err := importer.Import(objs)
-			require.NoError(t, err)
-			require.Len(t, results, 1)
-			r := results[0]
+			r, data := importOne(t, filepath.Join("testdata", "guide", ex.file))
 			t.Logf("unmapped:\n  %s\nnotes:\n  %s", strings.Join(r.Unmapped, "\n  "), strings.Join(r.Notes, "\n  "))
 			// Everything not mapped is listed; the guide's examples lose nothing but the placeholder image tag.
 			assert.Len(t, r.Unmapped, len(ex.wantUnmapped), "unmapped: %q", r.Unmapped)
@@ -187,15 +179,9 @@ func TestImportCorpus(t *testing.T) {
 	for _, c := range importCorpus {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join("testdata", "import", c.name+".yaml")
-			data, err := os.ReadFile(path)
-			require.NoError(t, err)
-			objs, err := importer.Read(path, data)
-			require.NoError(t, err)
-			results, err := importer.Import(objs)
-			require.NoError(t, err)
-			require.Len(t, results, 1)
+			r, _ := importOne(t, path)
 			var out bytes.Buffer
-			require.NoError(t, importer.WriteValues(&out, results[0]))
+			require.NoError(t, importer.WriteValues(&out, r))
 			caseFile := filepath.Join("cases", "llm-model", "import-"+c.name+".yaml")
 			if *update {
 				require.NoError(t, os.WriteFile(caseFile, out.Bytes(), 0o644))
@@ -206,7 +192,7 @@ func TestImportCorpus(t *testing.T) {
 
 			vals := map[string]any{}
 			require.NoError(t, yaml.Unmarshal(want, &vals))
-			res, err := render.Chart(LoadChart(t, "llm-model"), vals, render.Options{ReleaseName: "imported", Namespace: results[0].Namespace})
+			res, err := render.Chart(LoadChart(t, "llm-model"), vals, render.Options{ReleaseName: "imported", Namespace: r.Namespace})
 			require.NoError(t, err)
 			var sts *appsv1.StatefulSet
 			var svc *corev1.Service
@@ -309,4 +295,18 @@ func hasRun(args []string, want ...string) bool {
 		}
 	}
 	return false
+}
+
+// importOne reads a manifest file and imports it, which must give exactly one workload; it returns that and the
+// file's bytes.
+func importOne(t *testing.T, path string) (importer.Result, []byte) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	objs, err := importer.Read(path, data)
+	require.NoError(t, err)
+	results, err := importer.Import(objs)
+	require.NoError(t, err)
+	require.Len(t, results, 1)
+	return results[0], data
 }

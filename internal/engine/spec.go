@@ -20,6 +20,9 @@ type Spec struct {
 	Repository string `json:"repository"`
 	// Port is the engine's own default port.
 	Port int `json:"port"`
+	// DefaultRelease is the release the chart and chartgen target when image.version is not set: the newest one
+	// with a flag table (internal/flagtable/tables/<name>/).
+	DefaultRelease string `json:"defaultRelease"`
 	// Keys are the values keys the chart renders as flags of this engine.
 	Keys []KeyRow `json:"keys,omitempty"`
 	// Aliases maps a flag's other spellings (short forms, older names) to the flag the chart renders.

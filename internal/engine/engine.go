@@ -33,6 +33,7 @@ type Engine interface {
 	Planner
 	Describer
 	Recognizer
+	Publisher
 }
 
 // registry holds the engines in the order the chart's schema lists them (vLLM, the default, first).

@@ -42,6 +42,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/values"
 	"github.com/llm-charts/llm-charts/schema"
 	yaml "go.yaml.in/yaml/v3"
@@ -155,6 +156,9 @@ func ParseModel(data []byte) (*values.Model, error) {
 	if m.Model.Name == "" {
 		return nil, errors.New("model.name is missing (every llm-model values file names the model it serves)")
 	}
+	if _, err := engine.Lookup(m.Engine); err != nil { // the schema's enum already refuses it
+		return nil, err
+	}
 	return &m, nil
 }
 
@@ -249,17 +253,14 @@ func ServedName(m *values.Model) string {
 	return m.Model.Name
 }
 
-// servedNames are the names the engine answers to: servedModelNames (the chart passes SGLang only the first), else
-// model.name.
+// servedNames are the names the engine answers to: those of servedModelNames the chart passes the engine (SGLang
+// takes only the first; engine.Publisher), else model.name.
 func servedNames(m *values.Model) []string {
 	names := m.Model.ServedModelNames
 	if len(names) == 0 {
 		return []string{m.Model.Name}
 	}
-	if m.Engine == "sglang" {
-		return names[:1]
-	}
-	return names
+	return engine.MustLookup(m.Engine).ServedNames(names)
 }
 
 func servesName(m *values.Model, name string) bool {
@@ -388,6 +389,37 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 	if len(inputs) == 0 {
 		return nil, errors.New("no llm-model values file given")
 	}
+	gens, errs := generateEach(inputs)
+	errs = append(errs, duplicates(gens)...)
+	if len(errs) > 0 {
+		return nil, errors.New(strings.Join(errs, "\n"))
+	}
+	if errs := assignBackendKeys(gens); len(errs) > 0 {
+		return nil, errors.New(strings.Join(errs, "\n"))
+	}
+	base := opts.Base
+	if base == nil {
+		base = &Base{}
+	}
+	r := &Result{modelComments: map[int]string{}, backendComments: map[string]string{}}
+	v := r.merge(base, gens)
+	opts.setTopLevel(&v)
+	if err := check(&v, base.Path); err != nil {
+		return nil, err
+	}
+	if err := schema.Validate(schema.LLMGateway, v); err != nil {
+		return nil, fmt.Errorf("the generated gateway values do not validate: %w", err)
+	}
+	r.Values = v
+	r.Header = opts.Header
+	if opts.Base != nil {
+		r.Header = strings.TrimRight(r.Header, "\n") + "\nHand-written entries come from " + opts.Base.Path + "; entries marked \"" + Marker + "\" are rewritten on every run\n(delete that comment line to keep an entry as your own)."
+	}
+	return r, nil
+}
+
+// generateEach generates each input, collecting the errors of those that fail.
+func generateEach(inputs []Input) ([]*gen, []string) {
 	var errs []string
 	gens := make([]*gen, 0, len(inputs))
 	for _, in := range inputs {
@@ -398,8 +430,13 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 		}
 		gens = append(gens, g)
 	}
-	// duplicates among the inputs; Services of one name in several namespaces get "-<namespace>" keys
-	byName, bySvc, svcCount := map[string]string{}, map[string]string{}, map[string]int{}
+	return gens, errs
+}
+
+// duplicates finds public names (models and LoRA adapters) and Services that several inputs claim.
+func duplicates(gens []*gen) []string {
+	var errs []string
+	byName, bySvc := map[string]string{}, map[string]string{}
 	for _, g := range gens {
 		if p, ok := byName[g.src.PublicName]; ok {
 			errs = append(errs, fmt.Sprintf("%s and %s both publish the model %q; pass --name FILE=OTHER for one of them", p, g.src.Path, g.src.PublicName))
@@ -424,11 +461,18 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 		} else {
 			bySvc[id] = g.src.Path
 		}
+	}
+	return errs
+}
+
+// assignBackendKeys gives each input its backend key, the Service name, with "-<namespace>" for Services of one
+// name in several namespaces, and points its models at it; it reports keys that still collide.
+func assignBackendKeys(gens []*gen) []string {
+	svcCount := map[string]int{}
+	for _, g := range gens {
 		svcCount[g.src.Service]++
 	}
-	if len(errs) > 0 {
-		return nil, errors.New(strings.Join(errs, "\n"))
-	}
+	var errs []string
 	byKey := map[string]string{}
 	for _, g := range gens {
 		if svcCount[g.src.Service] > 1 && g.src.Namespace != "" {
@@ -443,82 +487,101 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 			g.adapters[i].BackendRefs[0].Name = g.src.Backend
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.New(strings.Join(errs, "\n"))
-	}
+	return errs
+}
 
-	r := &Result{modelComments: map[int]string{}, backendComments: map[string]string{}}
-	base := opts.Base
-	if base == nil {
-		base = &Base{}
-	}
-	v := base.Values // copy of the top level; models and backends rebuilt below
-	v.Models = nil
-	v.Backends = map[string]values.GatewayBackend{}
-	oldModels := map[string]values.GatewayModel{}
-	handModels := map[string]bool{}
-	for i, m := range base.Values.Models {
+// merger merges generated entries into a base: its hand-written entries are kept, its generated ones are replaced
+// (their hand-edited fields carried over).
+type merger struct {
+	r           *Result
+	base        *Base
+	v           values.GatewayValues
+	oldModels   map[string]values.GatewayModel
+	handModels  map[string]bool
+	oldBackends map[string]values.GatewayBackend
+}
+
+// merge returns the base's values with the generated models and backends in place of its generated ones, and
+// records the sources, notes and comments in r.
+func (r *Result) merge(base *Base, gens []*gen) values.GatewayValues {
+	m := &merger{r: r, base: base, v: base.Values, oldModels: map[string]values.GatewayModel{}, handModels: map[string]bool{}, oldBackends: map[string]values.GatewayBackend{}}
+	// copy of the top level; models and backends rebuilt below
+	m.v.Models = nil
+	m.v.Backends = map[string]values.GatewayBackend{}
+	for i, mod := range base.Values.Models {
 		if base.genModels[i] {
-			oldModels[m.Name] = m
+			m.oldModels[mod.Name] = mod
 			continue
 		}
-		handModels[m.Name] = true
-		v.Models = append(v.Models, m)
+		m.handModels[mod.Name] = true
+		m.v.Models = append(m.v.Models, mod)
 	}
-	oldBackends := map[string]values.GatewayBackend{}
 	for k, b := range base.Values.Backends {
 		if base.genBackends[k] {
-			oldBackends[k] = b
+			m.oldBackends[k] = b
 			continue
 		}
-		v.Backends[k] = b
+		m.v.Backends[k] = b
 	}
 	for _, g := range gens {
 		r.Sources = append(r.Sources, g.src)
-		key := g.src.Backend
-		if _, hand := v.Backends[key]; hand {
-			r.Notes = append(r.Notes, fmt.Sprintf("backends.%s: the hand-written entry of %s is kept instead of the one generated from %s", key, base.Path, g.src.Path))
-		} else {
-			b := g.back
-			if old, ok := oldBackends[key]; ok && b.InferencePool == nil {
-				if b.APIKeySecret == nil {
-					b.APIKeySecret = old.APIKeySecret
-				}
-				b.Schema, b.TLS = old.Schema, old.TLS
-				if b.Namespace == "" {
-					b.Namespace = old.Namespace
-				}
-			}
-			if g.keySecret != "" && b.APIKeySecret == nil {
-				r.Notes = append(r.Notes, fmt.Sprintf("%s: the engine wants an API key (Secret %s, key %s), but the gateway sends the key \"apiKey\" of a Secret: create one and set backends.%s.apiKeySecret (chartgen keeps it)",
-					g.src.Path, g.keySecret, g.keyName, key))
-			}
-			v.Backends[key] = b
-			r.backendComments[key] = fmt.Sprintf("%s from %s\nService %s.%s:%d, named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.Port, g.src.ReleaseInfo)
-			if g.src.Pool {
-				r.backendComments[key] = fmt.Sprintf("%s from %s\nInferencePool %s.%s (inferencePool.enabled), named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.ReleaseInfo)
-			}
-		}
-		// a generated model, unless a hand-written one has its name; hand edits of its earlier version are kept
-		add := func(m values.GatewayModel, comment string) {
-			if handModels[m.Name] {
-				r.Notes = append(r.Notes, fmt.Sprintf("models %q: the hand-written entry of %s is kept instead of the one generated from %s", m.Name, base.Path, g.src.Path))
-				return
-			}
-			if old, ok := oldModels[m.Name]; ok {
-				m.Route, m.RuleName, m.Timeout, m.ModelsOwnedBy = old.Route, old.RuleName, old.Timeout, old.ModelsOwnedBy
-			}
-			r.modelComments[len(v.Models)] = fmt.Sprintf("%s from %s\n%s", Marker, g.src.Path, comment)
-			v.Models = append(v.Models, m)
-		}
-		add(g.model, fmt.Sprintf("%s, public name from %s", g.src.Model, g.src.PublicNameWhy))
+		m.addBackend(g)
+		m.addModel(g, g.model, fmt.Sprintf("%s, public name from %s", g.src.Model, g.src.PublicNameWhy))
 		for _, a := range g.adapters {
-			add(a, fmt.Sprintf("LoRA adapter %s (%s) on %s, served by the engine under its adapter name", a.Name, g.adapterSource[a.Name], g.src.Model))
+			m.addModel(g, a, fmt.Sprintf("LoRA adapter %s (%s) on %s, served by the engine under its adapter name", a.Name, g.adapterSource[a.Name], g.src.Model))
 		}
 	}
-	if len(v.Backends) == 0 {
-		v.Backends = nil
+	if len(m.v.Backends) == 0 {
+		m.v.Backends = nil
 	}
+	return m.v
+}
+
+// addBackend adds g's backend, unless a hand-written one has its key; hand edits of its earlier version are kept.
+func (m *merger) addBackend(g *gen) {
+	r, key := m.r, g.src.Backend
+	if _, hand := m.v.Backends[key]; hand {
+		r.Notes = append(r.Notes, fmt.Sprintf("backends.%s: the hand-written entry of %s is kept instead of the one generated from %s", key, m.base.Path, g.src.Path))
+		return
+	}
+	b := g.back
+	if old, ok := m.oldBackends[key]; ok && b.InferencePool == nil {
+		if b.APIKeySecret == nil {
+			b.APIKeySecret = old.APIKeySecret
+		}
+		b.Schema, b.TLS = old.Schema, old.TLS
+		if b.Namespace == "" {
+			b.Namespace = old.Namespace
+		}
+	}
+	if g.keySecret != "" && b.APIKeySecret == nil {
+		r.Notes = append(r.Notes, fmt.Sprintf("%s: the engine wants an API key (Secret %s, key %s), but the gateway sends the key \"apiKey\" of a Secret: create one and set backends.%s.apiKeySecret (chartgen keeps it)",
+			g.src.Path, g.keySecret, g.keyName, key))
+	}
+	m.v.Backends[key] = b
+	r.backendComments[key] = fmt.Sprintf("%s from %s\nService %s.%s:%d, named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.Port, g.src.ReleaseInfo)
+	if g.src.Pool {
+		r.backendComments[key] = fmt.Sprintf("%s from %s\nInferencePool %s.%s (inferencePool.enabled), named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.ReleaseInfo)
+	}
+}
+
+// addModel adds a generated model of g, unless a hand-written one has its name; hand edits of its earlier version
+// are kept.
+func (m *merger) addModel(g *gen, mod values.GatewayModel, comment string) {
+	r := m.r
+	if m.handModels[mod.Name] {
+		r.Notes = append(r.Notes, fmt.Sprintf("models %q: the hand-written entry of %s is kept instead of the one generated from %s", mod.Name, m.base.Path, g.src.Path))
+		return
+	}
+	if old, ok := m.oldModels[mod.Name]; ok {
+		mod.Route, mod.RuleName, mod.Timeout, mod.ModelsOwnedBy = old.Route, old.RuleName, old.Timeout, old.ModelsOwnedBy
+	}
+	r.modelComments[len(m.v.Models)] = fmt.Sprintf("%s from %s\n%s", Marker, g.src.Path, comment)
+	m.v.Models = append(m.v.Models, mod)
+}
+
+// setTopLevel sets gateway.name and routes.buckets when the options give them, keeping the base's other fields.
+func (opts Options) setTopLevel(v *values.GatewayValues) {
 	if opts.Gateway != "" {
 		gw := values.GatewayParentRef{}
 		if v.Gateway != nil {
@@ -535,18 +598,6 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 		rt.Buckets = opts.Buckets
 		v.Routes = &rt
 	}
-	if err := check(&v, base.Path); err != nil {
-		return nil, err
-	}
-	if err := schema.Validate(schema.LLMGateway, v); err != nil {
-		return nil, fmt.Errorf("the generated gateway values do not validate: %w", err)
-	}
-	r.Values = v
-	r.Header = opts.Header
-	if opts.Base != nil {
-		r.Header = strings.TrimRight(r.Header, "\n") + "\nHand-written entries come from " + opts.Base.Path + "; entries marked \"" + Marker + "\" are rewritten on every run\n(delete that comment line to keep an entry as your own)."
-	}
-	return r, nil
 }
 
 func nsText(ns string) string {

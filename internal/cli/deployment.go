@@ -28,8 +28,10 @@ const (
 	helpDCP           = "evaluate decode-context-parallel size `N` (default 1 when --tp is given)"
 	helpMaxNumSeqs    = "--max-num-seqs `N` the engine runs with (default: chartgen's 128)"
 	helpBatchedTokens = "--max-num-batched-tokens `N` the engine runs with (default: chosen)"
-	helpEngineVersion = "engine release `V` the memory terms follow and image.version, e.g. v0.18.0 (default: the chart's " + plan.DefaultVLLMVersion + ")"
 )
+
+// helpEngineVersion names the default engine's default release (its spec's).
+var helpEngineVersion = "engine release `V` the memory terms follow and image.version, e.g. v0.18.0 (default: the chart's " + engine.Default().Spec().DefaultRelease + ")"
 
 // flagAdder is what registering the deployment flags needs: both the standard library's and spf13/pflag's flag
 // sets have these methods.
@@ -93,7 +95,8 @@ func (d *deploymentFlags) fromLog(lf *enginelog.Facts, g gpu.GPU, o *plan.Option
 	}
 	// The engine's server defaults (engine.LogDefaults); chartgen's own max_num_seqs where the engine has none it
 	// follows.
-	def := engine.MustLookup(lf.Engine).LogDefaults(g.MemoryMiB)
+	e := engine.MustLookup(lf.Engine)
+	def := e.LogDefaults(g.MemoryMiB)
 	seqs, mnbt := def.MaxNumSeqs, def.MaxNumBatchedTokens
 	if seqs == 0 {
 		seqs = plan.MaxNumSeqs
@@ -110,7 +113,7 @@ func (d *deploymentFlags) fromLog(lf *enginelog.Facts, g gpu.GPU, o *plan.Option
 	if o.EngineVersion == "" && def.VersionFromLog {
 		o.EngineVersion = lf.Version
 		if o.EngineVersion == "" {
-			notes = append(notes, "engine version not in the log: "+plan.DefaultVLLMVersion+" (pass --engine-version)")
+			notes = append(notes, "engine version not in the log: "+e.Spec().DefaultRelease+" (pass --engine-version)")
 		}
 	}
 	if o.Engine == "" {

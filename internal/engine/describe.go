@@ -71,6 +71,25 @@ func RendersKey(e Engine, key string) bool {
 	})
 }
 
+// servingMapping spells, from the engine's spec rows, which of its flags the engine-neutral serving keys become, in
+// the order a reader sizes a deployment: the parallel sizes, the context and memory, the batch limits, the parsers.
+func servingMapping(e Engine) string {
+	flag := func(key string) string {
+		for _, r := range e.Spec().Keys {
+			if r.Key == "serving."+key {
+				return r.Flag
+			}
+		}
+		return ""
+	}
+	var parts []string
+	for _, k := range []string{"tensorParallelSize", "pipelineParallelSize", "dataParallelSize", "maxModelLen", "gpuMemoryUtilization", "maxNumSeqs", "maxNumBatchedTokens"} {
+		parts = append(parts, k+" → "+flag(k))
+	}
+	parts = append(parts, "the parsers → "+flag("toolCallParser")+" / "+flag("reasoningParser"))
+	return strings.Join(parts, ", ")
+}
+
 // mappedValues lists, sorted, the values of key the engine's spec row maps to the engine's spelling (SGLang's KV
 // cache dtypes).
 func mappedValues(e Engine, key string) []string {

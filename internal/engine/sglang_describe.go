@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// EngineComment spells the serving block's mapping to SGLang's flags (the rows of specs/sglang.yaml are the same
-// knowledge as data).
-func (sglang) EngineComment() string {
-	return "Engine: SGLang (python3 -m sglang.launch_server). The serving block maps to its flags: tensorParallelSize → --tp-size, pipelineParallelSize → --pp-size, dataParallelSize → --dp-size, maxModelLen → --context-length, gpuMemoryUtilization → --mem-fraction-static, maxNumSeqs → --max-running-requests, maxNumBatchedTokens → --chunked-prefill-size, the parsers → --tool-call-parser / --reasoning-parser."
+// EngineComment names the entry point and spells the serving block's mapping to SGLang's flags, from the rows of
+// specs/sglang.yaml.
+func (e sglang) EngineComment() string {
+	return "Engine: SGLang (" + strings.Join(e.Spec().Entrypoint, " ") + "). The serving block maps to its flags: " + servingMapping(e) + "."
 }
 
 func (sglang) MemoryModelNote() string {

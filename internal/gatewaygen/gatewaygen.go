@@ -290,6 +290,26 @@ func generateOne(in Input) (*gen, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s is not llm-model values: %w", in.Path, err)
 	}
+	src, errs := serviceOf(in, m)
+	errs = append(errs, publicNameOf(in, m, &src)...)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s: %s", in.Path, strings.Join(errs, "; "))
+	}
+	g := &gen{src: src}
+	g.src.Backend = src.Service
+	g.addAdapters(m)
+	if src.Pool {
+		if err := g.poolBackend(in, m); err != nil {
+			return nil, err
+		}
+		return g, nil
+	}
+	g.serviceBackend(in, m)
+	return g, nil
+}
+
+// serviceOf names the model's Service (from the release or fullnameOverride) and checks the names it is built from.
+func serviceOf(in Input, m *values.Model) (Source, []string) {
 	var errs []string
 	src := Source{Path: in.Path, Model: m.Model.Name, Namespace: in.Namespace, Port: values.GatewayDefaultServicePort}
 	switch {
@@ -315,6 +335,13 @@ func generateOne(in Input) (*gen, error) {
 	if in.Namespace != "" && (len(in.Namespace) > 63 || !dns1123Label.MatchString(in.Namespace)) {
 		errs = append(errs, fmt.Sprintf("namespace %q is not a DNS-1123 label", in.Namespace))
 	}
+	return src, errs
+}
+
+// publicNameOf sets the Service port, whether the model is routed through its InferencePool, and the public model
+// name (--name, else the name the engine serves on a pool, else servedModelNames[0], else model.name shortened).
+func publicNameOf(in Input, m *values.Model, src *Source) []string {
+	var errs []string
 	if m.Service != nil && m.Service.Port != 0 {
 		src.Port = m.Service.Port
 	}
@@ -335,11 +362,12 @@ func generateOne(in Input) (*gen, error) {
 	if !publicName.MatchString(src.PublicName) || len(src.PublicName) > 4096 {
 		errs = append(errs, fmt.Sprintf("public model name %q (from %s) is not printable ASCII without leading, trailing or double blanks; pass --name %s=NAME", src.PublicName, src.PublicNameWhy, in.Path))
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s: %s", in.Path, strings.Join(errs, "; "))
-	}
-	g := &gen{src: src}
-	g.src.Backend = src.Service
+	return errs
+}
+
+// addAdapters adds one public model per LoRA adapter, sorted by name, routed to the base model's backend.
+func (g *gen) addAdapters(m *values.Model) {
+	src := g.src
 	if m.LoRA != nil && len(m.LoRA.Adapters) > 0 {
 		g.adapterSource = m.LoRA.Adapters
 		for name := range m.LoRA.Adapters {
@@ -354,14 +382,24 @@ func generateOne(in Input) (*gen, error) {
 			g.adapters = append(g.adapters, values.GatewayModel{Name: name, BackendRefs: []values.GatewayBackendRef{ref}})
 		}
 	}
-	if src.Pool {
-		if c := m.Credentials; c != nil && c.APIKey != nil && c.APIKey.SecretName != "" {
-			return nil, fmt.Errorf("%s: the engine wants an API key (credentials.apiKey, Secret %s), but a model routed through its InferencePool (inferencePool.enabled) gets none from the gateway: a BackendSecurityPolicy applies only to AIServiceBackends; remove the engine's key (and restrict who reaches the pods with networkPolicy) or route through the Service (inferencePool.enabled: false)", in.Path, c.APIKey.SecretName)
-		}
-		g.model = values.GatewayModel{Name: src.PublicName, BackendRefs: []values.GatewayBackendRef{{}}}
-		g.back = values.GatewayBackend{InferencePool: &values.GatewayPoolRef{Name: src.Service, Namespace: in.Namespace}}
-		return g, nil
+}
+
+// poolBackend routes the model through its InferencePool; an engine API key is refused, as no
+// BackendSecurityPolicy reaches a pool.
+func (g *gen) poolBackend(in Input, m *values.Model) error {
+	src := g.src
+	if c := m.Credentials; c != nil && c.APIKey != nil && c.APIKey.SecretName != "" {
+		return fmt.Errorf("%s: the engine wants an API key (credentials.apiKey, Secret %s), but a model routed through its InferencePool (inferencePool.enabled) gets none from the gateway: a BackendSecurityPolicy applies only to AIServiceBackends; remove the engine's key (and restrict who reaches the pods with networkPolicy) or route through the Service (inferencePool.enabled: false)", in.Path, c.APIKey.SecretName)
 	}
+	g.model = values.GatewayModel{Name: src.PublicName, BackendRefs: []values.GatewayBackendRef{{}}}
+	g.back = values.GatewayBackend{InferencePool: &values.GatewayPoolRef{Name: src.Service, Namespace: in.Namespace}}
+	return nil
+}
+
+// serviceBackend routes the model through its Service, with modelNameOverride the name the engine serves; an engine
+// API key under a Secret key other than "apiKey" is kept for a Note.
+func (g *gen) serviceBackend(in Input, m *values.Model) {
+	src := g.src
 	g.model = values.GatewayModel{Name: src.PublicName, BackendRefs: []values.GatewayBackendRef{{ModelNameOverride: ServedName(m)}}}
 	svc := &values.GatewayServiceRef{Name: src.Service, Namespace: in.Namespace}
 	if src.Port != values.GatewayDefaultServicePort {
@@ -381,7 +419,6 @@ func generateOne(in Input) (*gen, error) {
 			g.keySecret, g.keyName = c.APIKey.SecretName, key
 		}
 	}
-	return g, nil
 }
 
 // Generate builds the gateway values for the inputs, merged with opts.Base. Every input error is reported at once.
@@ -488,116 +525,6 @@ func assignBackendKeys(gens []*gen) []string {
 		}
 	}
 	return errs
-}
-
-// merger merges generated entries into a base: its hand-written entries are kept, its generated ones are replaced
-// (their hand-edited fields carried over).
-type merger struct {
-	r           *Result
-	base        *Base
-	v           values.GatewayValues
-	oldModels   map[string]values.GatewayModel
-	handModels  map[string]bool
-	oldBackends map[string]values.GatewayBackend
-}
-
-// merge returns the base's values with the generated models and backends in place of its generated ones, and
-// records the sources, notes and comments in r.
-func (r *Result) merge(base *Base, gens []*gen) values.GatewayValues {
-	m := &merger{r: r, base: base, v: base.Values, oldModels: map[string]values.GatewayModel{}, handModels: map[string]bool{}, oldBackends: map[string]values.GatewayBackend{}}
-	// copy of the top level; models and backends rebuilt below
-	m.v.Models = nil
-	m.v.Backends = map[string]values.GatewayBackend{}
-	for i, mod := range base.Values.Models {
-		if base.genModels[i] {
-			m.oldModels[mod.Name] = mod
-			continue
-		}
-		m.handModels[mod.Name] = true
-		m.v.Models = append(m.v.Models, mod)
-	}
-	for k, b := range base.Values.Backends {
-		if base.genBackends[k] {
-			m.oldBackends[k] = b
-			continue
-		}
-		m.v.Backends[k] = b
-	}
-	for _, g := range gens {
-		r.Sources = append(r.Sources, g.src)
-		m.addBackend(g)
-		m.addModel(g, g.model, fmt.Sprintf("%s, public name from %s", g.src.Model, g.src.PublicNameWhy))
-		for _, a := range g.adapters {
-			m.addModel(g, a, fmt.Sprintf("LoRA adapter %s (%s) on %s, served by the engine under its adapter name", a.Name, g.adapterSource[a.Name], g.src.Model))
-		}
-	}
-	if len(m.v.Backends) == 0 {
-		m.v.Backends = nil
-	}
-	return m.v
-}
-
-// addBackend adds g's backend, unless a hand-written one has its key; hand edits of its earlier version are kept.
-func (m *merger) addBackend(g *gen) {
-	r, key := m.r, g.src.Backend
-	if _, hand := m.v.Backends[key]; hand {
-		r.Notes = append(r.Notes, fmt.Sprintf("backends.%s: the hand-written entry of %s is kept instead of the one generated from %s", key, m.base.Path, g.src.Path))
-		return
-	}
-	b := g.back
-	if old, ok := m.oldBackends[key]; ok && b.InferencePool == nil {
-		if b.APIKeySecret == nil {
-			b.APIKeySecret = old.APIKeySecret
-		}
-		b.Schema, b.TLS = old.Schema, old.TLS
-		if b.Namespace == "" {
-			b.Namespace = old.Namespace
-		}
-	}
-	if g.keySecret != "" && b.APIKeySecret == nil {
-		r.Notes = append(r.Notes, fmt.Sprintf("%s: the engine wants an API key (Secret %s, key %s), but the gateway sends the key \"apiKey\" of a Secret: create one and set backends.%s.apiKeySecret (chartgen keeps it)",
-			g.src.Path, g.keySecret, g.keyName, key))
-	}
-	m.v.Backends[key] = b
-	r.backendComments[key] = fmt.Sprintf("%s from %s\nService %s.%s:%d, named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.Port, g.src.ReleaseInfo)
-	if g.src.Pool {
-		r.backendComments[key] = fmt.Sprintf("%s from %s\nInferencePool %s.%s (inferencePool.enabled), named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.ReleaseInfo)
-	}
-}
-
-// addModel adds a generated model of g, unless a hand-written one has its name; hand edits of its earlier version
-// are kept.
-func (m *merger) addModel(g *gen, mod values.GatewayModel, comment string) {
-	r := m.r
-	if m.handModels[mod.Name] {
-		r.Notes = append(r.Notes, fmt.Sprintf("models %q: the hand-written entry of %s is kept instead of the one generated from %s", mod.Name, m.base.Path, g.src.Path))
-		return
-	}
-	if old, ok := m.oldModels[mod.Name]; ok {
-		mod.Route, mod.RuleName, mod.Timeout, mod.ModelsOwnedBy = old.Route, old.RuleName, old.Timeout, old.ModelsOwnedBy
-	}
-	r.modelComments[len(m.v.Models)] = fmt.Sprintf("%s from %s\n%s", Marker, g.src.Path, comment)
-	m.v.Models = append(m.v.Models, mod)
-}
-
-// setTopLevel sets gateway.name and routes.buckets when the options give them, keeping the base's other fields.
-func (opts Options) setTopLevel(v *values.GatewayValues) {
-	if opts.Gateway != "" {
-		gw := values.GatewayParentRef{}
-		if v.Gateway != nil {
-			gw = *v.Gateway
-		}
-		gw.Name = opts.Gateway
-		v.Gateway = &gw
-	}
-	if opts.Buckets > 0 {
-		rt := values.GatewayRoutes{}
-		if v.Routes != nil {
-			rt = *v.Routes
-		}
-		rt.Buckets = opts.Buckets
-		v.Routes = &rt
-	}
 }
 
 func nsText(ns string) string {

@@ -246,6 +246,9 @@ func TestEngineFlagsFromEngine(t *testing.T) {
 			t.Errorf("values --help lacks %q:\n%s", want, out)
 		}
 	}
+	if out, _, _ := run(t, "__complete", "values", "--engine", ""); !strings.Contains(out, "vllm\nsglang\n") {
+		t.Errorf("--engine completions:\n%s", out)
+	}
 	if out, _, _ := run(t, "check", "--help"); !strings.Contains(out, "ENGINE the log is of: vllm or sglang") {
 		t.Errorf("check --help:\n%s", out)
 	}

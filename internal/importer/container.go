@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/values"
 	"k8s.io/apimachinery/pkg/api/resource"
 )
@@ -27,8 +28,8 @@ func (s *state) container(c, pod, workload map[string]any, all []Object, used ma
 	s.image(image, asStrings(cmd), asStrings(args))
 	s.command(asStrings(cmd), asStrings(args))
 	s.unusedSecretEnv()
-	if containerName != "" && containerName != s.engine {
-		s.note("the container %q is named %s by the chart", containerName, s.engine)
+	if containerName != "" && containerName != string(s.engine.Name()) {
+		s.note("the container %q is named %s by the chart", containerName, s.engine.Name())
 	}
 	gpus := s.resources(c)
 	s.gpus = gpus
@@ -49,11 +50,7 @@ func (s *state) image(ref string, cmd, args []string) {
 	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
 		repo, tag = ref[:i], ref[i+1:]
 	}
-	def := "vllm/vllm-openai"
-	if strings.Contains(strings.Join(append(cmd, args...), " "), "sglang.launch_server") {
-		def = "lmsysorg/sglang"
-	}
-	if r := strings.TrimPrefix(repo, "docker.io/"); r != def {
+	if r := strings.TrimPrefix(repo, "docker.io/"); r != mentioned(append(cmd, args...)).Spec().Repository {
 		s.v.Image.Repository = repo
 	}
 	switch {
@@ -224,4 +221,16 @@ func (s *state) probes(c map[string]any) {
 	if !isZero(pr) {
 		s.v.Probes = pr
 	}
+}
+
+// mentioned is the engine a command line names (engine.Recognizer Mentions), read before the command is split;
+// the default engine when it names none.
+func mentioned(words []string) engine.Engine {
+	line := strings.Join(words, " ")
+	for _, e := range engine.All() {
+		if e.Mentions(line) {
+			return e
+		}
+	}
+	return engine.Default()
 }

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/values"
 )
 
@@ -55,12 +56,12 @@ func (s *state) env(c map[string]any) {
 			switch {
 			case contains(tokenEnv, name):
 				tokens[name] = sk
-			case name == "VLLM_API_KEY":
-				s.setAPIKey(name, sk) // vllm/envs.py VLLM_API_KEY: the key the server requires
+			case isAPIKeyEnv(name):
+				s.setAPIKey(name, sk) // e.g. vllm/envs.py VLLM_API_KEY: the key the server requires
 			default:
 				s.secretEnv[name] = sk // claimed by --api-key $(NAME), else listed
 			}
-		case hasVal && (contains(tokenEnv, name) || name == "VLLM_API_KEY" || strings.HasPrefix(str(val), "hf_")):
+		case hasVal && (contains(tokenEnv, name) || isAPIKeyEnv(name) || strings.HasPrefix(str(val), "hf_")):
 			s.unmapped("env %s: a secret in plain text, NOT copied; put it in a Secret and reference it with credentials", name)
 		case hasVal && hubCacheEnv[name] && len(em) == 2:
 			s.cacheEnv[name] = str(val)
@@ -106,7 +107,7 @@ func (s *state) setAPIKey(name string, sk *values.SecretKey) {
 	}
 	creds.APIKey = sk
 	s.v.Credentials = creds
-	if name != "VLLM_API_KEY" {
+	if !isAPIKeyEnv(name) {
 		s.note("the API key in %s (Secret %s key %s) becomes credentials.apiKey", name, sk.SecretName, sk.Key)
 	}
 }
@@ -138,4 +139,15 @@ func (s *state) setEnv(k, v string) {
 		s.serving.Env = map[string]string{}
 	}
 	s.serving.Env[k] = v
+}
+
+// isAPIKeyEnv reports whether an engine reads its API key from the variable name by itself (engine.Recognizer
+// APIKeyFromEnv). The environment is read before the command, so any engine's variable counts.
+func isAPIKeyEnv(name string) bool {
+	for _, e := range engine.All() {
+		if k := e.APIKeyFromEnv(); k != "" && k == name {
+			return true
+		}
+	}
+	return false
 }

@@ -2,8 +2,6 @@ package importer
 
 import (
 	"fmt"
-
-	"github.com/llm-charts/llm-charts/internal/values"
 )
 
 // finish reconciles what the chart derives from several values with what the manifest says.
@@ -17,7 +15,7 @@ func (s *state) finish() {
 		s.group.Nodes = s.nodesFromFlag
 	}
 	nodes := max(1, s.group.Nodes)
-	if s.engine == values.EngineSGLang && s.sglang != nil && s.sglang.EnableDPAttention {
+	if s.v.SGLang != nil && s.v.SGLang.EnableDPAttention {
 		dp = 1 // SGLang's DP attention runs inside the tensor-parallel GPUs
 	}
 	if want := tp * pp * dp; s.gpus*nodes != want {

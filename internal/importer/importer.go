@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/values"
 	"github.com/llm-charts/llm-charts/schema"
 	yamlutil "k8s.io/apimachinery/pkg/util/yaml"
@@ -112,9 +113,9 @@ type state struct {
 	// fullname is the chart's fullname: the new StatefulSet and Service name.
 	fullname string
 	ignored  []string
-	sglang   *values.SGLang
-	// engine is the engine the command starts (values.EngineVLLM or EngineSGLang); enginePort its --port.
-	engine     string
+	// engine is the engine the command starts (the default engine until the command is read); enginePort its
+	// --port.
+	engine     engine.Engine
 	enginePort int
 	// epSize is SGLang's --ep-size as written; nodesFromFlag the engine's --nnodes.
 	epSize        string
@@ -145,9 +146,11 @@ func (s *state) note(format string, args ...any) {
 func importWorkload(o Object, all []Object, used map[int]bool) Result {
 	m := deepCopy(o.M)
 	r := Result{Source: fmt.Sprintf("%s %s/%s (%s)", o.kind(), o.ns(), o.name(), o.File), Namespace: o.ns()}
-	s := &state{r: &r, v: &r.Values, name: o.name(), kind: o.kind(), engine: values.EngineVLLM,
+	s := &state{r: &r, v: &r.Values, name: o.name(), kind: o.kind(), engine: engine.Default(),
 		group: &values.ResourceGroup{}, serving: &values.Serving{}, vllm: &values.VLLM{},
 		cacheEnv: map[string]string{}, secretEnv: map[string]*values.SecretKey{}, containerPortByName: map[string]string{}}
+	// The engine blocks are filled in place (rows.go sets values keys by path) and left out at the end when empty.
+	s.v.Serving, s.v.VLLM = s.serving, s.vllm
 	take(m, "apiVersion")
 	take(m, "kind")
 	if s.kind == "LeaderWorkerSet" {
@@ -168,14 +171,14 @@ func importWorkload(o Object, all []Object, used map[int]bool) Result {
 	pod := s.workloadSpec(m, all, used)
 	s.finish()
 	s.v.ResourceGroups = []values.ResourceGroup{*s.group}
-	if !isZero(s.serving) {
-		s.v.Serving = s.serving
+	if isZero(s.serving) {
+		s.v.Serving = nil
 	}
-	if !isZero(s.vllm) {
-		s.v.VLLM = s.vllm
+	if isZero(s.vllm) {
+		s.v.VLLM = nil
 	}
-	if !isZero(s.sglang) {
-		s.v.SGLang = s.sglang
+	if isZero(s.v.SGLang) {
+		s.v.SGLang = nil
 	}
 	s.service(all, used, s.podLabels(pod))
 	leftovers(s.kind, m, &r.Unmapped, s)

@@ -1,13 +1,17 @@
-// Package importer ports existing vLLM manifests (a StatefulSet or a Deployment, with its Service and, for a
-// Deployment, its PersistentVolumeClaim) onto the llm-model chart: it returns the values that render the equivalent
+// Package importer ports existing vLLM and SGLang manifests (a StatefulSet, a Deployment or a LeaderWorkerSet, with
+// its Service and, for a Deployment, its PersistentVolumeClaim) onto the llm-model chart: it returns the values that render the equivalent
 // StatefulSet, the list of everything it could not map (nothing is dropped silently) and notes on what changes.
 //
 // The engine command may be a YAML list or a `bash -c` string: the string is tokenized as a shell would, the
-// commands before the engine (joined by && or ;) become serving.preStartCommands, and every vLLM flag is mapped to a
-// typed value; flags the chart has no value for go to serving.extraArgs, in order, and are listed.
+// commands before the engine (joined by && or ;) become serving.preStartCommands, and every engine flag is mapped to
+// a typed value through the engine's spec (internal/engine/specs: the values key of each flag the chart renders);
+// flags the chart has no value for go to serving.extraArgs, in order, and are listed. Which engine a command starts,
+// and what only that engine knows about reading its flags, the engine answers (engine.Recognizer).
 //
 // The work is done on the decoded objects as maps: each field is taken out of the map as it is mapped, and whatever
-// is left at the end is listed as not mapped.
+// is left at the end is listed as not mapped. One file per object: workload.go, pod.go, container.go, env.go,
+// volumes.go (and cache.go for the Hugging Face cache), service.go, lws.go; the engine command in flags.go and
+// shell.go, its flags read back by row in rows.go and logic.go.
 package importer
 
 import (

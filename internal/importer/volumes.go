@@ -7,6 +7,8 @@ import (
 	"github.com/llm-charts/llm-charts/internal/values"
 )
 
+// volumes maps the engine container's mounts: /dev/shm, and one cache volume from a volume claim template or a
+// Deployment's PVC (storage.*); any other volume is listed.
 func (s *state) volumes(c, pod, workload map[string]any, all []Object, used map[int]bool) {
 	mounts, _ := take(c, "volumeMounts")
 	vols, _ := take(pod, "volumes")
@@ -49,30 +51,8 @@ func (s *state) volumes(c, pod, workload map[string]any, all []Object, used map[
 			}
 			delete(vctByName, name)
 		} else if vol, ok := volByName[name]; ok && get(vol, "persistentVolumeClaim", "claimName") != nil {
-			claimName := str(get(vol, "persistentVolumeClaim", "claimName"))
 			delete(volByName, name)
-			for i, o := range all {
-				if o.kind() == "PersistentVolumeClaim" && o.name() == claimName {
-					used[i] = true
-					pvc := deepCopy(o.M)
-					claim, _ = pvc["spec"].(map[string]any)
-					delete(pvc, "spec")
-					take(pvc, "apiVersion")
-					take(pvc, "kind")
-					take(pvc, "metadata", "name")
-					take(pvc, "metadata", "namespace")
-					take(pvc, "status")
-					leftovers("PersistentVolumeClaim "+claimName, pvc, &s.r.Unmapped, s)
-				}
-			}
-			newPVC := fmt.Sprintf("%s-%s-0", name, s.fullname)
-			s.note("the PVC %s becomes the volume claim template %s: the StatefulSet's pod %s-0 mounts a new PVC %s. To keep the downloaded weights, before helm install either "+
-				"(a) copy them: create PVC %s with the same spec, run a Job mounting both PVCs that runs `cp -a /old/. /new/`, then delete %s; or "+
-				"(b) re-bind the volume: set the bound PV's persistentVolumeReclaimPolicy to Retain, delete the Deployment and PVC %s, remove the PV's spec.claimRef, and create PVC %s with spec.volumeName set to that PV. "+
-				"Otherwise the new pod downloads the weights again.", claimName, name, s.fullname, newPVC, newPVC, claimName, claimName, newPVC)
-			if claim == nil {
-				s.unmapped("volume %s: PVC %s is not among the imported files; storage.size and storageClassName are left for you to set", name, claimName)
-			}
+			claim = s.pvcClaim(name, str(get(vol, "persistentVolumeClaim", "claimName")), all, used)
 		} else {
 			s.unmapped("volumeMount %s at %s: neither a volume claim template nor a PVC volume", name, path)
 			continue
@@ -100,6 +80,35 @@ func (s *state) volumes(c, pod, workload map[string]any, all []Object, used map[
 		s.unmapped("volumeClaimTemplate %s: not mounted by the engine container", n)
 	}
 	s.v.Storage = st
+}
+
+// pvcClaim maps the PVC a Deployment's volume name mounts (claimName) to the volume claim template of the same name,
+// with the note on moving its data, and returns its spec (nil when the PVC is not among the imported objects).
+func (s *state) pvcClaim(name, claimName string, all []Object, used map[int]bool) map[string]any {
+	var claim map[string]any
+	for i, o := range all {
+		if o.kind() == "PersistentVolumeClaim" && o.name() == claimName {
+			used[i] = true
+			pvc := deepCopy(o.M)
+			claim, _ = pvc["spec"].(map[string]any)
+			delete(pvc, "spec")
+			take(pvc, "apiVersion")
+			take(pvc, "kind")
+			take(pvc, "metadata", "name")
+			take(pvc, "metadata", "namespace")
+			take(pvc, "status")
+			leftovers("PersistentVolumeClaim "+claimName, pvc, &s.r.Unmapped, s)
+		}
+	}
+	newPVC := fmt.Sprintf("%s-%s-0", name, s.fullname)
+	s.note("the PVC %s becomes the volume claim template %s: the StatefulSet's pod %s-0 mounts a new PVC %s. To keep the downloaded weights, before helm install either "+
+		"(a) copy them: create PVC %s with the same spec, run a Job mounting both PVCs that runs `cp -a /old/. /new/`, then delete %s; or "+
+		"(b) re-bind the volume: set the bound PV's persistentVolumeReclaimPolicy to Retain, delete the Deployment and PVC %s, remove the PV's spec.claimRef, and create PVC %s with spec.volumeName set to that PV. "+
+		"Otherwise the new pod downloads the weights again.", claimName, name, s.fullname, newPVC, newPVC, claimName, claimName, newPVC)
+	if claim == nil {
+		s.unmapped("volume %s: PVC %s is not among the imported files; storage.size and storageClassName are left for you to set", name, claimName)
+	}
+	return claim
 }
 
 func (s *state) claim(name string, spec map[string]any, st *values.Storage) {

@@ -26,34 +26,7 @@ func (s *state) workloadSpec(m map[string]any, all []Object, used map[int]bool) 
 			s.note("the selector changes from %s to app + app.kubernetes.io/name + app.kubernetes.io/instance (selectors are immutable)", jsonString(sel))
 		}
 	}
-	if s.kind == "StatefulSet" {
-		if v := str(takeV(m, "spec", "serviceName")); v != "" && v != s.name {
-			s.unmapped("spec.serviceName %q: the chart uses the fullname %q", v, s.name)
-		}
-		if v := str(takeV(m, "spec", "podManagementPolicy")); v != "" && v != "OrderedReady" {
-			s.unmapped("spec.podManagementPolicy %s: the chart uses OrderedReady", v)
-		}
-		if v, ok := take(m, "spec", "persistentVolumeClaimRetentionPolicy"); ok {
-			pm, _ := v.(map[string]any)
-			if str(pm["whenDeleted"]) != "Retain" || str(pm["whenScaled"]) != "Retain" {
-				s.unmapped("spec.persistentVolumeClaimRetentionPolicy %s: the chart keeps PVCs (Retain/Retain)", jsonString(v))
-			}
-		} else {
-			s.note("the chart sets persistentVolumeClaimRetentionPolicy Retain/Retain (the Kubernetes default too)")
-		}
-		s.note("to move onto the chart: kubectl -n %s delete statefulset %s (its PVCs stay), then helm install; the StatefulSet and volume claim template keep their names, so the new pods mount the same PVCs and the downloaded weights", s.r.Namespace, s.name)
-	} else {
-		for _, f := range []string{"strategy", "revisionHistoryLimit", "progressDeadlineSeconds", "minReadySeconds"} {
-			if v, ok := take(m, "spec", f); ok && !empty(v) {
-				s.unmapped("spec.%s %s: Deployment-only, a StatefulSet has no such field", f, jsonString(v))
-			}
-		}
-		if s.lws != nil && s.lws.size > 1 {
-			s.lwsMoveNote(!empty(get(m, "spec", "volumeClaimTemplates")))
-		} else {
-			s.note("the %s is ported to a StatefulSet %s (OrderedReady, PVCs kept on delete and scale-down); kubectl -n %s delete %s %s before helm install", s.kind, s.fullname, s.r.Namespace, strings.ToLower(s.kind), s.name)
-		}
-	}
+	s.workloadKind(m)
 	tm, _ := get(m, "spec", "template").(map[string]any)
 	if tm == nil {
 		s.unmapped("spec.template: missing")
@@ -111,4 +84,37 @@ func (s *state) podLabels(template map[string]any) map[string]any {
 		out["leaderworkerset.sigs.k8s.io/worker-index"] = "0"
 	}
 	return out
+}
+
+// workloadKind maps the fields of the workload's own kind: a StatefulSet's, which the chart's keeps, or a
+// Deployment's or LeaderWorkerSet's, with how to move onto the chart's workload.
+func (s *state) workloadKind(m map[string]any) {
+	if s.kind == "StatefulSet" {
+		if v := str(takeV(m, "spec", "serviceName")); v != "" && v != s.name {
+			s.unmapped("spec.serviceName %q: the chart uses the fullname %q", v, s.name)
+		}
+		if v := str(takeV(m, "spec", "podManagementPolicy")); v != "" && v != "OrderedReady" {
+			s.unmapped("spec.podManagementPolicy %s: the chart uses OrderedReady", v)
+		}
+		if v, ok := take(m, "spec", "persistentVolumeClaimRetentionPolicy"); ok {
+			pm, _ := v.(map[string]any)
+			if str(pm["whenDeleted"]) != "Retain" || str(pm["whenScaled"]) != "Retain" {
+				s.unmapped("spec.persistentVolumeClaimRetentionPolicy %s: the chart keeps PVCs (Retain/Retain)", jsonString(v))
+			}
+		} else {
+			s.note("the chart sets persistentVolumeClaimRetentionPolicy Retain/Retain (the Kubernetes default too)")
+		}
+		s.note("to move onto the chart: kubectl -n %s delete statefulset %s (its PVCs stay), then helm install; the StatefulSet and volume claim template keep their names, so the new pods mount the same PVCs and the downloaded weights", s.r.Namespace, s.name)
+	} else {
+		for _, f := range []string{"strategy", "revisionHistoryLimit", "progressDeadlineSeconds", "minReadySeconds"} {
+			if v, ok := take(m, "spec", f); ok && !empty(v) {
+				s.unmapped("spec.%s %s: Deployment-only, a StatefulSet has no such field", f, jsonString(v))
+			}
+		}
+		if s.lws != nil && s.lws.size > 1 {
+			s.lwsMoveNote(!empty(get(m, "spec", "volumeClaimTemplates")))
+		} else {
+			s.note("the %s is ported to a StatefulSet %s (OrderedReady, PVCs kept on delete and scale-down); kubectl -n %s delete %s %s before helm install", s.kind, s.fullname, s.r.Namespace, strings.ToLower(s.kind), s.name)
+		}
+	}
 }

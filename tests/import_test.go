@@ -153,6 +153,8 @@ var importCorpus = []struct {
 	// lwsSize is the size of the LeaderWorkerSet a multi-node one imports to (multiNode.mode leaderWorkerSet), named
 	// after the old Service like the StatefulSet of the others.
 	lwsSize int32
+	// noExtraArgs: every engine flag maps to a values key (none is kept in serving.extraArgs).
+	noExtraArgs bool
 }{
 	{name: "vllm-docs-deployment", model: "mistralai/Mistral-7B-Instruct-v0.3",
 		args:        [][]string{{"--trust-remote-code"}, {"--enable-chunked-prefill"}, {"--max-num-batched-tokens", "1024"}, {"--max-model-len", "16384"}, {"--gpu-memory-utilization", "0.92"}},
@@ -173,6 +175,18 @@ var importCorpus = []struct {
 		args:        [][]string{{"--tensor-parallel-size", "8"}, {"--pipeline-parallel-size", "2"}},
 		downloadDir: "/root/.cache/huggingface/hub", service: "vllm-leader", port: 8080, enginePort: 8080,
 		hfToken: [2]string{"hf-secret", "hf_api_token"}, lwsSize: 2},
+	// LoRA and speculative decoding map to lora.* and speculative.* (review 2026-12, drift 2), not serving.extraArgs.
+	{name: "vllm-lora-speculative-deployment", model: "meta-llama/Llama-3.1-8B-Instruct",
+		args: [][]string{{"--enable-lora"}, {"--lora-modules", "chat-lora=org/chat-lora", "sql-lora=yard1/llama-2-7b-sql-lora-test"},
+			{"--max-loras", "4"}, {"--max-lora-rank", "64"}, {"--speculative-config", `{"method":"ngram","num_speculative_tokens":3}`}},
+		downloadDir: "/root/.cache/huggingface/hub", service: "llama-lora", port: 8000, enginePort: 8000,
+		hfToken: [2]string{"hf-token", "token"}, noExtraArgs: true},
+	{name: "sglang-lora-ngram-deployment", model: "meta-llama/Llama-3.1-8B-Instruct",
+		args: [][]string{{"--speculative-algorithm", "NGRAM"}, {"--speculative-num-draft-tokens", "4"}, {"--enable-lora"},
+			{"--lora-paths", "chat=org/chat-lora", "sql=org/sql-lora"}, {"--max-loras-per-batch", "2"}, {"--max-lora-rank", "16"},
+			{"--lora-target-modules", "q_proj", "v_proj"}},
+		downloadDir: "/root/.cache/huggingface/hub", service: "llama-sglang-lora", port: 30000, enginePort: 30000,
+		hfToken: [2]string{"hf-token", "token"}, noExtraArgs: true},
 }
 
 func TestImportCorpus(t *testing.T) {
@@ -180,6 +194,9 @@ func TestImportCorpus(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join("testdata", "import", c.name+".yaml")
 			r, _ := importOne(t, path)
+			if c.noExtraArgs && r.Values.Serving != nil {
+				assert.Empty(t, r.Values.Serving.ExtraArgs, "every engine flag maps to a values key")
+			}
 			var out bytes.Buffer
 			require.NoError(t, importer.WriteValues(&out, r))
 			caseFile := filepath.Join("cases", "llm-model", "import-"+c.name+".yaml")

@@ -1,11 +1,11 @@
 package importer
 
 import (
-	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/flagtable"
 	"github.com/llm-charts/llm-charts/internal/values"
 )
@@ -22,13 +22,13 @@ func (s *state) command(cmd, args []string) {
 			s.unmapped("command: the shell script cannot be mapped (%v); script: %q", err, argv[2])
 			return
 		}
-		engine := -1
+		at := -1
 		for i, c := range cmds {
-			if engineOf(stripExec(c.Words)) != "" {
-				engine = i
+			if isEngineCommand(stripExec(c.Words)) {
+				at = i
 			}
 		}
-		if engine < 0 {
+		if at < 0 {
 			s.unmapped("command: no vLLM or SGLang server command (vllm serve, python3 -m vllm.entrypoints.openai.api_server, python3 -m sglang.launch_server) in %q", argv[2])
 			return
 		}
@@ -37,20 +37,20 @@ func (s *state) command(cmd, args []string) {
 				s.unmapped("command: shell expansion %q is kept literally; the chart passes arguments without a shell", e)
 			}
 		}
-		for _, c := range cmds[:engine] {
+		for _, c := range cmds[:at] {
 			if isRayBootstrap(c.Words) {
 				s.unmapped("command: %q starts a Ray cluster; not mapped: the chart starts multi-node ranks without Ray (the engine's own --nnodes/--node-rank, vLLM workers --headless)", c.Text)
 				continue
 			}
 			s.serving.PreStartCommands = append(s.serving.PreStartCommands, c.Text)
 		}
-		for _, c := range cmds[engine+1:] {
+		for _, c := range cmds[at+1:] {
 			s.unmapped("command: %q runs after the engine exits; not mapped", c.Text)
 		}
-		s.engineArgs(stripExec(cmds[engine].Words))
+		s.engineArgs(stripExec(cmds[at].Words))
 		return
 	}
-	if engineOf(argv) == "" {
+	if !isEngineCommand(argv) {
 		s.unmapped("command: %q is not a vLLM or SGLang server command", argv)
 		return
 	}
@@ -82,41 +82,22 @@ func isRayBootstrap(w []string) bool {
 	return len(w) >= 2 && w[0] == "ray" && w[1] == "start"
 }
 
-// engineOf names the engine a command starts ("" for none) and, through entryLen, how many words its entry point has.
-func engineOf(w []string) string {
-	e, _ := entryPoint(w)
-	return e
-}
-
-func entryPoint(w []string) (engine string, n int) {
-	python := len(w) >= 3 && (w[0] == "python3" || w[0] == "python") && w[1] == "-m"
-	switch {
-	case python && w[2] == "vllm.entrypoints.openai.api_server":
-		return values.EngineVLLM, 3
-	case len(w) >= 2 && w[0] == "vllm" && w[1] == "serve":
-		return values.EngineVLLM, 2
-	case python && w[2] == "sglang.launch_server":
-		return values.EngineSGLang, 3
+// recognize finds the engine whose server argv starts: the engine, how many words its entry point has and the
+// engine's note on that entry point; nil when argv starts none.
+func recognize(argv []string) (engine.Engine, int, string) {
+	for _, e := range engine.All() {
+		if n, note := e.EntryPoint(argv); n > 0 {
+			return e, n, note
+		}
 	}
-	return "", 0
+	return nil, 0, ""
 }
 
-// shortFlags are vLLM's short aliases (arg_utils.py).
-var shortFlags = map[string]string{"-tp": "--tensor-parallel-size", "-pp": "--pipeline-parallel-size",
-	"-dcp": "--decode-context-parallel-size", "-dp": "--data-parallel-size", "-q": "--quantization"}
-
-// sglangAliases are the alternative names server_args.py gives SGLang's flags (the table lists the primary ones),
-// and the abbreviations SGLang's docs use, which its plain argparse parser (allow_abbrev) resolves as unique prefixes.
-var sglangAliases = map[string]string{"--model": "--model-path", "--tensor-parallel-size": "--tp-size",
-	"--pipeline-parallel-size": "--pp-size", "--data-parallel-size": "--dp-size", "--expert-parallel-size": "--ep-size",
-	"--tp": "--tp-size", "--dp": "--dp-size"}
-
-// sglangAsVLLM names, for each SGLang flag the chart maps, the vLLM flag of the same values key, so that one switch
-// maps both engines.
-var sglangAsVLLM = map[string]string{"--model-path": "--model", "--tp-size": "--tensor-parallel-size",
-	"--pp-size": "--pipeline-parallel-size", "--dp-size": "--data-parallel-size", "--context-length": "--max-model-len",
-	"--mem-fraction-static": "--gpu-memory-utilization", "--max-running-requests": "--max-num-seqs",
-	"--chunked-prefill-size": "--max-num-batched-tokens", "--json-model-override-args": "--hf-overrides"}
+// isEngineCommand reports whether argv starts an engine's server.
+func isEngineCommand(argv []string) bool {
+	e, _, _ := recognize(argv)
+	return e != nil
+}
 
 // engineTable is the flag table of the engine release the imported image runs, else of the release the chart
 // defaults to (with a note saying so).
@@ -125,12 +106,13 @@ func (s *state) engineTable() *flagtable.Table {
 	if s.v.Image != nil {
 		tag = s.v.Image.Tag
 	}
-	if t, ok := flagtable.Lookup(s.engine, flagtable.VersionOfTag(tag)); ok {
+	name := string(s.engine.Name())
+	if t, ok := flagtable.Lookup(name, flagtable.VersionOfTag(tag)); ok {
 		return t
 	}
-	t, _ := flagtable.Default(s.engine)
+	t, _ := flagtable.Default(name)
 	if tag != "" {
-		s.note("image tag %q: the chart has no engine flag table for its release, so the flags were checked against %s %s (the chart's default)", tag, s.engine, t.Version)
+		s.note("image tag %q: the chart has no engine flag table for its release, so the flags were checked against %s %s (the chart's default)", tag, name, t.Version)
 	}
 	return t
 }
@@ -142,15 +124,15 @@ type arg struct {
 	raw  []string
 }
 
-// parseArgs reads an engine argument list the way the engine's parser does: vLLM's FlexibleArgumentParser
-// (vllm/utils/argparse_utils.py) turns `_` into `-` in every flag name (up to a `.`) and accepts `--model` in place
-// of `vllm serve`'s positional model; SGLang's plain argparse.ArgumentParser (server_args.py prepare_server_args) does
-// neither. `--flag=value` is one flag with one value; whether a flag takes a value comes from the engine table.
+// parseArgs reads an engine argument list the way the engine's parser does (the engine's FlagName: vLLM's
+// FlexibleArgumentParser turns `_` into `-` and accepts `--model` in place of `vllm serve`'s positional model;
+// SGLang's plain argparse does neither; both resolve their aliases). `--flag=value` is one flag with one value;
+// whether a flag takes a value comes from the engine table.
 func (s *state) parseArgs(tab *flagtable.Table, rest []string) (positional string, flags []arg) {
-	if s.engine == values.EngineVLLM && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	if s.engine.PositionalModel() && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		positional, rest = rest[0], rest[1:]
 	}
-	var underscored []string
+	var rewritten []string
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
 		if !isFlag(a) {
@@ -161,20 +143,11 @@ func (s *state) parseArgs(tab *flagtable.Table, rest []string) (positional strin
 		if n, v, ok := strings.Cut(a, "="); ok {
 			f.name, f.vals = n, []string{v}
 		}
-		if s.engine == values.EngineVLLM && strings.HasPrefix(f.name, "--") && strings.Contains(f.name, "_") {
-			head, tail, dotted := strings.Cut(f.name[2:], ".")
-			f.name = "--" + strings.ReplaceAll(head, "_", "-")
-			if dotted {
-				f.name += "." + tail
-			}
-			underscored = append(underscored, a)
+		name, re := s.engine.FlagName(f.name)
+		if re {
+			rewritten = append(rewritten, a)
 		}
-		if long, ok := shortFlags[f.name]; ok && s.engine == values.EngineVLLM {
-			f.name = long
-		}
-		if long, ok := sglangAliases[f.name]; ok && s.engine == values.EngineSGLang {
-			f.name = long
-		}
+		f.name = name
 		if len(f.vals) == 0 {
 			def, known := tab.Lookup(f.name)
 			for known && def.Value != flagtable.Switch || !known {
@@ -191,75 +164,61 @@ func (s *state) parseArgs(tab *flagtable.Table, rest []string) (positional strin
 		}
 		flags = append(flags, f)
 	}
-	if len(underscored) > 0 {
-		s.note("engine flags written with underscores (%s): vLLM's parser reads _ and - alike (FlexibleArgumentParser), so they were mapped under their - names", strings.Join(underscored, " "))
+	if len(rewritten) > 0 {
+		s.note("%s", s.engine.RewriteNote(rewritten))
 	}
 	return positional, flags
 }
 
-// engineArgs maps the engine's flags. Flags without a values key go to serving.extraArgs in order and are listed,
-// as unknown when the engine's flag table does not have them.
+// engineArgs maps the engine's flags: each by its row in the engine's spec (internal/engine/specs), a plain row by
+// its type (rows.go), a row with logic by the engine or the importer's reader of that logic. Flags without a values
+// key go to serving.extraArgs in order and are listed, as unknown when the engine's flag table does not have them.
 func (s *state) engineArgs(argv []string) {
-	engine, n := entryPoint(argv)
-	s.engine = engine
-	if engine == values.EngineSGLang {
-		s.v.Engine = values.EngineSGLang
-		s.sglang = orNew(s.sglang)
+	e, n, entryNote := recognize(argv)
+	s.engine = e
+	if e != engine.Default() {
+		s.v.Engine = string(e.Name())
 	}
 	tab := s.engineTable()
-	if engine == values.EngineVLLM && argv[0] != "vllm" {
-		s.note("the engine command python3 -m vllm.entrypoints.openai.api_server becomes `vllm serve MODEL`: that entry point acts on --api-server-count and --headless, which the old one parses and ignores")
+	if entryNote != "" {
+		s.note("%s", entryNote)
 	}
 	positional, flags := s.parseArgs(tab, argv[n:])
 	if positional != "" {
 		s.v.Model.Name = positional
 	}
-	have := map[string]string{}
+	c := &cmdline{all: map[string][]string{}}
 	for _, f := range flags {
-		have[f.name] = strings.Join(f.vals, " ")
+		c.all[f.name] = f.vals
 	}
-	extra := func(f arg, why string) {
-		s.serving.ExtraArgs = append(s.serving.ExtraArgs, f.raw...)
-		s.unmapped("engine flag %s: %s; kept in serving.extraArgs", strings.Join(f.raw, " "), why)
-	}
-	one := func(f arg) (string, bool) { return strings.Join(f.vals, " "), len(f.vals) == 1 }
-	s.enginePort = map[string]int{values.EngineVLLM: 8000, values.EngineSGLang: 30000}[engine] // the engines' defaults
+	s.enginePort = e.Spec().Port // the engine's default
 	for _, f := range flags {
 		if _, known := tab.Lookup(f.name); !known {
-			extra(f, "not a flag of "+tab.Engine+" "+tab.Version+" as far as the chart's flag table knows (internal/flagtable: a checked subset)"+underscoreHint(s.engine, f.name, tab))
+			s.extra(f, "not a flag of "+tab.Engine+" "+tab.Version+" as far as the chart's flag table knows (internal/flagtable: a checked subset)"+e.UnknownFlagHint(f.name, tab))
 			continue
 		}
 		if p := flagProblem(tab, f); p != "" {
-			extra(f, p)
+			s.extra(f, p)
 			continue
 		}
 		if s.rankFlag(f) {
 			continue
 		}
-		name := f.name
-		if engine == values.EngineSGLang {
-			if vn, ok := sglangAsVLLM[name]; ok {
-				name = vn
-			} else if s.sglangFlag(f) {
-				continue
-			}
+		if f.name == e.APIKeyFlag() {
+			s.apiKeyFlag(f)
+			continue
 		}
-		if !s.mapFlag(name, f, have, extra, one) {
-			extra(f, "no values key for it")
+		if !s.readFlag(f, c) {
+			s.extra(f, "no values key for it")
 		}
 	}
+	s.loraFlags(c)
 }
 
-// underscoreHint tells a SGLang user that an underscore flag name is the likely cause.
-func underscoreHint(engine, name string, tab *flagtable.Table) string {
-	if engine != values.EngineSGLang || !strings.Contains(name, "_") {
-		return ""
-	}
-	dashed := "--" + strings.ReplaceAll(strings.TrimPrefix(name, "--"), "_", "-")
-	if _, ok := tab.Lookup(dashed); ok {
-		return "; SGLang's parser (plain argparse) does not read _ as -, so the old pod would have refused it too: did you mean " + dashed + "?"
-	}
-	return ""
+// extra keeps a flag in serving.extraArgs, as written, and lists why.
+func (s *state) extra(f arg, why string) {
+	s.serving.ExtraArgs = append(s.serving.ExtraArgs, f.raw...)
+	s.unmapped("engine flag %s: %s; kept in serving.extraArgs", strings.Join(f.raw, " "), why)
 }
 
 // flagProblem checks a flag's values against the table (kind, choices, parser names).
@@ -271,65 +230,43 @@ func flagProblem(tab *flagtable.Table, f arg) string {
 	return strings.Join(tab.CheckArgs(args), "; ")
 }
 
-// rankFlag drops the multi-node flags the chart renders itself for every rank (and maps what carries a value).
+// nnodesFlag is the rank flag that carries the number of nodes (both engines spell it so).
+const nnodesFlag = "--nnodes"
+
+// rankFlag drops the multi-node flags the chart renders itself for every rank (the spec's rank flags) and maps what
+// carries a value: the node count, and multiNode.port from --master-port or the port of --dist-init-addr.
 func (s *state) rankFlag(f arg) bool {
 	v := strings.Join(f.vals, " ")
-	switch f.name {
-	case "--nnodes":
-		if n, err := strconv.Atoi(v); err == nil && n > 1 {
-			s.nodesFromFlag = n
-		}
-	case "--master-port":
-		if n, err := strconv.Atoi(v); err == nil {
-			s.v.MultiNode = &values.MultiNode{Port: n}
-		}
-	case "--dist-init-addr":
-		if _, port, ok := strings.Cut(v, ":"); ok {
-			if n, err := strconv.Atoi(port); err == nil {
-				s.v.MultiNode = &values.MultiNode{Port: n}
-			}
-		}
-	case "--node-rank", "--master-addr", "--headless":
-	case "--distributed-executor-backend":
+	if f.name == "--distributed-executor-backend" {
 		if v == "ray" {
 			s.unmapped("engine flag --distributed-executor-backend ray: not mapped (and not kept): the chart starts multi-node ranks without Ray")
 			return true
 		}
 		return false
-	default:
+	}
+	var row engine.KeyRow
+	for _, r := range s.engine.Spec().RankFlags {
+		if r.Flag == f.name {
+			row = r
+		}
+	}
+	switch {
+	case row.Flag == "":
 		return false
+	case f.name == nnodesFlag:
+		if n, err := strconv.Atoi(v); err == nil && n > 1 {
+			s.nodesFromFlag = n
+		}
+	case row.Key == "multiNode.port":
+		port := v
+		if i := strings.LastIndex(v, ":"); i >= 0 {
+			port = v[i+1:]
+		}
+		if n, err := strconv.Atoi(port); err == nil {
+			s.v.MultiNode = &values.MultiNode{Port: n}
+		}
 	}
 	s.note("engine flag %s: the chart renders the rank flags of multi-node instances itself (--nnodes, --node-rank, and --master-addr/--master-port or --dist-init-addr from multiNode.port)", strings.Join(f.raw, " "))
-	return true
-}
-
-// sglangFlag maps the SGLang flags that have no vLLM counterpart in the switch; false: not one of them.
-func (s *state) sglangFlag(f arg) bool {
-	v := strings.Join(f.vals, " ")
-	switch f.name {
-	case "--is-embedding":
-		s.v.Model.Task = values.TaskEmbed
-	case "--disable-radix-cache":
-		s.serving.EnablePrefixCaching = ptr(false)
-	case "--enable-dp-attention":
-		s.sglang.EnableDPAttention = true
-	case "--ep-size":
-		s.epSize = v
-	case "--dist-timeout":
-		n, _ := strconv.Atoi(v)
-		s.sglang.DistTimeoutSeconds = &n
-	case "--enable-metrics":
-		s.note("--enable-metrics: the chart adds it when a ServiceMonitor, PodMonitor or autoscaler reads the metrics (monitoring.*); turn one of them on to keep /metrics")
-	case "--kv-cache-dtype":
-		m := map[string]string{"auto": "auto", "bf16": "bfloat16", "bfloat16": "bfloat16", "fp8_e4m3": "fp8_e4m3", "fp8_e5m2": "fp8_e5m2"}
-		if d, ok := m[v]; ok {
-			s.serving.KVCacheDtype = d
-			return true
-		}
-		return false
-	default:
-		return false
-	}
 	return true
 }
 
@@ -351,163 +288,6 @@ func humanInt(v string) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(m[1], 10, 64)
 	return n * bin[m[2]], err == nil
-}
-
-// mapFlag maps one flag (by its vLLM name) to its values key; false when it has none.
-func (s *state) mapFlag(name string, f arg, have map[string]string, extra func(arg, string), one func(arg) (string, bool)) bool {
-	v, single := one(f)
-	n, err := strconv.Atoi(v)
-	isNum := single && err == nil
-	mm := func() *values.Multimodal {
-		if s.vllm.Multimodal == nil {
-			s.vllm.Multimodal = &values.Multimodal{Enabled: true}
-		}
-		return s.vllm.Multimodal
-	}
-	off := func() *values.CPUOffload {
-		if s.vllm.CPUOffload == nil {
-			s.vllm.CPUOffload = &values.CPUOffload{}
-		}
-		return s.vllm.CPUOffload
-	}
-	switch name {
-	case "--port":
-		s.enginePort = n
-	case "--host":
-		if v != "0.0.0.0" {
-			extra(f, "the chart listens on 0.0.0.0")
-		}
-	case "--download-dir":
-		s.downloadDir = v
-	case "--model":
-		if s.v.Model.Name != "" && s.v.Model.Name != v {
-			s.note("vllm serve has both the positional model %s and --model %s: vLLM moves --model to the front, so %s is served", s.v.Model.Name, v, v)
-		}
-		s.v.Model.Name = v
-	case "--revision":
-		s.v.Model.Revision = v
-	case "--served-model-name":
-		s.v.Model.ServedModelNames = append(s.v.Model.ServedModelNames, f.vals...)
-	case "--api-server-count":
-		s.vllm.APIServerCount = &n
-	case "--tensor-parallel-size", "--pipeline-parallel-size", "--data-parallel-size", "--decode-context-parallel-size":
-		if !isNum || n < 1 {
-			extra(f, "not a positive integer")
-			return true
-		}
-		switch name {
-		case "--tensor-parallel-size":
-			s.serving.TensorParallelSize = n
-		case "--pipeline-parallel-size":
-			s.serving.PipelineParallelSize = n
-		case "--data-parallel-size":
-			s.serving.DataParallelSize = n
-		default:
-			s.vllm.DecodeContextParallelSize = &n
-		}
-	case "--enable-expert-parallel", "--no-enable-expert-parallel":
-		s.serving.EnableExpertParallel = ptr(name == "--enable-expert-parallel")
-	case "--trust-remote-code":
-		s.serving.TrustRemoteCode = ptr(true)
-	case "--enable-chunked-prefill", "--no-enable-chunked-prefill":
-		s.vllm.EnableChunkedPrefill = ptr(name == "--enable-chunked-prefill")
-	case "--enable-prefix-caching", "--no-enable-prefix-caching":
-		s.serving.EnablePrefixCaching = ptr(name == "--enable-prefix-caching")
-	case "--max-num-seqs", "--max-model-len", "--max-num-batched-tokens":
-		x, ok := humanInt(v)
-		if !ok || !single {
-			extra(f, "not an integer")
-			return true
-		}
-		if _, err := strconv.Atoi(v); err != nil {
-			s.note("engine flag %s %s: read as %d, as the engine reads it", f.name, v, x)
-		}
-		switch name {
-		case "--max-num-seqs":
-			s.serving.MaxNumSeqs = &x
-		case "--max-model-len":
-			s.serving.MaxModelLen = &x
-		default:
-			s.serving.MaxNumBatchedTokens = &x
-		}
-	case "--gpu-memory-utilization":
-		x, _ := strconv.ParseFloat(v, 64)
-		s.serving.GPUMemoryUtilization = &x
-	case "--kv-cache-dtype":
-		s.serving.KVCacheDtype = v
-	case "--runner", "--convert":
-		if have["--runner"] == "pooling" && have["--convert"] == "embed" {
-			s.v.Model.Task = values.TaskEmbed
-			return true
-		}
-		extra(f, "only --runner pooling with --convert embed maps (model.task: embed)")
-	case "--enable-auto-tool-choice":
-		if have["--tool-call-parser"] == "" {
-			extra(f, "the chart adds it only with a tool-call parser")
-		}
-	case "--tool-call-parser":
-		s.serving.ToolCallParser = v
-		if _, ok := have["--enable-auto-tool-choice"]; !ok && s.engine == values.EngineVLLM {
-			s.note("the chart adds --enable-auto-tool-choice with --tool-call-parser")
-		}
-	case "--reasoning-parser":
-		s.serving.ReasoningParser = v
-	case "--mamba-cache-mode":
-		s.vllm.MambaCacheMode = v
-	case "--mm-processor-cache-gb":
-		if !isNum {
-			extra(f, "not an integer")
-			return true
-		}
-		mm().ProcessorCacheGB = &n
-	case "--mm-processor-cache-type":
-		mm().ProcessorCacheType = v
-	case "--mm-encoder-tp-mode":
-		mm().EncoderTPMode = v
-	case "--offload-backend":
-		off().Backend = v
-	case "--cpu-offload-gb":
-		if !isNum {
-			extra(f, "not an integer")
-			return true
-		}
-		off().GB = &n
-		if _, ok := have["--offload-backend"]; !ok {
-			off().Backend = "uva"
-			s.note("--cpu-offload-gb alone becomes vllm.cpuOffload.backend uva (the chart adds --offload-backend uva and its mandatory variables)")
-		}
-	case "--offload-group-size", "--offload-num-in-group", "--offload-prefetch-step":
-		switch name {
-		case "--offload-group-size":
-			off().GroupSize = &n
-		case "--offload-num-in-group":
-			off().NumInGroup = &n
-		default:
-			off().PrefetchStep = &n
-		}
-	case "--kv-offloading-backend":
-		if v != "native" {
-			extra(f, "the chart renders the native backend")
-		}
-	case "--kv-offloading-size":
-		if !isNum {
-			extra(f, "not an integer")
-			return true
-		}
-		s.vllm.KVOffload = &values.KVOffload{SizeGB: &n}
-	case "--hf-overrides":
-		var o map[string]any
-		if err := json.Unmarshal([]byte(v), &o); err != nil {
-			extra(f, "not a JSON object")
-			return true
-		}
-		s.serving.HFOverrides = o
-	case "--api-key":
-		s.apiKeyFlag(f)
-	default:
-		return false
-	}
-	return true
 }
 
 // envRef matches a word that is only a reference to one environment variable: the kubelet's $(NAME), or the shell's

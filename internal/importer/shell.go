@@ -67,39 +67,16 @@ func splitScript(script string) (cmds []shellCommand, expansions []string, err e
 				i++
 			}
 			inWord = true
-		case r == '\'':
+		case r == '\'' || r == '"':
 			mark(i)
-			j := i + 1
-			for j < len(rs) && rs[j] != '\'' {
-				j++
+			text, end, exp, err := quoted(rs, i)
+			if err != nil {
+				return nil, nil, err
 			}
-			if j == len(rs) {
-				return nil, nil, fmt.Errorf("unbalanced single quote")
-			}
-			cur.WriteString(string(rs[i+1 : j]))
+			cur.WriteString(text)
+			expansions = append(expansions, exp...)
 			inWord = true
-			i = j
-		case r == '"':
-			mark(i)
-			j := i + 1
-			for ; j < len(rs) && rs[j] != '"'; j++ {
-				if rs[j] == '\\' && j+1 < len(rs) && strings.ContainsRune("\"\\$`\n", rs[j+1]) {
-					if rs[j+1] != '\n' {
-						cur.WriteRune(rs[j+1])
-					}
-					j++
-					continue
-				}
-				if rs[j] == '$' || rs[j] == '`' {
-					expansions = append(expansions, string(rs[i:min(j+20, len(rs))]))
-				}
-				cur.WriteRune(rs[j])
-			}
-			if j == len(rs) {
-				return nil, nil, fmt.Errorf("unbalanced double quote")
-			}
-			inWord = true
-			i = j
+			i = end
 		case r == ' ' || r == '\t':
 			flushWord()
 		case r == '\n' || r == ';':
@@ -137,4 +114,31 @@ func splitScript(script string) (cmds []shellCommand, expansions []string, err e
 	}
 	endCommand(len(script))
 	return cmds, expansions, nil
+}
+
+// quoted reads the quoted string that starts at rs[i] (a single or a double quote): its text, the index of the
+// closing quote and, in double quotes, the expansions the shell would make. Double quotes take the \" \\ \$ \`
+// escapes and line continuations.
+func quoted(rs []rune, i int) (text string, end int, expansions []string, err error) {
+	q := rs[i]
+	var b strings.Builder
+	j := i + 1
+	for ; j < len(rs) && rs[j] != q; j++ {
+		if q == '"' && rs[j] == '\\' && j+1 < len(rs) && strings.ContainsRune("\"\\$`\n", rs[j+1]) {
+			if rs[j+1] != '\n' {
+				b.WriteRune(rs[j+1])
+			}
+			j++
+			continue
+		}
+		if q == '"' && (rs[j] == '$' || rs[j] == '`') {
+			expansions = append(expansions, string(rs[i:min(j+20, len(rs))]))
+		}
+		b.WriteRune(rs[j])
+	}
+	if j == len(rs) {
+		name := map[rune]string{'\'': "single", '"': "double"}[q]
+		return "", 0, nil, fmt.Errorf("unbalanced %s quote", name)
+	}
+	return b.String(), j, expansions, nil
 }

@@ -21,6 +21,15 @@ func TestSplitScript(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, exp, 2)
 
+	cmds, exp, err = splitScript(`a "x \"y\" \$z \\ $HOME" 'it''s'`)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", `x "y" $z \ $HOME`, "its"}, cmds[0].Words)
+	assert.Len(t, exp, 1, "the unescaped $HOME")
+	_, _, err = splitScript("'open")
+	assert.EqualError(t, err, "unbalanced single quote")
+	_, _, err = splitScript(`"open`)
+	assert.EqualError(t, err, "unbalanced double quote")
+
 	for _, bad := range []string{"a || b", "a | b", "a > f", "a &", "(a)", "'open", `"open`} {
 		_, _, err := splitScript(bad)
 		assert.Error(t, err, bad)

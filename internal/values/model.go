@@ -181,13 +181,6 @@ type PipelineTimeouts struct {
 	EngineIterationTimeoutSeconds *int64 `json:"engineIterationTimeoutSeconds,omitempty"`
 }
 
-// Engine names: internal/engine's Name constants are the ones to use (engine.Lookup). These two remain only while
-// internal/importer still spells them; they go when it asks internal/engine instead.
-const (
-	EngineVLLM   = "vllm"
-	EngineSGLang = "sglang"
-)
-
 // SGLang holds the SGLang-only settings (also the per-group overrides).
 type SGLang struct {
 	EnableDPAttention         bool `json:"enableDpAttention,omitempty"`

@@ -49,7 +49,7 @@ func fullModel() Model {
 	named := ResourceGroup{Name: ptr("a100"), GroupSettings: group, Serving: serving, VLLM: vllm, SGLang: sglang,
 		Autoscaling: &Autoscaling{MaxReplicas: ptr(2)}, PodDisruptionBudget: &PodDisruptionBudget{Enabled: ptr(false)}}
 	return Model{
-		NameOverride: "minimax", FullnameOverride: "minimax-vllm-inference", Engine: EngineVLLM, ClusterDomain: "cluster.local",
+		NameOverride: "minimax", FullnameOverride: "minimax-vllm-inference", Engine: "vllm", ClusterDomain: "cluster.local",
 		SGLang: sglang, MultiNode: &MultiNode{Port: 29500},
 		Model: ModelRef{Name: "MiniMaxAI/MiniMax-M2.5", Task: TaskGenerate, ServedModelNames: []string{"minimax"}, Revision: "main"},
 		Image: &Image{Repository: "vllm/vllm-openai", Version: "v0.19.0", CUDA: CUDA13, CUDATagSuffixes: &CUDATagSuffixes{VLLM: map[string]string{"13.0": "-cu130"}, SGLang: map[string]string{"12.9": "-cu129"}},

@@ -287,6 +287,7 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	if s.gpuRefuses() {
 		return s.p, nil
 	}
+	s.inputReasons()
 	if err := s.context(); err != nil {
 		return nil, err
 	}
@@ -398,7 +399,6 @@ func (s *planner) gpuRefuses() bool {
 		p.Reasons[ReasonDType] = why
 		p.Warnings = append(p.Warnings, why)
 	}
-	s.inputReasons()
 	return false
 }
 

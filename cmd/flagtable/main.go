@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/flagtable"
 	"sigs.k8s.io/yaml"
 )
@@ -28,7 +29,7 @@ func main() {
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("flagtable", flag.ContinueOnError)
-	engine := fs.String("engine", "", "engine: vllm or sglang")
+	engineName := fs.String("engine", "", "engine: "+strings.Join(engine.NameStrings(), " or "))
 	version := fs.String("version", "", "release, e.g. v0.20.0")
 	repo := fs.String("repository", "", "the engine's source repository")
 	commit := fs.String("commit", "", "the commit the release tag points at")
@@ -42,7 +43,7 @@ func run(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *engine == "" || *version == "" || *repo == "" || len(*commit) != 40 || *helpFile == "" || *envFile == "" {
+	if *engineName == "" || *version == "" || *repo == "" || len(*commit) != 40 || *helpFile == "" || *envFile == "" {
 		return fmt.Errorf("-engine, -version, -repository, -commit (40 hex digits), -help and -env are required")
 	}
 	help, err := os.ReadFile(*helpFile)
@@ -58,14 +59,14 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	prev, ok := flagtable.Lookup(*engine, *version)
+	prev, ok := flagtable.Lookup(*engineName, *version)
 	if !ok {
-		prev, ok = flagtable.Default(*engine)
+		prev, ok = flagtable.Default(*engineName)
 	}
 	if !ok {
-		return fmt.Errorf("no table of %s to take the entry point from", *engine)
+		return fmt.Errorf("no table of %s to take the entry point from", *engineName)
 	}
-	t, err := flagtable.FromHelp(*engine, *version, prev.Entrypoint, flagtable.Collected{Help: help, Env: env}, prev, groups, frontend)
+	t, err := flagtable.FromHelp(*engineName, *version, prev.Entrypoint, flagtable.Collected{Help: help, Env: env}, prev, groups, frontend)
 	if err != nil {
 		return err
 	}
@@ -77,13 +78,13 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	data = append([]byte(fmt.Sprintf("# %s %s, written by `make flagtable`: facts only (flag names, value kinds, choices, parser and variable names).\n", *engine, *version)), data...)
+	data = append([]byte(fmt.Sprintf("# %s %s, written by `make flagtable`: facts only (flag names, value kinds, choices, parser and variable names).\n", *engineName, *version)), data...)
 	if _, err := flagtable.Parse(data); err != nil {
 		return fmt.Errorf("the table would not load: %w", err)
 	}
 	path := *out
 	if path == "" {
-		path = filepath.Join("internal", "flagtable", "tables", *engine, *version+".yaml")
+		path = filepath.Join("internal", "flagtable", "tables", *engineName, *version+".yaml")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/enginelog"
 	"github.com/llm-charts/llm-charts/internal/gpu"
 	"github.com/llm-charts/llm-charts/internal/plan"
@@ -53,7 +54,7 @@ defaults fill the rest and the output says which.`,
 	fs.StringVar(&f.modelDir, "model-dir", "", "plan from this local model `DIR`")
 	fs.StringVar(&f.gpuID, "gpu", "", "GPU `TYPE` the log comes from (default: the catalog GPU whose CUDA total the log shows)")
 	fs.StringVar(&f.gpuCatalog, "gpu-catalog", "", "GPU catalog `FILE` replacing the embedded one")
-	fs.StringVar(&f.engine, "engine", "", "`ENGINE` the log is of: "+strings.Join(plan.Engines, " or ")+" (default: as the log shows)")
+	fs.StringVar(&f.engine, "engine", "", "`ENGINE` the log is of: "+strings.Join(engine.NameStrings(), " or ")+" (default: as the log shows)")
 	fs.Float64Var(&f.util, "gpu-memory-utilization", 0, "the utilization (SGLang: mem-fraction-static) `F` the engine ran with, when the log does not say")
 	fs.IntVar(&f.context, "context", 0, "the max_model_len `N` the engine ran with, when the log does not say")
 	fs.StringVar(&f.kvDType, "kv-cache-dtype", "", "the --kv-cache-dtype `D` the engine ran with, when the log does not say")
@@ -72,8 +73,8 @@ func runCheck(ctx context.Context, f *checkFlags, logName, format string, s IOSt
 	if f.util < 0 || f.util > 1 {
 		errs = append(errs, fmt.Sprintf("--gpu-memory-utilization %g must be between 0 and 1", f.util))
 	}
-	if f.engine != "" && f.engine != plan.EngineVLLM && f.engine != plan.EngineSGLang {
-		errs = append(errs, fmt.Sprintf("--engine %q is not supported; allowed: %s", f.engine, strings.Join(plan.Engines, ", ")))
+	if _, err := engine.Lookup(f.engine); err != nil {
+		errs = append(errs, fmt.Sprintf("--engine %q is not supported; allowed: %s", f.engine, strings.Join(engine.NameStrings(), ", ")))
 	}
 	if f.context < 0 {
 		errs = append(errs, fmt.Sprintf("--context %d must be positive", f.context))

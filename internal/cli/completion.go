@@ -2,6 +2,7 @@ package cli
 
 import (
 	"github.com/llm-charts/llm-charts/internal/catalog"
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/gpu"
 	"github.com/llm-charts/llm-charts/internal/plan"
 	"github.com/spf13/cobra"
@@ -43,7 +44,7 @@ func completeTargets(cmd *cobra.Command, gpuCatalog *string) {
 		}
 		return c.IDs(), noFiles
 	})
-	_ = cmd.RegisterFlagCompletionFunc("engine", cobra.FixedCompletions(plan.Engines, noFiles))
+	_ = cmd.RegisterFlagCompletionFunc("engine", cobra.FixedCompletions(engine.NameStrings(), noFiles))
 	_ = cmd.MarkFlagFilename("config", "json")
 	_ = cmd.MarkFlagDirname("model-dir")
 	completeYAMLFiles(cmd, "gpu-catalog")

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/enginelog"
 	"github.com/llm-charts/llm-charts/internal/gpu"
 	"github.com/llm-charts/llm-charts/internal/model"
@@ -27,8 +28,10 @@ const (
 	helpDCP           = "evaluate decode-context-parallel size `N` (default 1 when --tp is given)"
 	helpMaxNumSeqs    = "--max-num-seqs `N` the engine runs with (default: chartgen's 128)"
 	helpBatchedTokens = "--max-num-batched-tokens `N` the engine runs with (default: chosen)"
-	helpEngineVersion = "engine release `V` the memory terms follow and image.version, e.g. v0.18.0 (default: the chart's " + plan.DefaultVLLMVersion + ")"
 )
+
+// helpEngineVersion names the default engine's default release (its spec's).
+var helpEngineVersion = "engine release `V` the memory terms follow and image.version, e.g. v0.18.0 (default: the chart's " + engine.Default().Spec().DefaultRelease + ")"
 
 // flagAdder is what registering the deployment flags needs: both the standard library's and spf13/pflag's flag
 // sets have these methods.
@@ -90,14 +93,13 @@ func (d *deploymentFlags) fromLog(lf *enginelog.Facts, g gpu.GPU, o *plan.Option
 		notes = append(notes, fmt.Sprintf("%s not in the log: the engine default %d", name, def))
 		return def
 	}
-	// vLLM's OpenAI server defaults (vllm/engine/arg_utils.py): 1024 sequences and 8192 batched tokens on GPUs of
-	// 70 GiB or more, 256 and 2048 below.
-	seqs, mnbt := 256, 2048
-	if g.MemoryMiB >= 70*1024 {
-		seqs, mnbt = 1024, 8192
-	}
-	if lf.Engine == plan.EngineSGLang {
-		seqs, mnbt = plan.MaxNumSeqs, 0
+	// The engine's server defaults (engine.LogDefaults); chartgen's own max_num_seqs where the engine has none it
+	// follows.
+	e := engine.MustLookup(lf.Engine)
+	def := e.LogDefaults(g.MemoryMiB)
+	seqs, mnbt := def.MaxNumSeqs, def.MaxNumBatchedTokens
+	if seqs == 0 {
+		seqs = plan.MaxNumSeqs
 	}
 	tp := pick(d.tp, lf.TP, 1, "tensor parallel size")
 	pp := pick(d.pp, lf.PP, 1, "pipeline parallel size")
@@ -108,10 +110,10 @@ func (d *deploymentFlags) fromLog(lf *enginelog.Facts, g gpu.GPU, o *plan.Option
 		o.MaxNumBatchedTokens = pick(d.maxNumBatchedTokens, lf.MaxNumBatchedTokens, mnbt, "max_num_batched_tokens")
 	}
 	o.EngineVersion = d.engineVersion
-	if o.EngineVersion == "" && lf.Engine == plan.EngineVLLM {
+	if o.EngineVersion == "" && def.VersionFromLog {
 		o.EngineVersion = lf.Version
 		if o.EngineVersion == "" {
-			notes = append(notes, "engine version not in the log: "+plan.DefaultVLLMVersion+" (pass --engine-version)")
+			notes = append(notes, "engine version not in the log: "+e.Spec().DefaultRelease+" (pass --engine-version)")
 		}
 	}
 	if o.Engine == "" {
@@ -119,9 +121,9 @@ func (d *deploymentFlags) fromLog(lf *enginelog.Facts, g gpu.GPU, o *plan.Option
 	}
 	if o.GPUMemoryUtilization == 0 {
 		o.GPUMemoryUtilization = lf.Utilization
-		if o.GPUMemoryUtilization == 0 && o.Engine == plan.EngineVLLM {
-			o.GPUMemoryUtilization = 0.9
-			notes = append(notes, "gpu_memory_utilization not in the log: the engine default 0.90")
+		if u := engine.MustLookup(o.Engine).LogDefaults(g.MemoryMiB).Utilization; o.GPUMemoryUtilization == 0 && u > 0 {
+			o.GPUMemoryUtilization = u
+			notes = append(notes, fmt.Sprintf("gpu_memory_utilization not in the log: the engine default %.2f", u))
 		}
 	}
 	if o.Context == 0 {
@@ -197,7 +199,7 @@ func checkDeployment(in plan.Input, g gpu.GPU, lf *enginelog.Facts, d deployment
 		return nil, err
 	}
 	var tuned *plan.Plan
-	if o.Engine != plan.EngineSGLang {
+	if engine.MustLookup(o.Engine).LogDefaults(g.MemoryMiB).TunedUtilization {
 		t := o
 		t.GPUMemoryUtilization = 0
 		if tuned, err = plan.New(in, g, t); err != nil {

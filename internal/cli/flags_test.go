@@ -229,3 +229,35 @@ func TestJSONKeysCamelCase(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, out, `"parsers": {`)
 }
+
+// The engine flags' help and refusals come from internal/engine: the names, the default engine and release, and
+// each engine's own KV cache dtype list.
+func TestEngineFlagsFromEngine(t *testing.T) {
+	out, _, err := run(t, "values", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`serving ENGINE: vllm or sglang (default "vllm")`,
+		"(default: the chart's v0.19.0)",
+		"(default auto; with sglang: auto, bfloat16, fp8, fp8_e4m3, fp8_e5m2)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("values --help lacks %q:\n%s", want, out)
+		}
+	}
+	if out, _, _ := run(t, "__complete", "values", "--engine", ""); !strings.Contains(out, "vllm\nsglang\n") {
+		t.Errorf("--engine completions:\n%s", out)
+	}
+	if out, _, _ := run(t, "check", "--help"); !strings.Contains(out, "ENGINE the log is of: vllm or sglang") {
+		t.Errorf("check --help:\n%s", out)
+	}
+	for _, args := range [][]string{
+		{"values", "--model", "Qwen/Qwen3-8B", "--engine", ""},
+		{"check", "x.log", "--engine", "tgi"},
+	} {
+		if _, _, err := run(t, args...); ExitCode(err) != 2 || !strings.Contains(err.Error(), "allowed: vllm, sglang") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+}

@@ -2,8 +2,8 @@ package cli
 
 import (
 	"fmt"
-	"slices"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/plan"
 	"github.com/spf13/pflag"
 )
@@ -20,7 +20,8 @@ func (l *loraFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&l.maxCPULoras, "max-cpu-loras", 0, "vLLM only: `N` adapters kept in CPU memory (--max-cpu-loras, at least --max-loras; default --max-loras)")
 }
 
-func (l *loraFlags) validate(engine string) []string {
+// validate checks the flags; e is the engine they are for, nil when --engine is not one (refused elsewhere).
+func (l *loraFlags) validate(e engine.Engine) []string {
 	var errs []string
 	for _, f := range []struct {
 		name string
@@ -30,11 +31,8 @@ func (l *loraFlags) validate(engine string) []string {
 			errs = append(errs, fmt.Sprintf("%s %d must be positive", f.name, f.v))
 		}
 	}
-	if engine == plan.EngineVLLM && l.rank > 0 && !slices.Contains(plan.VLLMLoRARanks, l.rank) {
-		errs = append(errs, fmt.Sprintf("--lora-rank %d is not a rank vLLM takes (%v); use the next one up", l.rank, plan.VLLMLoRARanks))
-	}
-	if engine == plan.EngineSGLang && l.maxCPULoras > 0 {
-		errs = append(errs, "--max-cpu-loras is a vLLM option; SGLang has none")
+	if e != nil {
+		errs = append(errs, e.LoRAFlagErrors(l.rank, l.maxCPULoras)...)
 	}
 	if l.maxCPULoras > 0 && l.maxCPULoras < max(l.maxLoras, plan.DefaultVLLMMaxLoras) {
 		errs = append(errs, fmt.Sprintf("--max-cpu-loras %d is below --max-loras %d (vLLM requires max_cpu_loras >= max_loras)", l.maxCPULoras, max(l.maxLoras, plan.DefaultVLLMMaxLoras)))

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/gpu"
-	"github.com/llm-charts/llm-charts/internal/model"
 	"github.com/llm-charts/llm-charts/internal/plan"
 	"github.com/llm-charts/llm-charts/internal/values"
 	"github.com/llm-charts/llm-charts/schema"
@@ -35,9 +35,9 @@ type planFlags struct {
 func (f *planFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.model, "model", "", "Hugging Face model `ID`, e.g. MiniMaxAI/MiniMax-M2.5 (the embedded catalog first, then the Hub)")
 	fs.Var(&f.gpus, "gpu", "GPU `TYPE` from the catalog (repeatable, or comma-separated); one resource group each")
-	fs.StringVar(&f.engine, "engine", plan.EngineVLLM, "serving `ENGINE`: "+strings.Join(plan.Engines, " or "))
+	fs.StringVar(&f.engine, "engine", string(engine.Default().Name()), "serving `ENGINE`: "+strings.Join(engine.NameStrings(), " or "))
 	fs.IntVar(&f.context, "context", 0, "max_model_len `N` to plan for (default: the model's full context)")
-	fs.StringVar(&f.kvDType, "kv-cache-dtype", "", "--kv-cache-dtype `D`: auto, bfloat16, float16, fp8, fp8_e4m3, fp8_e5m2 (default auto; with sglang: "+strings.Join(plan.SGLangKVDTypes, ", ")+")")
+	fs.StringVar(&f.kvDType, "kv-cache-dtype", "", "--kv-cache-dtype `D`: auto, bfloat16, float16, fp8, fp8_e4m3, fp8_e5m2 ("+kvDTypeDefaults()+")")
 	fs.Float64Var(&f.util, "gpu-memory-utilization", 0, "override the computed --gpu-memory-utilization `F` (0-1)")
 	fs.StringVar(&f.task, "task", "", "`TASK`: generate or embed (default: detected from the model)")
 	fs.StringVar(&f.config, "config", "", "plan from this config.json `FILE` instead of looking the model up")
@@ -53,19 +53,14 @@ func (f *planFlags) register(fs *pflag.FlagSet) {
 
 func (f *planFlags) check() error {
 	var errs []string
-	switch f.engine {
-	case plan.EngineVLLM:
-		// A dtype name no model takes is a bad command line (exit 2); whether a model takes fp8_ds_mla is known only
-		// once it is loaded, so the check here is against a sparse-MLA model, which takes every name.
-		if _, err := model.ResolveKVDType(&model.Facts{DType: "bfloat16", MLA: &model.MLA{}, Indexer: &model.Indexer{}}, f.kvDType); err != nil {
-			errs = append(errs, "--kv-cache-dtype: "+err.Error())
-		}
-	case plan.EngineSGLang:
-		if err := plan.SGLangKVDType(f.kvDType); err != nil {
-			errs = append(errs, "--"+err.Error())
-		}
-	default:
-		errs = append(errs, fmt.Sprintf("--engine %q is not supported; allowed: %s", f.engine, strings.Join(plan.Engines, ", ")))
+	// A dtype name no model takes is a bad command line (exit 2); whether a model takes it is known only once it is
+	// loaded, so the engine checks it against a model that takes every name it can.
+	e, err := engine.Lookup(f.engine)
+	if err != nil || f.engine == "" {
+		e = nil // "" is refused too: --engine was given empty
+		errs = append(errs, fmt.Sprintf("--engine %q is not supported; allowed: %s", f.engine, strings.Join(engine.NameStrings(), ", ")))
+	} else if msg := e.KVCacheDTypeFlagError(f.kvDType); msg != "" {
+		errs = append(errs, msg)
 	}
 	if f.context < 0 {
 		errs = append(errs, fmt.Sprintf("--context %d must be positive", f.context))
@@ -85,7 +80,7 @@ func (f *planFlags) check() error {
 	errs = append(errs, f.deploymentFlags.validate()...)
 	errs = append(errs, f.hubFlags.validate()...)
 	errs = append(errs, f.specFlags.validate()...)
-	errs = append(errs, f.lora.validate(f.engine)...)
+	errs = append(errs, f.lora.validate(e)...)
 	if len(errs) > 0 {
 		return usageErr("%s", strings.Join(errs, "; "))
 	}
@@ -151,6 +146,17 @@ atomically (a failed run leaves no file and keeps an old one).`,
 	return cmd
 }
 
+// kvDTypeDefaults is the --kv-cache-dtype help's default and each engine's own list, where it has one.
+func kvDTypeDefaults() string {
+	s := "default auto"
+	for _, e := range engine.All() {
+		if ch := e.KVCacheDTypeChoices(); ch != nil {
+			s += "; with " + string(e.Name()) + ": " + strings.Join(ch, ", ")
+		}
+	}
+	return s
+}
+
 // multiNodeModes are the values of --multi-node-mode (the chart's multiNode.mode).
 var multiNodeModes = []string{values.MultiNodeStatefulSet, values.MultiNodeLeaderWorkerSet}
 
@@ -173,7 +179,7 @@ func runValues(ctx context.Context, pf *planFlags, out, multiNodeMode, typed str
 	if err := requirePlans(m.input, plans, cat, pf.options()); err != nil {
 		return err
 	}
-	v, header, comments := buildValues(m.input, plans, pf.options(), multiNodeMode, typed)
+	v, header, comments := buildValues(engine.MustLookup(pf.engine), m.input, plans, pf.options(), multiNodeMode, typed)
 	if err := schema.Validate(schema.LLMModel, v); err != nil {
 		return fmt.Errorf("the generated values do not validate (a chartgen bug; please report it): %w", err)
 	}

@@ -184,7 +184,8 @@ func Parse(data []byte) (*Table, error) {
 // Err reports a table that failed to load (a test checks it is nil).
 func Err() error { return loadErr }
 
-// Lookup returns the table of an engine release, e.g. ("vllm", "v0.19.0").
+// Lookup returns the table of an engine release: the engine's name (internal/engine's Name) and the release, e.g.
+// v0.19.0.
 func Lookup(engine, version string) (*Table, bool) {
 	t, ok := tables[engine][version]
 	return t, ok

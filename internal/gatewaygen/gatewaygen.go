@@ -42,6 +42,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/values"
 	"github.com/llm-charts/llm-charts/schema"
 	yaml "go.yaml.in/yaml/v3"
@@ -155,6 +156,9 @@ func ParseModel(data []byte) (*values.Model, error) {
 	if m.Model.Name == "" {
 		return nil, errors.New("model.name is missing (every llm-model values file names the model it serves)")
 	}
+	if _, err := engine.Lookup(m.Engine); err != nil { // the schema's enum already refuses it
+		return nil, err
+	}
 	return &m, nil
 }
 
@@ -249,17 +253,14 @@ func ServedName(m *values.Model) string {
 	return m.Model.Name
 }
 
-// servedNames are the names the engine answers to: servedModelNames (the chart passes SGLang only the first), else
-// model.name.
+// servedNames are the names the engine answers to: those of servedModelNames the chart passes the engine (SGLang
+// takes only the first; engine.Publisher), else model.name.
 func servedNames(m *values.Model) []string {
 	names := m.Model.ServedModelNames
 	if len(names) == 0 {
 		return []string{m.Model.Name}
 	}
-	if m.Engine == "sglang" {
-		return names[:1]
-	}
-	return names
+	return engine.MustLookup(m.Engine).ServedNames(names)
 }
 
 func servesName(m *values.Model, name string) bool {
@@ -289,6 +290,26 @@ func generateOne(in Input) (*gen, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s is not llm-model values: %w", in.Path, err)
 	}
+	src, errs := serviceOf(in, m)
+	errs = append(errs, publicNameOf(in, m, &src)...)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s: %s", in.Path, strings.Join(errs, "; "))
+	}
+	g := &gen{src: src}
+	g.src.Backend = src.Service
+	g.addAdapters(m)
+	if src.Pool {
+		if err := g.poolBackend(in, m); err != nil {
+			return nil, err
+		}
+		return g, nil
+	}
+	g.serviceBackend(in, m)
+	return g, nil
+}
+
+// serviceOf names the model's Service (from the release or fullnameOverride) and checks the names it is built from.
+func serviceOf(in Input, m *values.Model) (Source, []string) {
 	var errs []string
 	src := Source{Path: in.Path, Model: m.Model.Name, Namespace: in.Namespace, Port: values.GatewayDefaultServicePort}
 	switch {
@@ -314,6 +335,13 @@ func generateOne(in Input) (*gen, error) {
 	if in.Namespace != "" && (len(in.Namespace) > 63 || !dns1123Label.MatchString(in.Namespace)) {
 		errs = append(errs, fmt.Sprintf("namespace %q is not a DNS-1123 label", in.Namespace))
 	}
+	return src, errs
+}
+
+// publicNameOf sets the Service port, whether the model is routed through its InferencePool, and the public model
+// name (--name, else the name the engine serves on a pool, else servedModelNames[0], else model.name shortened).
+func publicNameOf(in Input, m *values.Model, src *Source) []string {
+	var errs []string
 	if m.Service != nil && m.Service.Port != 0 {
 		src.Port = m.Service.Port
 	}
@@ -334,11 +362,12 @@ func generateOne(in Input) (*gen, error) {
 	if !publicName.MatchString(src.PublicName) || len(src.PublicName) > 4096 {
 		errs = append(errs, fmt.Sprintf("public model name %q (from %s) is not printable ASCII without leading, trailing or double blanks; pass --name %s=NAME", src.PublicName, src.PublicNameWhy, in.Path))
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s: %s", in.Path, strings.Join(errs, "; "))
-	}
-	g := &gen{src: src}
-	g.src.Backend = src.Service
+	return errs
+}
+
+// addAdapters adds one public model per LoRA adapter, sorted by name, routed to the base model's backend.
+func (g *gen) addAdapters(m *values.Model) {
+	src := g.src
 	if m.LoRA != nil && len(m.LoRA.Adapters) > 0 {
 		g.adapterSource = m.LoRA.Adapters
 		for name := range m.LoRA.Adapters {
@@ -353,14 +382,24 @@ func generateOne(in Input) (*gen, error) {
 			g.adapters = append(g.adapters, values.GatewayModel{Name: name, BackendRefs: []values.GatewayBackendRef{ref}})
 		}
 	}
-	if src.Pool {
-		if c := m.Credentials; c != nil && c.APIKey != nil && c.APIKey.SecretName != "" {
-			return nil, fmt.Errorf("%s: the engine wants an API key (credentials.apiKey, Secret %s), but a model routed through its InferencePool (inferencePool.enabled) gets none from the gateway: a BackendSecurityPolicy applies only to AIServiceBackends; remove the engine's key (and restrict who reaches the pods with networkPolicy) or route through the Service (inferencePool.enabled: false)", in.Path, c.APIKey.SecretName)
-		}
-		g.model = values.GatewayModel{Name: src.PublicName, BackendRefs: []values.GatewayBackendRef{{}}}
-		g.back = values.GatewayBackend{InferencePool: &values.GatewayPoolRef{Name: src.Service, Namespace: in.Namespace}}
-		return g, nil
+}
+
+// poolBackend routes the model through its InferencePool; an engine API key is refused, as no
+// BackendSecurityPolicy reaches a pool.
+func (g *gen) poolBackend(in Input, m *values.Model) error {
+	src := g.src
+	if c := m.Credentials; c != nil && c.APIKey != nil && c.APIKey.SecretName != "" {
+		return fmt.Errorf("%s: the engine wants an API key (credentials.apiKey, Secret %s), but a model routed through its InferencePool (inferencePool.enabled) gets none from the gateway: a BackendSecurityPolicy applies only to AIServiceBackends; remove the engine's key (and restrict who reaches the pods with networkPolicy) or route through the Service (inferencePool.enabled: false)", in.Path, c.APIKey.SecretName)
 	}
+	g.model = values.GatewayModel{Name: src.PublicName, BackendRefs: []values.GatewayBackendRef{{}}}
+	g.back = values.GatewayBackend{InferencePool: &values.GatewayPoolRef{Name: src.Service, Namespace: in.Namespace}}
+	return nil
+}
+
+// serviceBackend routes the model through its Service, with modelNameOverride the name the engine serves; an engine
+// API key under a Secret key other than "apiKey" is kept for a Note.
+func (g *gen) serviceBackend(in Input, m *values.Model) {
+	src := g.src
 	g.model = values.GatewayModel{Name: src.PublicName, BackendRefs: []values.GatewayBackendRef{{ModelNameOverride: ServedName(m)}}}
 	svc := &values.GatewayServiceRef{Name: src.Service, Namespace: in.Namespace}
 	if src.Port != values.GatewayDefaultServicePort {
@@ -380,7 +419,6 @@ func generateOne(in Input) (*gen, error) {
 			g.keySecret, g.keyName = c.APIKey.SecretName, key
 		}
 	}
-	return g, nil
 }
 
 // Generate builds the gateway values for the inputs, merged with opts.Base. Every input error is reported at once.
@@ -388,6 +426,37 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 	if len(inputs) == 0 {
 		return nil, errors.New("no llm-model values file given")
 	}
+	gens, errs := generateEach(inputs)
+	errs = append(errs, duplicates(gens)...)
+	if len(errs) > 0 {
+		return nil, errors.New(strings.Join(errs, "\n"))
+	}
+	if errs := assignBackendKeys(gens); len(errs) > 0 {
+		return nil, errors.New(strings.Join(errs, "\n"))
+	}
+	base := opts.Base
+	if base == nil {
+		base = &Base{}
+	}
+	r := &Result{modelComments: map[int]string{}, backendComments: map[string]string{}}
+	v := r.merge(base, gens)
+	opts.setTopLevel(&v)
+	if err := check(&v, base.Path); err != nil {
+		return nil, err
+	}
+	if err := schema.Validate(schema.LLMGateway, v); err != nil {
+		return nil, fmt.Errorf("the generated gateway values do not validate: %w", err)
+	}
+	r.Values = v
+	r.Header = opts.Header
+	if opts.Base != nil {
+		r.Header = strings.TrimRight(r.Header, "\n") + "\nHand-written entries come from " + opts.Base.Path + "; entries marked \"" + Marker + "\" are rewritten on every run\n(delete that comment line to keep an entry as your own)."
+	}
+	return r, nil
+}
+
+// generateEach generates each input, collecting the errors of those that fail.
+func generateEach(inputs []Input) ([]*gen, []string) {
 	var errs []string
 	gens := make([]*gen, 0, len(inputs))
 	for _, in := range inputs {
@@ -398,8 +467,13 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 		}
 		gens = append(gens, g)
 	}
-	// duplicates among the inputs; Services of one name in several namespaces get "-<namespace>" keys
-	byName, bySvc, svcCount := map[string]string{}, map[string]string{}, map[string]int{}
+	return gens, errs
+}
+
+// duplicates finds public names (models and LoRA adapters) and Services that several inputs claim.
+func duplicates(gens []*gen) []string {
+	var errs []string
+	byName, bySvc := map[string]string{}, map[string]string{}
 	for _, g := range gens {
 		if p, ok := byName[g.src.PublicName]; ok {
 			errs = append(errs, fmt.Sprintf("%s and %s both publish the model %q; pass --name FILE=OTHER for one of them", p, g.src.Path, g.src.PublicName))
@@ -424,11 +498,18 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 		} else {
 			bySvc[id] = g.src.Path
 		}
+	}
+	return errs
+}
+
+// assignBackendKeys gives each input its backend key, the Service name, with "-<namespace>" for Services of one
+// name in several namespaces, and points its models at it; it reports keys that still collide.
+func assignBackendKeys(gens []*gen) []string {
+	svcCount := map[string]int{}
+	for _, g := range gens {
 		svcCount[g.src.Service]++
 	}
-	if len(errs) > 0 {
-		return nil, errors.New(strings.Join(errs, "\n"))
-	}
+	var errs []string
 	byKey := map[string]string{}
 	for _, g := range gens {
 		if svcCount[g.src.Service] > 1 && g.src.Namespace != "" {
@@ -443,110 +524,7 @@ func Generate(inputs []Input, opts Options) (*Result, error) {
 			g.adapters[i].BackendRefs[0].Name = g.src.Backend
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.New(strings.Join(errs, "\n"))
-	}
-
-	r := &Result{modelComments: map[int]string{}, backendComments: map[string]string{}}
-	base := opts.Base
-	if base == nil {
-		base = &Base{}
-	}
-	v := base.Values // copy of the top level; models and backends rebuilt below
-	v.Models = nil
-	v.Backends = map[string]values.GatewayBackend{}
-	oldModels := map[string]values.GatewayModel{}
-	handModels := map[string]bool{}
-	for i, m := range base.Values.Models {
-		if base.genModels[i] {
-			oldModels[m.Name] = m
-			continue
-		}
-		handModels[m.Name] = true
-		v.Models = append(v.Models, m)
-	}
-	oldBackends := map[string]values.GatewayBackend{}
-	for k, b := range base.Values.Backends {
-		if base.genBackends[k] {
-			oldBackends[k] = b
-			continue
-		}
-		v.Backends[k] = b
-	}
-	for _, g := range gens {
-		r.Sources = append(r.Sources, g.src)
-		key := g.src.Backend
-		if _, hand := v.Backends[key]; hand {
-			r.Notes = append(r.Notes, fmt.Sprintf("backends.%s: the hand-written entry of %s is kept instead of the one generated from %s", key, base.Path, g.src.Path))
-		} else {
-			b := g.back
-			if old, ok := oldBackends[key]; ok && b.InferencePool == nil {
-				if b.APIKeySecret == nil {
-					b.APIKeySecret = old.APIKeySecret
-				}
-				b.Schema, b.TLS = old.Schema, old.TLS
-				if b.Namespace == "" {
-					b.Namespace = old.Namespace
-				}
-			}
-			if g.keySecret != "" && b.APIKeySecret == nil {
-				r.Notes = append(r.Notes, fmt.Sprintf("%s: the engine wants an API key (Secret %s, key %s), but the gateway sends the key \"apiKey\" of a Secret: create one and set backends.%s.apiKeySecret (chartgen keeps it)",
-					g.src.Path, g.keySecret, g.keyName, key))
-			}
-			v.Backends[key] = b
-			r.backendComments[key] = fmt.Sprintf("%s from %s\nService %s.%s:%d, named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.Port, g.src.ReleaseInfo)
-			if g.src.Pool {
-				r.backendComments[key] = fmt.Sprintf("%s from %s\nInferencePool %s.%s (inferencePool.enabled), named from the %s", Marker, g.src.Path, g.src.Service, nsText(g.src.Namespace), g.src.ReleaseInfo)
-			}
-		}
-		// a generated model, unless a hand-written one has its name; hand edits of its earlier version are kept
-		add := func(m values.GatewayModel, comment string) {
-			if handModels[m.Name] {
-				r.Notes = append(r.Notes, fmt.Sprintf("models %q: the hand-written entry of %s is kept instead of the one generated from %s", m.Name, base.Path, g.src.Path))
-				return
-			}
-			if old, ok := oldModels[m.Name]; ok {
-				m.Route, m.RuleName, m.Timeout, m.ModelsOwnedBy = old.Route, old.RuleName, old.Timeout, old.ModelsOwnedBy
-			}
-			r.modelComments[len(v.Models)] = fmt.Sprintf("%s from %s\n%s", Marker, g.src.Path, comment)
-			v.Models = append(v.Models, m)
-		}
-		add(g.model, fmt.Sprintf("%s, public name from %s", g.src.Model, g.src.PublicNameWhy))
-		for _, a := range g.adapters {
-			add(a, fmt.Sprintf("LoRA adapter %s (%s) on %s, served by the engine under its adapter name", a.Name, g.adapterSource[a.Name], g.src.Model))
-		}
-	}
-	if len(v.Backends) == 0 {
-		v.Backends = nil
-	}
-	if opts.Gateway != "" {
-		gw := values.GatewayParentRef{}
-		if v.Gateway != nil {
-			gw = *v.Gateway
-		}
-		gw.Name = opts.Gateway
-		v.Gateway = &gw
-	}
-	if opts.Buckets > 0 {
-		rt := values.GatewayRoutes{}
-		if v.Routes != nil {
-			rt = *v.Routes
-		}
-		rt.Buckets = opts.Buckets
-		v.Routes = &rt
-	}
-	if err := check(&v, base.Path); err != nil {
-		return nil, err
-	}
-	if err := schema.Validate(schema.LLMGateway, v); err != nil {
-		return nil, fmt.Errorf("the generated gateway values do not validate: %w", err)
-	}
-	r.Values = v
-	r.Header = opts.Header
-	if opts.Base != nil {
-		r.Header = strings.TrimRight(r.Header, "\n") + "\nHand-written entries come from " + opts.Base.Path + "; entries marked \"" + Marker + "\" are rewritten on every run\n(delete that comment line to keep an entry as your own)."
-	}
-	return r, nil
+	return errs
 }
 
 func nsText(ns string) string {

@@ -181,7 +181,8 @@ type PipelineTimeouts struct {
 	EngineIterationTimeoutSeconds *int64 `json:"engineIterationTimeoutSeconds,omitempty"`
 }
 
-// Engines.
+// Engine names: internal/engine's Name constants are the ones to use (engine.Lookup). These two remain only while
+// internal/importer still spells them; they go when it asks internal/engine instead.
 const (
 	EngineVLLM   = "vllm"
 	EngineSGLang = "sglang"

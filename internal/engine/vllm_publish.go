@@ -1,0 +1,4 @@
+package engine
+
+// ServedNames: vLLM serves every name of --served-model-name.
+func (e vllm) ServedNames(names []string) []string { return servedNamesBySpec(e, names) }

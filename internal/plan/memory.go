@@ -29,11 +29,6 @@ const (
 // EngineVersion is an engine release, e.g. vLLM v0.19.0 (engine.Version; each engine reads its own).
 type EngineVersion = engine.Version
 
-// DefaultVLLMVersion is the default engine's default release, spelled as a constant only for internal/cli's help
-// text (a constant there); plan itself reads the release from the engine spec (spec.DefaultRelease), and a test
-// checks the two agree. Remove it when cli reads engine.Default().Spec().DefaultRelease.
-const DefaultVLLMVersion = "v0.19.0"
-
 // ParseEngineVersion reads "v0.19.0", "0.19.0", "0.19.0rc1" or "0.19"; "" is the default engine's default release.
 func ParseEngineVersion(s string) (EngineVersion, error) { return engine.Default().Version(s) }
 

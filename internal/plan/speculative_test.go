@@ -13,7 +13,7 @@ import (
 func TestSpeculativeMTPCostsKV(t *testing.T) {
 	in := catalogInput(t, "zai-org/GLM-5-FP8")
 	g := gpuByID(t, "h200")
-	for _, engine := range Engines {
+	for _, engine := range engine.NameStrings() {
 		p, err := New(in, g, Options{Engine: engine, Speculative: Speculative{Method: SpecMTP}})
 		if err != nil {
 			t.Fatalf("%s: %v", engine, err)

@@ -9,9 +9,6 @@ import (
 	"github.com/llm-charts/llm-charts/internal/model"
 )
 
-// SGLangKVDTypes are the --kv-cache-dtype values the llm-model chart maps to SGLang (bfloat16 becomes bf16).
-var SGLangKVDTypes = []string{"auto", "bfloat16", "fp8", "fp8_e4m3", "fp8_e5m2"}
-
 // LoRA defaults of SGLang's server_args.py: max_loras_per_batch 8. SGLang infers the rank from the adapters, which
 // chartgen does not know, so it plans vLLM's DefaultLoRARank.
 const SGLangDefaultMaxLoras = 8
@@ -35,12 +32,14 @@ func (sglang) Version(s string) (Version, error) {
 	return ParseVersion(s)
 }
 
-// CheckKVDType refuses a KV cache dtype SGLang has no equivalent for.
-func (sglang) CheckKVDType(d string) error {
-	if d == "" || slices.Contains(SGLangKVDTypes, d) {
+// CheckKVDType refuses a KV cache dtype SGLang has no equivalent for: the values the spec's row for
+// serving.kvCacheDtype maps (KVCacheDTypeChoices; bfloat16 becomes bf16).
+func (e sglang) CheckKVDType(d string) error {
+	choices := e.KVCacheDTypeChoices()
+	if d == "" || slices.Contains(choices, d) {
 		return nil
 	}
-	return fmt.Errorf("kv cache dtype %q has no SGLang equivalent; allowed with --engine sglang: %s", d, strings.Join(SGLangKVDTypes, ", "))
+	return fmt.Errorf("kv cache dtype %q has no SGLang equivalent; allowed with --engine sglang: %s", d, strings.Join(choices, ", "))
 }
 
 // KVDType resolves the dtype as vLLM's rules do (the chart maps the values spelling to SGLang's), with SGLang's own

@@ -14,8 +14,9 @@ const (
 	VLLMDefaultMaxLoras = 1
 )
 
-// VLLMLoRARanks are the ranks vLLM v0.19.0 takes for --max-lora-rank (vllm/config/lora.py MaxLoRARanks).
-var VLLMLoRARanks = []int{1, 8, 16, 32, 64, 128, 256, 320, 512}
+// VLLMLoRARanks are the ranks vLLM v0.19.0 takes for --max-lora-rank (vllm/config/lora.py MaxLoRARanks): the list
+// chartgen's flag check takes (vllmLoRARankChoices, vllm_describe.go), so the two cannot drift.
+var VLLMLoRARanks = vllmLoRARankChoices
 
 // vllmMTPTypes are the model_type values vLLM v0.19.0 turns into an MTP drafter (vllm/config/speculative.py
 // SpeculativeConfig.hf_config_override; one vllm/model_executor/models/*_mtp.py file each). The index this was read

@@ -277,8 +277,9 @@ type planner struct {
 	alts       []candidate
 }
 
-// New plans one model on one GPU type: resolve the inputs and the engine, search a layout, budget it, then the
-// engine flags, the pod and the download.
+// New plans one model on one GPU type as a sequence of decisions: resolve the inputs and the engine, search a
+// layout, budget it (and what speculative decoding and LoRA cost), then the engine flags, the pod and the download.
+// Every step asks the engine (internal/engine's Planner) where the engines differ.
 func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	s, err := resolve(in, g, o)
 	if err != nil {
@@ -308,6 +309,7 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	s.costs(c, fa, mnbt)
 	s.serving()
 	s.pod()
+	s.download()
 	return s.p, nil
 }
 
@@ -524,7 +526,7 @@ func (s *planner) serving() {
 	}
 }
 
-// pod is the pod's CPU, memory and disk, the download, the startup probe and the placement.
+// pod is the pod's CPU and memory and its placement.
 func (s *planner) pod() {
 	p, g, w := s.p, s.g, s.in.Weights
 	r := &p.Resources
@@ -546,13 +548,18 @@ func (s *planner) pod() {
 	if !p.Multimodal || !chartCache {
 		r.MemAddedGiB = 0
 	}
-	p.Download = PlanDownload(s.in.Files, w, s.o.Download, p.Nodes)
-	r.DiskGiB, r.DiskReason = p.Download.PodGiB, p.Download.Reason
+	p.Placement = placement(g, p.GPUsPerPod)
+}
+
+// download is what the download step fetches, the disk it needs, and the startup probe that waits for it.
+func (s *planner) download() {
+	p := s.p
+	p.Download = PlanDownload(s.in.Files, s.in.Weights, s.o.Download, p.Nodes)
+	p.Resources.DiskGiB, p.Resources.DiskReason = p.Download.PodGiB, p.Download.Reason
 	if p.Download.Warning != "" {
 		p.Warnings = append(p.Warnings, p.Download.Warning)
 	}
-	p.Probe = startupProbe(w.Params, p.MultiNode, p.Download.Mode)
-	p.Placement = placement(g, p.GPUsPerPod)
+	p.Probe = startupProbe(s.in.Weights.Params, p.MultiNode, p.Download.Mode)
 }
 
 // split is the weights a layout places: vision only when served, padding the engine adds spread like the layers.

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/llm-charts/llm-charts/internal/engine"
 )
 
 // Facts is what one start-up log says. Sizes are GiB per GPU as logged (SGLang's "GB" are GiB); 0 = not logged.
@@ -53,10 +55,6 @@ type Facts struct {
 const num = `([0-9][0-9,]*\.?[0-9]*)`
 
 var (
-	reVLLMVersion   = regexp.MustCompile(`(?:LLM engine \(v|vLLM API server version |version )v?([0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+]*)`)
-	reSGLang        = regexp.MustCompile(`sglang|KV Cache is allocated|max_total_num_tokens|Load weight end`)
-	reSGLangVersion = regexp.MustCompile(`sglang(?:==| version:? )v?([0-9]+\.[0-9]+\.[0-9]+[0-9A-Za-z.+]*)`)
-
 	reModelLoading = regexp.MustCompile(`(?:Model loading took|Loading model weights took) ` + num + ` ?(GiB|GB)`)
 	reProfileV1    = regexp.MustCompile(`torch peak memory increase: ` + num + `GiB; non-torch forward increase memory: ` + num + `GiB; weights memory: ` + num + `GiB`)
 	reProfileV0    = regexp.MustCompile(`model weights take ` + num + `GiB; non_torch_memory takes ` + num + `GiB; PyTorch activation peak memory takes ` + num + `GiB; the rest of the memory reserved for KV Cache is ` + num + `GiB`)
@@ -89,15 +87,7 @@ func Parse(r io.Reader) (*Facts, error) {
 	blocks := int64(0)
 	for sc.Scan() {
 		line := sc.Text()
-		if f.Engine == "" && reSGLang.MatchString(line) && !strings.Contains(line, "vllm") {
-			f.Engine = "sglang"
-		}
-		if m := reVLLMVersion.FindStringSubmatch(line); m != nil && f.Version == "" && !strings.Contains(strings.ToLower(line), "sglang") {
-			f.Version = "v" + m[1]
-		}
-		if m := reSGLangVersion.FindStringSubmatch(line); m != nil {
-			f.Engine, f.Version = "sglang", "v"+m[1]
-		}
+		f.claim(line)
 		if strings.Contains(line, "non-default args:") || strings.Contains(line, "Initializing a V1 LLM engine") ||
 			strings.Contains(line, "Initializing an LLM engine") || strings.Contains(line, "server_args=") || strings.Contains(line, "ServerArgs(") {
 			f.settings(line)
@@ -147,14 +137,13 @@ func Parse(r io.Reader) (*Facts, error) {
 			f.GraphsGiB = flt(m[1] + m[2])
 		}
 		if m := reSGLangKV.FindStringSubmatch(line); m != nil {
-			f.Engine = "sglang"
 			f.KVTokens, f.KVGiB, seen = int64(flt(m[1])), round2(flt(m[2])+flt(m[3])), true
 		}
 		if m := reSGLangTokens.FindStringSubmatch(line); m != nil && f.KVTokens == 0 {
-			f.Engine, f.KVTokens, seen = "sglang", int64(flt(m[1])), true
+			f.KVTokens, seen = int64(flt(m[1])), true
 		}
 		if m := reSGLangLoad.FindStringSubmatch(line); m != nil {
-			f.Engine, f.WeightsGiB, seen = "sglang", flt(m[1]), true
+			f.WeightsGiB, seen = flt(m[1]), true
 		}
 		if m := reKVShort.FindStringSubmatch(line); m != nil {
 			f.KVTooSmall, seen = true, true
@@ -178,7 +167,7 @@ func Parse(r io.Reader) (*Facts, error) {
 		return nil, errors.New("the log has no line about memory this tool knows (Model loading took, Available KV cache memory, GPU KV cache size, KV Cache is allocated, ...): pass a vLLM or SGLang start-up log")
 	}
 	if f.Engine == "" {
-		f.Engine = "vllm"
+		f.Engine = string(engine.Default().Name())
 	}
 	if f.KVTokens == 0 && blocks > 0 {
 		bs := f.BlockSize
@@ -188,6 +177,28 @@ func Parse(r io.Reader) (*Facts, error) {
 		f.KVTokens = blocks * int64(bs)
 	}
 	return f, nil
+}
+
+// claim lets every engine say whether the line is its own and which release it names: a sure line names the
+// log's engine (and its release), the first hint names it when nothing surer has; a release is otherwise the first
+// one a line names.
+func (f *Facts) claim(line string) {
+	for _, e := range engine.All() {
+		r := e.(engine.LogReader)
+		c, v := r.LogClaim(line), r.LogVersion(line)
+		switch {
+		case c == engine.HintClaim && f.Engine == "":
+			f.Engine = string(e.Name())
+		case c == engine.SureClaim:
+			f.Engine = string(e.Name())
+			if v != "" {
+				f.Version = v
+			}
+		}
+		if v != "" && f.Version == "" {
+			f.Version = v
+		}
+	}
 }
 
 // settings reads the engine's arguments from one line.
@@ -231,9 +242,6 @@ func (f *Facts) settings(line string) {
 	}
 	if args["enforce_eager"] == "True" {
 		f.EnforceEager = true
-	}
-	if strings.Contains(line, "server_args=") || strings.Contains(line, "ServerArgs(") {
-		f.Engine = "sglang"
 	}
 }
 

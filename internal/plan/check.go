@@ -4,8 +4,15 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/enginelog"
 )
+
+// logReader is what the engine of a plan says about its start-up log. Until engine.Engine embeds LogReader (see
+// internal/engine/log.go) it is asserted; a test checks that every engine implements it.
+func logReader(name string) engine.LogReader {
+	return engine.MustLookup(name).(engine.LogReader)
+}
 
 // CheckRow is one memory term: what the planner predicts for the logged settings and what the engine logged.
 type CheckRow struct {
@@ -48,15 +55,15 @@ func Check(p, tuned *Plan, lf *enginelog.Facts) *CheckReport {
 	}
 	add(TermVisible, "GiB", gib(TermVisible), lf.TotalGiB)
 	add(TermWeights, "GiB", gib(TermWeights), lf.WeightsGiB)
-	if p.Engine == EngineVLLM {
-		add(TermActivation, "GiB", gib(TermActivation), lf.ActivationGiB)
-		add(TermNonTorch, "GiB", gib(TermNonTorch), lf.NonTorchGiB)
-		add(TermGraphs, "GiB", gib(TermGraphs), lf.GraphsGiB)
+	e := logReader(p.Engine)
+	logged := map[string]float64{TermActivation: lf.ActivationGiB, TermNonTorch: lf.NonTorchGiB, TermGraphs: lf.GraphsGiB}
+	for _, term := range e.LogTerms() {
+		add(term, "GiB", gib(term), logged[term])
 	}
 	add(TermKV, "GiB", gib(TermKV), lf.KVGiB)
 	var tokens int64
 	if p.Budget != nil {
-		tokens = EngineKVTokens(p.facts, p.Engine, p.Budget.Term(TermKV), p.layout(), p.KVDType, lf.BlockSize)
+		tokens = EngineKVTokens(p.facts, e, p.Budget.Term(TermKV), p.layout(), p.KVDType, lf.BlockSize)
 	}
 	add("kvTokens", "tokens", float64(tokens), float64(lf.KVTokens))
 
@@ -103,7 +110,7 @@ func Check(p, tuned *Plan, lf *enginelog.Facts) *CheckReport {
 	}
 	if len(r.Advice) == 0 {
 		r.Advice = append(r.Advice, fmt.Sprintf("the deployment holds: %s tokens of KV cache, %.2f× one %s-token context; chartgen's prediction agrees with the log", commas(p.KVTokens), p.Concurrency, commas(int64(p.MaxModelLen))))
-		if p.Concurrency > 8 && p.Engine == EngineVLLM {
+		if p.Concurrency > 8 && e.SpareRoomAdvice() {
 			r.Advice = append(r.Advice, "room to spare: a longer --max-model-len or a higher --max-num-seqs would still fit")
 		}
 	}

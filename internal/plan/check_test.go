@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/enginelog"
 	"github.com/llm-charts/llm-charts/internal/model"
 )
@@ -57,7 +58,7 @@ func TestCheckBothEnginesLogs(t *testing.T) {
 		o   Options
 	}{
 		{"vllm-21348-qwen3-235b-fp8-h100-tp4.log", Options{EngineVersion: "v0.9.2", Context: 40960, MaxNumSeqs: 1024, MaxNumBatchedTokens: 8192, GPUMemoryUtilization: 0.9}},
-		{"sglang-21348-qwen3-235b-fp8-h100-tp4.log", Options{Engine: EngineSGLang, Context: 40960, GPUMemoryUtilization: 0.93}},
+		{"sglang-21348-qwen3-235b-fp8-h100-tp4.log", Options{Engine: string(engine.SGLang), Context: 40960, GPUMemoryUtilization: 0.93}},
 	} {
 		lf := readLog(t, tc.log)
 		tc.o.Layout = &model.Layout{TP: 4}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/gpu"
 	"github.com/llm-charts/llm-charts/internal/model"
 )
@@ -18,21 +19,20 @@ type LoRA struct {
 	MaxCPULoras int
 }
 
-// LoRA defaults of the pinned engines: vLLM's LoRAConfig has max_lora_rank 16 and max_loras 1
-// (vllm/config/lora.py), SGLang's server_args.py max_loras_per_batch 8; SGLang infers the rank from the adapters,
-// which chartgen does not know, so it plans vLLM's 16.
+// LoRA defaults of the pinned engines (each engine's Planner.LoRA; internal/engine says where they come from),
+// named here for internal/cli's flag help.
 const (
-	DefaultLoRARank        = 16
-	DefaultVLLMMaxLoras    = 1
-	DefaultSGLangMaxLoras  = 8
+	DefaultLoRARank        = engine.DefaultLoRARank
+	DefaultVLLMMaxLoras    = engine.VLLMDefaultMaxLoras
+	DefaultSGLangMaxLoras  = engine.SGLangDefaultMaxLoras
 	ReasonLoRA             = "lora"
 	loraPunicaBytesPerTok  = 6 * 8 // punica metadata: about six int64 index tensors of max_num_batched_tokens
 	loraShrinkSlices       = 3     // the widest packed module (qkv) shrinks into 3 fp32 slices per token
 	loraShrinkBytesPerElem = 4
 )
 
-// VLLMLoRARanks are the ranks vLLM v0.19.0 takes for --max-lora-rank (vllm/config/lora.py MaxLoRARanks).
-var VLLMLoRARanks = []int{1, 8, 16, 32, 64, 128, 256, 320, 512}
+// VLLMLoRARanks are the ranks vLLM takes for --max-lora-rank (engine.VLLMLoRARanks), for internal/cli's check.
+var VLLMLoRARanks = engine.VLLMLoRARanks
 
 // LoRAPlan is the LoRA capacity a plan reserves, with what it costs.
 type LoRAPlan struct {
@@ -46,15 +46,12 @@ type LoRAPlan struct {
 }
 
 // loraDefaults fills the engine defaults into a LoRA that is on.
-func loraDefaults(l LoRA, engine string) LoRA {
+func loraDefaults(l LoRA, e engine.Engine) LoRA {
 	if l.MaxLoras == 0 && l.MaxRank == 0 && l.MaxCPULoras == 0 {
 		return LoRA{}
 	}
 	if l.MaxLoras == 0 {
-		l.MaxLoras = DefaultVLLMMaxLoras
-		if engine == EngineSGLang {
-			l.MaxLoras = DefaultSGLangMaxLoras
-		}
+		l.MaxLoras = e.LoRA().DefaultMaxLoras
 	}
 	if l.MaxRank == 0 {
 		l.MaxRank = DefaultLoRARank
@@ -62,10 +59,10 @@ func loraDefaults(l LoRA, engine string) LoRA {
 	return l
 }
 
-// checkLoRA refuses what the pinned engines refuse: a rank vLLM does not take, fewer CPU slots than GPU slots,
-// SGLang's CPU slots (it has none), LoRA on an embedding model (the chart serves adapters for generation only), and
-// with SGLang any speculative method but n-gram (server_args.py: LoRA is only compatible with NGRAM).
-func checkLoRA(l LoRA, engine string, task model.Task, spec Speculative) error {
+// checkLoRA refuses what no engine serves (negative counts, LoRA on an embedding model: the chart serves adapters
+// for generation only) and what the engine refuses (Planner.CheckLoRA: vLLM's ranks and CPU slots, SGLang's
+// missing CPU slots and its LoRA with speculative methods other than n-gram).
+func checkLoRA(l LoRA, e engine.Engine, task model.Task, spec Speculative) error {
 	if l.MaxLoras == 0 {
 		return nil
 	}
@@ -74,16 +71,8 @@ func checkLoRA(l LoRA, engine string, task model.Task, spec Speculative) error {
 		return fmt.Errorf("LoRA max loras %d, rank %d and CPU loras %d must be positive", l.MaxLoras, l.MaxRank, l.MaxCPULoras)
 	case task == model.TaskEmbed:
 		return fmt.Errorf("LoRA adapters are served for generation only; an embedding model (task embed) takes none")
-	case engine == EngineSGLang && l.MaxCPULoras > 0:
-		return fmt.Errorf("max CPU loras is a vLLM option (--max-cpu-loras); SGLang has none")
-	case engine == EngineSGLang && spec.Method != "" && spec.Method != SpecNgram:
-		return fmt.Errorf("SGLang %s runs LoRA only with n-gram speculative decoding (server_args.py), not %s: use --speculative-method ngram or --engine vllm", DefaultSGLangVersion, spec.Method)
-	case engine != EngineSGLang && !slices.Contains(VLLMLoRARanks, l.MaxRank):
-		return fmt.Errorf("LoRA rank %d is not one vLLM takes (%v); use the next one up", l.MaxRank, VLLMLoRARanks)
-	case engine != EngineSGLang && l.MaxCPULoras > 0 && l.MaxCPULoras < l.MaxLoras:
-		return fmt.Errorf("max CPU loras %d is below max loras %d: vLLM requires max_cpu_loras >= max_loras", l.MaxCPULoras, l.MaxLoras)
 	}
-	return nil
+	return e.CheckLoRA(l.MaxLoras, l.MaxRank, l.MaxCPULoras, spec.Method)
 }
 
 // loraPair is one LoRA-wrapped linear layer's buffers for one slot on one GPU: lora_a is rank × in, lora_b out ×
@@ -171,20 +160,14 @@ func LoRABytesPerGPU(f *model.Facts, l LoRA, layout model.Layout, mnbt int) int6
 }
 
 // loraReason is the lora reason: the slots, their bytes per GPU and the KV capacity they take.
-func loraReason(lp *LoRAPlan, f *model.Facts, engine string, kvTokens int64) string {
-	slots := "--max-loras"
-	if engine == EngineSGLang {
-		slots = "--max-loras-per-batch"
-	}
+func loraReason(lp *LoRAPlan, f *model.Facts, rules engine.LoRARules, kvTokens int64) string {
 	mods := "attention q/k/v/o and MLP gate/up/down"
 	if f.MoE != nil && f.MoE.Routed > 0 {
 		mods = fmt.Sprintf("attention q/k/v/o and the gate/up/down of each of the %d routed experts (and shared ones)", f.MoE.Routed)
-		if engine == EngineSGLang {
-			mods += ", the experts a guess on the safe side for SGLang"
-		}
+		mods += rules.ExpertsNote
 	}
 	r := fmt.Sprintf("%d adapter slot(s) (%s) at rank %d: the engine pre-allocates %.2f GiB per GPU of LoRA buffers when the model loads (lora_a rank × in and lora_b out × rank per slot for %s, in the model dtype, sharded by TP; the embedding and head counted too, on the safe side), out of the KV cache",
-		lp.MaxLoras, slots, lp.MaxRank, float64(lp.BytesPerGPU)/GiB, mods)
+		lp.MaxLoras, rules.SlotsFlag, lp.MaxRank, float64(lp.BytesPerGPU)/GiB, mods)
 	return r + kvCostWords(kvTokens, lp.KVTokensWithout, "LoRA")
 }
 
@@ -199,6 +182,6 @@ func (p *Plan) loraPlan(in Input, g gpu.GPU, o Options, l LoRA, bytes int64) *Lo
 	if b, err := New(in, g, base); err == nil && b.NotFit == "" {
 		lp.KVTokensWithout = b.KVTokens
 	}
-	p.Reasons[ReasonLoRA] = loraReason(lp, p.facts, p.Engine, p.KVTokens)
+	p.Reasons[ReasonLoRA] = loraReason(lp, p.facts, engine.MustLookup(p.Engine).LoRA(), p.KVTokens)
 	return lp
 }

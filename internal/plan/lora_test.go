@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/model"
 )
 
@@ -40,9 +41,9 @@ func TestLoRABytesPerGPU(t *testing.T) {
 // drops by about its bytes over one token's KV, and the reason says so.
 func TestLoRACostsKV(t *testing.T) {
 	for _, c := range []struct{ model, gpu, engine string }{
-		{"Qwen/Qwen3-8B", "l4", EngineVLLM},
-		{"Qwen/Qwen3-8B", "l4", EngineSGLang},
-		{"mistralai/Mixtral-8x7B-v0.1", "h100-80gb", EngineVLLM},
+		{"Qwen/Qwen3-8B", "l4", string(engine.VLLM)},
+		{"Qwen/Qwen3-8B", "l4", string(engine.SGLang)},
+		{"mistralai/Mixtral-8x7B-v0.1", "h100-80gb", string(engine.VLLM)},
 	} {
 		in := catalogInput(t, c.model)
 		p, err := New(in, gpuByID(t, c.gpu), Options{Engine: c.engine, LoRA: LoRA{MaxLoras: 4, MaxRank: 64}})
@@ -82,8 +83,8 @@ func TestLoRARefusals(t *testing.T) {
 	}{
 		{"vLLM rank", qwen, Options{LoRA: LoRA{MaxLoras: 2, MaxRank: 48}}, "not one vLLM takes"},
 		{"CPU slots below GPU slots", qwen, Options{LoRA: LoRA{MaxLoras: 4, MaxCPULoras: 2}}, "max_cpu_loras >= max_loras"},
-		{"SGLang CPU slots", qwen, Options{Engine: EngineSGLang, LoRA: LoRA{MaxLoras: 4, MaxCPULoras: 8}}, "vLLM option"},
-		{"SGLang with MTP", glm, Options{Engine: EngineSGLang, Speculative: Speculative{Method: SpecMTP}, LoRA: LoRA{MaxLoras: 1}}, "n-gram"},
+		{"SGLang CPU slots", qwen, Options{Engine: string(engine.SGLang), LoRA: LoRA{MaxLoras: 4, MaxCPULoras: 8}}, "vLLM option"},
+		{"SGLang with MTP", glm, Options{Engine: string(engine.SGLang), Speculative: Speculative{Method: SpecMTP}, LoRA: LoRA{MaxLoras: 1}}, "n-gram"},
 		{"embedding model", qwen, Options{Task: model.TaskEmbed, LoRA: LoRA{MaxRank: 8}}, "generation only"},
 	} {
 		_, err := New(c.in, g, c.o)

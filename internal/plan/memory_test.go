@@ -45,30 +45,6 @@ func TestPipelineStagesFromTheirOwnLayers(t *testing.T) {
 	}
 }
 
-// Terms keyed by the engine release: the profile's sampler peak fell at v0.17, CUDA graphs moved inside the
-// fraction at v0.19, and non-torch memory is larger from v0.12.
-func TestVersionKeyedTerms(t *testing.T) {
-	f := catalogInput(t, "Qwen/Qwen3-8B").Facts
-	v16, _ := ParseEngineVersion("v0.16.0")
-	v17, _ := ParseEngineVersion("0.17.1")
-	v18, _ := ParseEngineVersion("v0.18.0")
-	v19, _ := ParseEngineVersion("")
-	old := activationPeak(f, v16, 1, 8192, 1024)
-	now := activationPeak(f, v17, 1, 8192, 1024)
-	assert.InDelta(t, 0.6, 1-float64(now)/float64(old), 0.01, "the profile's activation fell by about 60%% at v0.17")
-	_, inside18 := cudaGraphBytes(v18, 128, false)
-	g19, inside19 := cudaGraphBytes(v19, 128, false)
-	assert.False(t, inside18)
-	assert.True(t, inside19)
-	assert.Positive(t, g19)
-	p, f2 := cudaGraphSizes(256)
-	assert.Equal(t, [2]int{51, 35}, [2]int{p, f2}, "vLLM v0.19 logs PIECEWISE=51, FULL=35 at max_num_seqs 256")
-	v11, _ := ParseEngineVersion("v0.11.0")
-	assert.Less(t, nonTorchBytes(v11, 2, 1), nonTorchBytes(v19, 2, 1))
-	_, err := ParseEngineVersion("latest")
-	assert.Error(t, err)
-}
-
 // A given layout is evaluated, not searched for: gpt-oss-20b at 0.95 on one H100 runs out of memory in the sampler
 // warm-up (issue 13), and chartgen says so with the reason.
 func TestGivenLayoutThatDoesNotHold(t *testing.T) {

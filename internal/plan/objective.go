@@ -47,7 +47,7 @@ type Alternative struct {
 	PickedBy    []string `json:"pickedBy,omitempty"`
 }
 
-func gpusOf(c candidate) int { return max(1, c.l.TP) * max(1, c.l.PP) }
+func gpusOf(c candidate) int { return c.GPUs() }
 
 // podSize124 reports whether n is a pod size of 1, 2, 4 or 8 GPUs (a power of two).
 func podSize124(n int) bool { return n > 0 && n&(n-1) == 0 }
@@ -57,20 +57,20 @@ func pickByObjective(alts []candidate, objective string) (int, string) {
 	if objective == "" {
 		objective = DefaultObjective
 	}
-	n0, pp0 := gpusOf(alts[0]), max(1, alts[0].l.PP)
-	fewest := fmt.Sprintf("%d GPU(s) at TP %d × PP %d", n0, max(1, alts[0].l.TP), pp0)
+	n0, pp0 := gpusOf(alts[0]), max(1, alts[0].Layout.PP)
+	fewest := fmt.Sprintf("%d GPU(s) at TP %d × PP %d", n0, max(1, alts[0].Layout.TP), pp0)
 	switch objective {
 	case ObjectiveGPUs:
 		return 0, fmt.Sprintf("gpus: the fewest GPUs that hold the weights and one full context, %s", fewest)
 	case ObjectiveLatency:
 		best := 0
 		for i, c := range alts {
-			if max(1, c.l.PP) < max(1, alts[best].l.PP) {
+			if max(1, c.Layout.PP) < max(1, alts[best].Layout.PP) {
 				best = i
 			}
 		}
 		c := alts[best]
-		why := fmt.Sprintf("latency: the fewest pipeline stages a one-pod layout allows (PP %d; each stage is a hop per decoded token), then the fewest GPUs: %d GPU(s) at TP %d", max(1, c.l.PP), gpusOf(c), max(1, c.l.TP))
+		why := fmt.Sprintf("latency: the fewest pipeline stages a one-pod layout allows (PP %d; each stage is a hop per decoded token), then the fewest GPUs: %d GPU(s) at TP %d", max(1, c.Layout.PP), gpusOf(c), max(1, c.Layout.TP))
 		if best != 0 {
 			why += fmt.Sprintf(" (the fewest GPUs would be %s)", fewest)
 		}
@@ -80,7 +80,7 @@ func pickByObjective(alts []candidate, objective string) (int, string) {
 	const guide = "the guide sizes TP first, up to the KV heads, and PP only for the GPU counts TP cannot take (pipeline-only decode is slow per request), and ties the large-gpu toleration to pods of 4 or 8 GPUs"
 	if len(alts) > 1 && gpusOf(alts[1]) == n0+1 {
 		c := alts[1]
-		n1, pp1 := gpusOf(c), max(1, c.l.PP)
+		n1, pp1 := gpusOf(c), max(1, c.Layout.PP)
 		pow0, pow1 := podSize124(n0), podSize124(n1)
 		if (pow1 || !pow0) && pp1 <= pp0 && (pow1 && !pow0 || pp1 < pp0) {
 			var buys []string
@@ -88,7 +88,7 @@ func pickByObjective(alts []candidate, objective string) (int, string) {
 				buys = append(buys, fmt.Sprintf("a pod of %d GPUs instead of %d", n1, n0))
 			}
 			if pp1 < pp0 {
-				buys = append(buys, fmt.Sprintf("TP %d × PP %d instead of TP %d × PP %d", max(1, c.l.TP), pp1, max(1, alts[0].l.TP), pp0))
+				buys = append(buys, fmt.Sprintf("TP %d × PP %d instead of TP %d × PP %d", max(1, c.Layout.TP), pp1, max(1, alts[0].Layout.TP), pp0))
 			}
 			return 1, fmt.Sprintf("balanced (the default): %s hold it, but one GPU more buys %s; %s (--objective gpus takes %d)", fewest, strings.Join(buys, " and "), guide, n0)
 		}
@@ -116,8 +116,8 @@ func alternatives(alts []candidate, chosen candidate, objective string, measure 
 	}
 	out := make([]Alternative, 0, len(alts))
 	for i, c := range alts {
-		a := Alternative{GPUs: gpusOf(c), TP: max(1, c.l.TP), PP: max(1, c.l.PP), DCP: max(1, c.l.DCP), EP: c.ep, PickedBy: picked[i],
-			Chosen: c.l == chosen.l}
+		a := Alternative{GPUs: gpusOf(c), TP: max(1, c.Layout.TP), PP: max(1, c.Layout.PP), DCP: max(1, c.Layout.DCP), EP: c.EP, PickedBy: picked[i],
+			Chosen: c.Layout == chosen.Layout}
 		if r := measure(c); r.need > 0 && r.budget > 0 {
 			a.Concurrency = float64(r.budget) / float64(r.need)
 			a.KVTokens = int64(a.Concurrency * float64(ctx))

@@ -4,10 +4,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/model"
 )
 
-func cand(tp, pp int) candidate { return candidate{l: model.Layout{TP: tp, PP: pp, DCP: 1}} }
+func cand(tp, pp int) candidate { return candidate{Layout: model.Layout{TP: tp, PP: pp, DCP: 1}} }
 
 // The objectives' choice among fitting one-pod layouts (one per GPU count, fewest first), as a pure function.
 func TestPickByObjective(t *testing.T) {
@@ -32,7 +33,7 @@ func TestPickByObjective(t *testing.T) {
 			}{{ObjectiveGPUs, c.gpus}, {ObjectiveBalanced, c.balanced}, {"", c.balanced}, {ObjectiveLatency, c.latency}} {
 				got, why := pickByObjective(c.alts, o.obj)
 				if got != o.want {
-					t.Errorf("%q picks %d (%+v), want %d: %s", o.obj, got, c.alts[got].l, o.want, why)
+					t.Errorf("%q picks %d (%+v), want %d: %s", o.obj, got, c.alts[got].Layout, o.want, why)
 				}
 				if o.obj == ObjectiveBalanced && !strings.Contains(why, c.balancedWhy) {
 					t.Errorf("balanced reason %q lacks %q", why, c.balancedWhy)
@@ -52,8 +53,8 @@ func TestObjectiveKnownCases(t *testing.T) {
 		model, gpu, engine string
 		fewest, balanced   [3]int // GPUs, TP, PP
 	}{
-		{"meta-llama/Meta-Llama-3.1-70B", "a100-80gb", EngineVLLM, [3]int{3, 1, 3}, [3]int{4, 4, 1}},
-		{"MiniMaxAI/MiniMax-M2.5", "h200", EngineSGLang, [3]int{3, 1, 3}, [3]int{4, 4, 1}},
+		{"meta-llama/Meta-Llama-3.1-70B", "a100-80gb", string(engine.VLLM), [3]int{3, 1, 3}, [3]int{4, 4, 1}},
+		{"MiniMaxAI/MiniMax-M2.5", "h200", string(engine.SGLang), [3]int{3, 1, 3}, [3]int{4, 4, 1}},
 	} {
 		t.Run(c.model+"/"+c.gpu, func(t *testing.T) {
 			in, g := catalogInput(t, c.model), gpuByID(t, c.gpu)

@@ -8,9 +8,9 @@ package plan
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/gpu"
 	"github.com/llm-charts/llm-charts/internal/model"
 )
@@ -18,10 +18,8 @@ import (
 // DefaultMaxNodes bounds the multi-node search (pods of one pipeline-parallel replica).
 const DefaultMaxNodes = 8
 
-// MaxPPPerPod bounds the pipeline stages inside one pod: the guide's examples stop at PP 4 inside a node ("8 GPUs
-// using --tensor-parallel-size 2 --pipeline-parallel-size 4") and warn that PP costs VRAM and speed, so a count
-// such as 5 or 7 GPUs that only TP 1 × PP 5/7 could use is skipped for the next count TP can share.
-const MaxPPPerPod = 4
+// MaxPPPerPod bounds the pipeline stages inside one pod (engine.MaxPPPerPod says why).
+const MaxPPPerPod = engine.MaxPPPerPod
 
 // Weights is what is known of a model's weights.
 type Weights struct {
@@ -93,7 +91,7 @@ func WeightsFromEstimate(f *model.Facts, est *model.ParamEstimate, exact *model.
 
 // Options are the user's choices.
 type Options struct {
-	// Engine: "vllm" (the default when empty) or "sglang".
+	// Engine is the engine's name as the chart's `engine` value spells it (engine.Names; "" = the default engine).
 	Engine string
 	// Context overrides max_model_len (0 = the model's own).
 	Context int
@@ -107,8 +105,8 @@ type Options struct {
 	MaxNodes int
 	// Task overrides generation / embedding detection.
 	Task model.Task
-	// EngineVersion is the engine release the plan is for (image.version; "" = the chart's, DefaultVLLMVersion):
-	// terms that changed between vLLM releases follow it.
+	// EngineVersion is the engine release the plan is for (image.version; "" = the engine spec's default release):
+	// terms that changed between releases follow it (engine.Planner.Version).
 	EngineVersion string
 	// MaxNumSeqs and MaxNumBatchedTokens override the planner's choices (0 = chosen).
 	MaxNumSeqs, MaxNumBatchedTokens int
@@ -125,15 +123,6 @@ type Options struct {
 	// LoRA is the LoRA adapter slots (MaxLoras and MaxRank 0 = off): their GPU buffers are planned.
 	LoRA LoRA
 }
-
-// Engines the planner knows.
-const (
-	EngineVLLM   = "vllm"
-	EngineSGLang = "sglang"
-)
-
-// Engines lists the allowed Options.Engine values.
-var Engines = []string{EngineVLLM, EngineSGLang}
 
 // Input is one model to plan.
 type Input struct {
@@ -257,34 +246,97 @@ const (
 	ReasonObjective   = "objective"
 )
 
-// candidate is one layout of one replica.
-type candidate struct {
-	l      model.Layout
-	ep     bool
-	dpAttn bool // SGLang DP attention with DP = TP
-	perPod int
-	pods   int
-	why    string
+// candidate is one layout of one replica (the engine's Layouts list them).
+type candidate = engine.Candidate
+
+// planner is one New call: the inputs, the engine that serves them, and what the steps decided so far.
+type planner struct {
+	in Input
+	g  gpu.GPU
+	o  Options
+	e  engine.Engine
+	f  *model.Facts
+	p  *Plan
+
+	task  model.Task
+	kv    model.KVDType
+	spec  Speculative
+	specK int
+	lora  LoRA
+	ver   engine.Version
+
+	visible    int64
+	visibleWhy string
+	util       float64 // asked (0 = the engine's choice)
+	maxPod     int
+	maxNodes   int
+	maxSeqs    int
+	ctx        int
+	ctxWhy     string
+	explain    bool // the words of the budget's terms, for the chosen layout only
+	alts       []candidate
 }
 
-// New plans one model on one GPU type.
+// New plans one model on one GPU type as a sequence of decisions: resolve the inputs and the engine, search a
+// layout, budget it (and what speculative decoding and LoRA cost), then the engine flags, the pod and the download.
+// Every step asks the engine (internal/engine's Planner) where the engines differ.
 func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
+	s, err := resolve(in, g, o)
+	if err != nil {
+		return nil, err
+	}
+	if s.gpuRefuses() {
+		return s.p, nil
+	}
+	s.inputReasons()
+	if err := s.context(); err != nil {
+		return nil, err
+	}
+	if err := s.limits(); err != nil {
+		return nil, err
+	}
+	chosen, err := s.search()
+	if err != nil {
+		return nil, err
+	}
+	if chosen == nil {
+		s.notFit()
+		return s.p, nil
+	}
+	c := s.place(*chosen)
+	mnbt := s.batched(c)
+	fa := s.budget(c, mnbt)
+	s.costs(c, fa, mnbt)
+	s.serving()
+	s.pod()
+	s.download()
+	return s.p, nil
+}
+
+// unknownEngine is engine.Lookup's refusal (Unwrap) in the words plan has always used.
+type unknownEngine struct {
+	name string
+	err  error
+}
+
+func (u unknownEngine) Error() string {
+	return fmt.Sprintf("engine %q is not supported; allowed: %s", u.name, strings.Join(engine.NameStrings(), ", "))
+}
+
+func (u unknownEngine) Unwrap() error { return u.err }
+
+// resolve checks the options against the model, the GPU and the engine, and starts the plan.
+func resolve(in Input, g gpu.GPU, o Options) (*planner, error) {
 	f := in.Facts
 	if f == nil {
 		return nil, errors.New("plan: no model facts")
 	}
-	engine := o.Engine
-	if engine == "" {
-		engine = EngineVLLM
+	e, err := engine.Lookup(o.Engine)
+	if err != nil {
+		return nil, unknownEngine{o.Engine, err}
 	}
-	if engine != EngineVLLM && engine != EngineSGLang {
-		return nil, fmt.Errorf("engine %q is not supported; allowed: %s", o.Engine, strings.Join(Engines, ", "))
-	}
-	sglang := engine == EngineSGLang
-	if sglang {
-		if err := SGLangKVDType(o.KVCacheDType); err != nil {
-			return nil, err
-		}
+	if err := e.CheckKVDType(o.KVCacheDType); err != nil {
+		return nil, err
 	}
 	if err := CheckObjective(o.Objective); err != nil {
 		return nil, err
@@ -301,454 +353,190 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 	if g.VRAMBytes <= 0 {
 		return nil, fmt.Errorf("GPU %s has no memory size", g.ID)
 	}
-	kv, err := model.ResolveKVDType(f, o.KVCacheDType)
-	if err != nil {
+	s := &planner{in: in, g: g, o: o, e: e, f: f}
+	if s.kv, err = e.KVDType(f, o.KVCacheDType); err != nil {
 		return nil, err
 	}
-	task := o.Task
-	if task == model.TaskAuto {
-		task = model.TaskGenerate
+	s.task = o.Task
+	if s.task == model.TaskAuto {
+		s.task = model.TaskGenerate
 		if f.Embedding {
-			task = model.TaskEmbed
+			s.task = model.TaskEmbed
 		}
 	}
-	spec := o.Speculative
-	if o.SpeculativeMTP && spec.Method == "" {
-		spec.Method = SpecMTP
+	s.spec = o.Speculative
+	if o.SpeculativeMTP && s.spec.Method == "" {
+		s.spec.Method = SpecMTP
 	}
-	if err := checkSpeculative(f, spec, engine, task); err != nil {
+	if err := checkSpeculative(f, s.spec, e, s.task); err != nil {
 		return nil, err
 	}
-	lora := loraDefaults(o.LoRA, engine)
-	if err := checkLoRA(lora, engine, task, spec); err != nil {
+	s.lora = loraDefaults(o.LoRA, e)
+	if err := checkLoRA(s.lora, e, s.task, s.spec); err != nil {
 		return nil, err
 	}
-	specK := 0
-	if spec.Method != "" {
-		specK = specTokens(spec, f)
+	if s.spec.Method != "" {
+		s.specK = specTokens(s.spec, f)
 	}
-	p := &Plan{Model: in.Name, GPU: g.ID, Engine: engine, DP: 1, VRAMPerGPU: g.VRAMBytes, WeightsTotal: in.Weights.Loaded, KVDType: kv.Name,
-		Reasons: map[string]string{}, Task: string(task), Multimodal: f.Multimodal && task == model.TaskGenerate, facts: f}
-	if f.Multimodal && task == model.TaskEmbed {
-		p.Multimodal = true
+	s.p = &Plan{Model: in.Name, GPU: g.ID, Engine: string(e.Name()), DP: 1, VRAMPerGPU: g.VRAMBytes, WeightsTotal: in.Weights.Loaded, KVDType: s.kv.Name,
+		Reasons: map[string]string{}, Task: string(s.task), Multimodal: f.Multimodal && s.task == model.TaskGenerate, facts: f}
+	if f.Multimodal && s.task == model.TaskEmbed {
+		s.p.Multimodal = true
 	}
-	p.Warnings = append(p.Warnings, f.Warnings...)
-	if why := unsupported(f, g); why != "" {
+	s.p.Warnings = append(s.p.Warnings, f.Warnings...)
+	return s, nil
+}
+
+// gpuRefuses reports that the weights cannot run on the GPU at all (the plan says why), and sets the --dtype an
+// older GPU needs.
+func (s *planner) gpuRefuses() bool {
+	p := s.p
+	if why := unsupported(s.f, s.g); why != "" {
 		p.NotFit, p.Unsupported = why, true
 		p.Reasons[ReasonGPUs] = why
-		return p, nil
+		return true
 	}
-	if d, why := computeDType(f, g); d != "" {
+	if d, why := computeDType(s.f, s.g); d != "" {
 		p.DType = d
 		p.Reasons[ReasonDType] = why
 		p.Warnings = append(p.Warnings, why)
 	}
-	p.Reasons[ReasonKVDType] = fmt.Sprintf("%s (%d byte(s) per value): %s", kv.Name, kv.Bytes, kv.Reason)
-	if sglang {
-		p.Reasons[ReasonKVDType] = strings.Replace(p.Reasons[ReasonKVDType], "(vLLM does not use fp8 KV for fp8 weights unless asked)", "(SGLang's auto is the model's dtype; fp8 KV only when asked)", 1)
-	}
-	p.Reasons[ReasonWeights] = fmt.Sprintf("%.2f GiB loaded on GPUs, %.2f GiB on disk, %.2fB parameters: %s",
-		float64(in.Weights.Loaded)/GiB, float64(in.Weights.OnDisk)/GiB, float64(in.Weights.Params)/1e9, in.Weights.Source)
-	p.Reasons[ReasonTask] = string(task)
-	if f.EmbeddingReason != "" {
-		p.Reasons[ReasonTask] += ": " + f.EmbeddingReason
-	}
+	return false
+}
 
-	// Context.
-	p.ModelMaxLen = f.MaxContext
-	ctx := f.MaxContext
-	ctxWhy := fmt.Sprintf("the model's full context %s (%s)", commas(int64(ctx)), f.ContextReason)
+// context is max_model_len: the model's own, or the one asked (never above the model's).
+func (s *planner) context() error {
+	f, o := s.f, s.o
+	s.p.ModelMaxLen = f.MaxContext
+	s.ctx = f.MaxContext
+	s.ctxWhy = fmt.Sprintf("the model's full context %s (%s)", commas(int64(s.ctx)), f.ContextReason)
 	if o.Context > 0 {
 		if f.MaxContext > 0 && o.Context > f.MaxContext {
-			return nil, fmt.Errorf("--context %d is over the model's maximum %d; extending it needs RoPE scaling (serving.hfOverrides, see the guide's 'Increasing Context Length with RoPE') set by hand", o.Context, f.MaxContext)
+			return fmt.Errorf("--context %d is over the model's maximum %d; extending it needs RoPE scaling (serving.hfOverrides, see the guide's 'Increasing Context Length with RoPE') set by hand", o.Context, f.MaxContext)
 		}
-		ctx = o.Context
-		ctxWhy = fmt.Sprintf("--context %s (the model's own is %s)", commas(int64(ctx)), commas(int64(f.MaxContext)))
+		s.ctx = o.Context
+		s.ctxWhy = fmt.Sprintf("--context %s (the model's own is %s)", commas(int64(s.ctx)), commas(int64(f.MaxContext)))
 	}
-	if ctx <= 0 {
-		return nil, fmt.Errorf("model %s: config.json gives no context length; pass --context", in.Name)
+	if s.ctx <= 0 {
+		return fmt.Errorf("model %s: config.json gives no context length; pass --context", s.in.Name)
 	}
+	return nil
+}
 
-	// Utilization: vLLM's and SGLang's fractions depend on the layout and are set per candidate below.
-	ver, err := ParseEngineVersion(o.EngineVersion)
-	if err != nil {
-		return nil, err
+// limits are the release the memory terms follow, the asked fraction, and the bounds of the search.
+func (s *planner) limits() error {
+	o, g := s.o, s.g
+	var err error
+	if s.ver, err = s.e.Version(o.EngineVersion); err != nil {
+		return err
 	}
-	if sglang && o.EngineVersion == "" {
-		ver = EngineVersion{0, 19, 0} // SGLang's terms are not version-keyed; the label says which vLLM rules apply
-	}
-	p.EngineVersion = ver.String()
-	visible, visibleWhy := cudaVisibleBytes(g)
-	util := 0.0
+	s.p.EngineVersion = s.ver.String()
+	s.visible, s.visibleWhy = cudaVisibleBytes(g)
 	if o.GPUMemoryUtilization > 0 {
 		if o.GPUMemoryUtilization > 1 {
-			return nil, fmt.Errorf("gpu-memory-utilization %.3f must be between 0 and 1", o.GPUMemoryUtilization)
+			return fmt.Errorf("gpu-memory-utilization %.3f must be between 0 and 1", o.GPUMemoryUtilization)
 		}
-		util = o.GPUMemoryUtilization
-		p.Reasons[ReasonUtil] = fmt.Sprintf("%.2f as asked", util)
+		s.util = o.GPUMemoryUtilization
+		s.p.Reasons[ReasonUtil] = fmt.Sprintf("%.2f as asked", s.util)
 	}
-
-	perNode := g.GPUsPerNode
-	if perNode < 1 {
-		perNode = 1
-	}
-	maxPod := perNode
+	perNode := max(1, g.GPUsPerNode)
+	s.maxPod = perNode
 	if o.MaxGPUsPerPod > 0 {
-		maxPod = min(o.MaxGPUsPerPod, perNode)
+		s.maxPod = min(o.MaxGPUsPerPod, perNode)
 	}
-	maxNodes := o.MaxNodes
-	if maxNodes <= 0 {
-		maxNodes = DefaultMaxNodes
+	s.maxNodes = o.MaxNodes
+	if s.maxNodes <= 0 {
+		s.maxNodes = DefaultMaxNodes
 	}
-	maxSeqs := MaxNumSeqs
-	if task == model.TaskEmbed {
-		maxSeqs = 256
+	s.maxSeqs = MaxNumSeqs
+	if s.task == model.TaskEmbed {
+		s.maxSeqs = 256
 	}
 	if o.MaxNumSeqs < 0 || o.MaxNumBatchedTokens < 0 {
-		return nil, fmt.Errorf("max-num-seqs %d and max-num-batched-tokens %d must be positive", o.MaxNumSeqs, o.MaxNumBatchedTokens)
+		return fmt.Errorf("max-num-seqs %d and max-num-batched-tokens %d must be positive", o.MaxNumSeqs, o.MaxNumBatchedTokens)
 	}
 	if o.MaxNumSeqs > 0 {
-		maxSeqs = o.MaxNumSeqs
+		s.maxSeqs = o.MaxNumSeqs
 	}
-	// fitsAt: weights + activations + one context of KV inside the fraction (vLLM), or weights + KV inside
-	// mem-fraction-static with activations, graphs and NCCL buffers in the reserve outside it (SGLang).
-	explainBudget := false // the words of the budget's terms, for the chosen layout only
-	fitsAt := func(c candidate, tokens, mnbt int) fit {
-		r := fit{util: util}
-		if why := specUnsupported(spec, c.l); why != "" {
-			r.why = why
-			return r
-		}
-		r.wpg = weightsPerGPU(f, in.Weights.split(visionIf(p.Multimodal, in.Weights.Vision), mxfp4PaddedWeights(f, g, c.l.TP), spec.Method == SpecMTP), c.l)
-		r.wpg += specWeightsPerGPU(spec, c.l.TP)
-		if c.dpAttn {
-			r.wpg += dpAttentionExtra(f, in.Weights.Embed, c.l)
-		}
-		sampled := maxSeqs // the sampler's rows: with speculative tokens, k + 1 per request
-		if spec.Method != "" {
-			sampled = specRows(maxSeqs, specK)
-		}
-		bi := budgetInput{version: ver, visible: visible, visibleWhy: visibleWhy, tp: max(1, c.l.TP), pp: max(1, c.l.PP),
-			weights: r.wpg, weightsWhy: in.Weights.Source, mnbt: mnbt, seqs: maxSeqs, multimodal: p.Multimodal,
-			activation: activationPeak(f, ver, c.l.TP, mnbt, sampled), vocabSampler: samplerWarmupBytes(f, sampled, mnbt), explain: explainBudget,
-			lora: LoRABytesPerGPU(f, lora, c.l, mnbt), loraRank: lora.MaxRank, loraSlots: lora.MaxLoras}
-		if sglang {
-			r.ovh = bi.activation + nonTorchBytes(ver, bi.tp, bi.pp)
-			if p.Multimodal {
-				r.ovh += MultimodalEncoderReserve
-			}
-			r.reserved, r.reserveWhy = sglangReserve(visible, c.l, sglangDefaultChunk(visible), maxSeqs, r.ovh, c.dpAttn)
-			if extra := SGLangSpecReserve(spec.Method); extra > 0 {
-				r.reserved += extra
-				r.reserveWhy += fmt.Sprintf(" + %.0f GiB for speculative decoding (%s; SGLang server_args.py reserve_memory)", float64(extra)/GiB, spec.Method)
-			}
-			if o.GPUMemoryUtilization == 0 {
-				r.util = sglangFraction(visible, r.reserved)
-			}
-			bi.util = r.util
-			r.b = sglangBudget(bi, r.reserved, r.reserveWhy)
-		} else {
-			if o.GPUMemoryUtilization == 0 {
-				r.util = vllmUtilization(visible, outsideNeed(ver, bi.vocabSampler, bi.tp, bi.pp, maxSeqs, false))
-			}
-			bi.util = r.util
-			r.b = vllmBudget(bi)
-			r.ovh = r.b.inside - r.wpg
-		}
-		r.budget = r.b.kv
-		need, err := model.KVBytesForSequence(f, tokens, c.l, model.KVOptions{DType: o.KVCacheDType, MaxNumBatchedTokens: mnbt})
-		need += specKVPerToken(f, spec, c.l.TP, o.KVCacheDType) * int64(tokens)
-		r.need = need
-		r.ok = err == nil && r.budget > 0 && need <= r.budget && (sglang || r.b.OutsideFree >= 0)
-		if r.ok || !explainBudget {
-			return r // the search needs the verdict only
-		}
-		switch {
-		case err != nil:
-			r.why = err.Error()
-		case r.budget <= 0:
-			r.why = fmt.Sprintf("no room for a KV cache: %.2f GiB inside the fraction %.2f of %.2f GiB go to weights, activations and runtime", float64(r.b.inside)/GiB, r.util, float64(visible)/GiB)
-		case need > r.budget:
-			r.why = fmt.Sprintf("one %s-token context needs %.2f GiB of KV per GPU, the budget is %.2f GiB", commas(int64(tokens)), float64(need)/GiB, float64(r.budget)/GiB)
-		}
-		if !sglang && r.b.OutsideFree < 0 {
-			oom := fmt.Sprintf("out of memory after the KV cache: outside the fraction %.2f there are %.2f GiB, and vLLM puts %.2f GiB there (%s)", r.util, float64(visible)*(1-r.util)/GiB, float64(r.b.outside)/GiB, outsideWords(r.b))
-			if r.why != "" {
-				oom = r.why + "; and " + oom
-			}
-			r.why = oom
-		}
-		return r
-	}
+	return nil
+}
 
-	// 0. A given layout is evaluated, not searched for.
-	var chosen *candidate
-	if o.Layout != nil {
-		c, err := givenLayout(f, *o.Layout, engine, maxPod)
-		if err != nil {
-			return nil, err
-		}
-		if why := specUnsupported(spec, c.l); why != "" {
-			return nil, fmt.Errorf("layout TP %d × PP %d: %s; choose a layout without pipeline parallelism or plan without speculative decoding", c.l.TP, c.l.PP, why)
-		}
-		chosen = &c
-		p.MultiNode = c.pods > 1
-	}
-	// 1. One pod, full context: the guide's preferred layout at each GPU count that holds it; the objective picks one.
-	var alts []candidate
-	for n := 1; n <= maxPod && chosen == nil; n++ {
-		for _, c := range layouts(f, n, n, 1, engine) {
-			if fitsAt(c, ctx, DefaultBatchedTokens).ok {
-				alts = append(alts, c)
-				break
-			}
-		}
-	}
-	if len(alts) > 0 {
-		i, why := pickByObjective(alts, o.Objective)
-		c := alts[i]
-		chosen = &c
-		p.Objective = o.Objective
-		if p.Objective == "" {
-			p.Objective = DefaultObjective
-		}
-		p.Reasons[ReasonObjective] = why
-		p.fewest = gpusOf(alts[0])
-	}
-	// 2. Several pods (nodes) joined by pipeline parallelism, full context.
-	if chosen == nil {
-		for n := maxPod + 1; n <= maxPod*maxNodes && chosen == nil; n++ {
-			for _, pod := range podSizes(maxPod) {
-				if n%pod != 0 || n/pod < 2 || n/pod > maxNodes {
-					continue
-				}
-				for _, c := range layouts(f, n, pod, n/pod, engine) {
-					if fitsAt(c, ctx, DefaultBatchedTokens).ok {
-						c := c
-						chosen = &c
-						break
-					}
-				}
-				if chosen != nil {
-					break
-				}
-			}
-		}
-		if chosen != nil {
-			p.MultiNode = true
-		}
-	}
-	// 3. Nothing holds a full context: the largest one-pod context, with a warning.
-	if chosen == nil {
-		var best *candidate
-		bestTokens := 0
-		for n := 1; n <= maxPod; n++ {
-			for _, c := range layouts(f, n, n, 1, engine) {
-				budget := fitsAt(c, ctx, DefaultBatchedTokens).budget
-				if budget <= 0 {
-					continue
-				}
-				t, err := model.TokensThatFit(f, budget, ctx, c.l, model.KVOptions{DType: o.KVCacheDType})
-				if err == nil && t > bestTokens {
-					c := c
-					best, bestTokens = &c, t
-				}
-			}
-		}
-		short := bestTokens / 1024 * 1024
-		if best != nil && short >= 4096 {
-			chosen = best
-			p.Shortened = true
-			p.Warnings = append(p.Warnings, fmt.Sprintf("the full context %s does not fit on %d %s GPUs in one pod nor on %d nodes; max_model_len cut to %s, the most one pod holds (the guide's last resort: first check a larger GPU type)",
-				commas(int64(ctx)), maxPod, g.ID, maxNodes, commas(int64(short))))
-			ctxWhy = fmt.Sprintf("cut from %s to %s: the longest context whose KV fits after the weights on the best one-pod layout (rounded down to 1,024)", commas(int64(ctx)), commas(int64(short)))
-			ctx = short
-		}
-	}
-	if chosen == nil {
-		wpg := float64(in.Weights.Loaded) / float64(maxPod*maxNodes) / GiB
-		u := util
-		if u == 0 {
-			u = vllmUtilization(visible, outsideNeed(ver, samplerWarmupBytes(f, maxSeqs, DefaultBatchedTokens), maxPod, 1, maxSeqs, false))
-		}
-		p.NotFit = fmt.Sprintf("does not fit: %.1f GiB of weights + one %s-token context do not fit in %d nodes × %d %s GPUs (%.1f GiB of weights per GPU against %.1f GiB usable at %.2f); use a larger GPU type",
-			float64(in.Weights.Loaded)/GiB, commas(int64(ctx)), maxNodes, maxPod, g.ID, wpg, float64(visible)*u/GiB, u)
-		if need := outsideNeed(ver, samplerWarmupBytes(f, maxSeqs, DefaultBatchedTokens), 1, 1, maxSeqs, false); !sglang && util > 0 && float64(visible)*(1-util) < float64(need) {
-			p.NotFit += fmt.Sprintf(", or leave --gpu-memory-utilization to chartgen: %.2f leaves %.2f GiB outside the fraction, and vLLM %s puts at least %.2f GiB there (memory in use before load, the sampler warm-up)",
-				util, float64(visible)*(1-util)/GiB, ver, float64(need)/GiB)
-		}
-		if spec.Method != "" {
-			p.NotFit += fmt.Sprintf("; speculative decoding (%s) needs one pipeline stage, so only one-pod layouts without PP were tried: plan without it", spec.Method)
-		}
-		p.Reasons[ReasonGPUs] = p.NotFit
-		return p, nil
-	}
-
-	c := *chosen
+// place records the chosen layout and lets the engine decide its attention data parallelism.
+func (s *planner) place(c candidate) candidate {
+	p := s.p
 	p.Fits = !p.MultiNode
-	p.TP, p.PP, p.DCP, p.EP = c.l.TP, c.l.PP, max(1, c.l.DCP), c.ep
-	p.GPUs = c.l.TP * c.l.PP
-	p.GPUsPerPod, p.Nodes = c.perPod, c.pods
-	p.MaxModelLen = ctx
-	p.Reasons[ReasonContext] = ctxWhy
-	p.Reasons[ReasonParallelism] = c.why
-	if sglang {
-		c = p.chooseDPAttention(f, c, task, func(d candidate) bool { return fitsAt(d, ctx, DefaultBatchedTokens).ok })
+	p.TP, p.PP, p.DCP, p.EP = c.Layout.TP, c.Layout.PP, max(1, c.Layout.DCP), c.EP
+	p.GPUs = c.Layout.TP * c.Layout.PP
+	p.GPUsPerPod, p.Nodes = c.PerPod, c.Pods
+	p.MaxModelLen = s.ctx
+	p.Reasons[ReasonContext] = s.ctxWhy
+	p.Reasons[ReasonParallelism] = c.Why
+	d, why := s.e.ChooseDPAttention(s.f, c, s.task, func(d candidate) bool { return s.fitsAt(d, s.ctx, DefaultBatchedTokens).ok })
+	if why != "" {
+		p.Reasons[ReasonDPAttention] = why
 	}
+	if d.DPAttention {
+		p.DPAttention, p.DP = true, d.Layout.TP
+	}
+	return d
+}
 
-	// max-num-batched-tokens: 16384 when the context is longer and one full context still fits with it.
-	mnbt := DefaultBatchedTokens
-	if o.MaxNumBatchedTokens > 0 {
-		mnbt = o.MaxNumBatchedTokens
-		p.MaxNumBatchedTokens = mnbt
-		p.Reasons[ReasonBatched] = fmt.Sprintf("%d as asked", mnbt)
-	} else if sglang {
-		p.Reasons[ReasonBatched] = fmt.Sprintf("SGLang's default --chunked-prefill-size (%d on this GPU): the guide's %d is vLLM's --max-num-batched-tokens, and SGLang's own memory rule reserves 1.5 MiB per chunk token outside --mem-fraction-static, so a larger chunk costs KV cache", sglangDefaultChunk(g.VRAMBytes), BatchedTokens)
-	} else if task == model.TaskGenerate && ctx > BatchedTokens {
-		if fitsAt(c, ctx, BatchedTokens).ok {
-			mnbt = BatchedTokens
-			p.MaxNumBatchedTokens = BatchedTokens
-			p.Reasons[ReasonBatched] = fmt.Sprintf("%d: the guide's value for long-context models (below max_model_len %s), and one full context still fits with its larger activations", BatchedTokens, commas(int64(ctx)))
-		} else {
-			p.Reasons[ReasonBatched] = fmt.Sprintf("engine default (%d): with %d the larger activations would not leave room for one full context", DefaultBatchedTokens, BatchedTokens)
-		}
-	} else {
-		p.Reasons[ReasonBatched] = fmt.Sprintf("engine default (%d): the guide raises it only for long-context generation models with VRAM to spare", DefaultBatchedTokens)
+// batched is max-num-batched-tokens: as asked, else the engine's choice for the layout.
+func (s *planner) batched(c candidate) int {
+	p := s.p
+	if n := s.o.MaxNumBatchedTokens; n > 0 {
+		p.MaxNumBatchedTokens = n
+		p.Reasons[ReasonBatched] = fmt.Sprintf("%d as asked", n)
+		return n
 	}
-	p.Alternatives = alternatives(alts, c, o.Objective, func(a candidate) fit {
-		if r := fitsAt(a, ctx, mnbt); r.ok {
-			return r
-		}
-		return fitsAt(a, ctx, DefaultBatchedTokens)
-	}, ctx)
-	explainBudget = true
-	fa := fitsAt(c, ctx, mnbt)
-	wpg, ovh, budget, need := fa.wpg, fa.ovh, fa.budget, fa.need
-	p.WeightsPerGPU, p.OverheadPerGPU, p.KVBudgetPerGPU, p.KVPerGPUForContext = wpg, ovh, budget, need
-	p.Budget = fa.b
-	if !fa.ok {
-		// Only a given layout gets here: it does not hold.
-		p.Fits, p.NotFit = false, "does not fit: "+fa.why
-		p.Reasons[ReasonGPUs] = p.NotFit
+	b := s.e.Batched(s.task, s.ctx, s.g.VRAMBytes, func(mnbt int) bool { return s.fitsAt(c, s.ctx, mnbt).ok })
+	if b.Set {
+		p.MaxNumBatchedTokens = b.Tokens
 	}
-	util = fa.util
-	p.GPUMemoryUtilization = util
-	if !sglang && o.GPUMemoryUtilization == 0 {
-		p.Reasons[ReasonUtil] = fmt.Sprintf("%.2f: the most (at most %.2f, the guide's) that leaves room outside the fraction for what vLLM %s puts there (%s), of %s",
-			util, MaxUtilization, ver, outsideWords(fa.b), visibleWhy)
-	}
-	if need > 0 {
-		p.Concurrency = float64(budget) / float64(need)
-		if c.dpAttn {
-			// Every DP rank keeps its own requests' KV: the instance holds dp times one rank's pool.
-			p.Concurrency *= float64(p.DP)
-		}
-		p.KVTokens = int64(math.Floor(p.Concurrency * float64(ctx)))
-	}
-	for i := range p.Alternatives {
-		if p.Alternatives[i].Chosen {
-			// The chosen layout's figures are the plan's (SGLang's DP attention may have changed them).
-			p.Alternatives[i].KVTokens, p.Alternatives[i].Concurrency = p.KVTokens, p.Concurrency
-		}
-	}
-	usable := float64(visible) * util
-	if sglang {
-		p.ReservedPerGPU = fa.reserved
-		if o.GPUMemoryUtilization == 0 {
-			p.Reasons[ReasonUtil] = fmt.Sprintf("--mem-fraction-static %.2f = (%.1f GiB - %.2f GiB reserved) / %.1f GiB, rounded down: SGLang puts weights and the KV pool inside the fraction (max_total_num_tokens = (available - total × (1 - fraction)) / cell size) and activations, CUDA graphs and NCCL buffers outside it; reserved = %s",
-				util, float64(visible)/GiB, float64(fa.reserved)/GiB, float64(visible)/GiB, fa.reserveWhy)
-		} else if (1-util)*float64(visible) < float64(fa.reserved) {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("mem-fraction-static %.2f leaves %.1f GiB outside for activations, CUDA graphs and NCCL buffers (< %.1f GiB estimated); lower it if SGLang runs out of memory", util, (1-util)*float64(visible)/GiB, float64(fa.reserved)/GiB))
-		}
-		if fa.ok {
-			p.Reasons[ReasonGPUs] = fmt.Sprintf("%d %s GPU(s)%s: %.1f GiB of weights + %.2f GiB of KV for one %s-token context need, per GPU, %.2f GiB of weights + %.2f GiB of KV + %.2f GiB in use before the weights load = %.2f GiB of the %.2f GiB inside --mem-fraction-static %.2f (%.1f GiB each; %.2f GiB reserved outside for activations and runtime)%s",
-				p.GPUs, g.ID, podWords(p), float64(in.Weights.Loaded)/GiB, float64(kvWhole(f, ctx, o.KVCacheDType))/GiB, commas(int64(ctx)),
-				float64(wpg)/GiB, float64(need)/GiB, float64(fa.b.Term(TermBeforeLoad))/GiB, float64(wpg+need+fa.b.Term(TermBeforeLoad))/GiB, usable/GiB, util, float64(visible)/GiB, float64(fa.reserved)/GiB, fewerNote(p))
-		}
-	} else if fa.ok {
-		p.Reasons[ReasonGPUs] = fmt.Sprintf("%d %s GPU(s)%s: %.1f GiB of weights + %.2f GiB of KV for one %s-token context need, per GPU, %.2f GiB of weights + %.2f GiB of KV + %.2f GiB of activations and runtime = %.2f GiB of the %.2f GiB usable at %.2f (%.1f GiB each)%s",
-			p.GPUs, g.ID, podWords(p), float64(in.Weights.Loaded)/GiB, float64(kvWhole(f, ctx, o.KVCacheDType))/GiB, commas(int64(ctx)),
-			float64(wpg)/GiB, float64(need)/GiB, float64(ovh)/GiB, float64(wpg+need+ovh)/GiB, usable/GiB, util, float64(visible)/GiB, fewerNote(p))
-	}
-	p.Reasons[ReasonKV] = fmt.Sprintf("%.2f GiB of KV budget per GPU holds %s tokens (%.2f× one full context)", float64(budget)/GiB, commas(p.KVTokens), p.Concurrency)
-	if spec.Method != "" && fa.ok {
-		act := activationPeak(f, ver, p.TP, mnbt, specRows(maxSeqs, specK)) - activationPeak(f, ver, p.TP, mnbt, maxSeqs) +
-			samplerWarmupBytes(f, specRows(maxSeqs, specK), mnbt) - samplerWarmupBytes(f, maxSeqs, mnbt)
-		if sglang {
-			act += SGLangSpecReserve(spec.Method)
-		}
-		p.Speculative = p.specPlan(in, g, o, spec, specK, act)
-	}
-	if lora.MaxLoras > 0 && fa.ok {
-		p.LoRA = p.loraPlan(in, g, o, lora, fa.b.Term(TermLoRA))
-	}
-	if c.dpAttn {
-		p.Reasons[ReasonKV] = fmt.Sprintf("%.2f GiB of KV budget per GPU, on each of the %d DP-attention ranks, holds %s tokens in all (%.2f× one full context)", float64(budget)/GiB, p.DP, commas(p.KVTokens), p.Concurrency)
-	} else if sglang && f.MLA != nil && p.TP > 1 {
-		p.Reasons[ReasonKV] += fmt.Sprintf("; every one of the %d TP ranks holds the same latent KV (SGLang has no decode context parallelism)", p.TP)
-	}
-	if c.ep {
-		p.Reasons[ReasonEP] = fmt.Sprintf("FP8 block-quantized experts need (moe_intermediate_size %d / TP %d) %% %d == 0, which fails; expert parallelism keeps the experts whole (DESIGN.md)", f.MoE.Intermediate, c.l.TP, blockN(f))
-	}
-	if p.MultiNode {
-		shape := fmt.Sprintf("TP %d × DCP %d × PP %d", p.TP, p.DCP, p.PP)
-		if sglang {
-			shape = fmt.Sprintf("TP %d × PP %d", p.TP, p.PP)
-		}
-		p.Warnings = append(p.Warnings, fmt.Sprintf("needs %d nodes: one instance is %d pods of %d %s GPUs joined by pipeline parallelism (%s), each pod on its own node; chartgen writes a multi-node resource group (nodes: %d)", p.Nodes, p.Nodes, p.GPUsPerPod, g.ID, shape, p.Nodes))
-	}
+	p.Reasons[ReasonBatched] = b.Why
+	return b.Tokens
+}
 
-	// Engine flags.
-	api := 4
-	if in.Weights.Params >= LargeModelParams {
-		api = 8
-	}
-	p.APIServers = api
-	p.Reasons[ReasonAPIServers] = fmt.Sprintf("%d: the guide suggests 4 API servers for smaller models and 8 for larger ones (%.0fB parameters; the line is at %.0fB)", api, float64(in.Weights.Params)/1e9, LargeModelParams/1e9)
-	if sglang {
-		api = 1
-		p.APIServers = api
-		p.Reasons[ReasonAPIServers] = "1: SGLang has one HTTP server and tokenizer process (no --api-server-count); the chart counts 1 API server in the CPU formula"
-	}
-	if task == model.TaskGenerate {
+// serving is the engine flags: API servers, sequences, prefill and prefix caching, parsers, remote code, the Mamba
+// cache mode and the multimodal cache.
+func (s *planner) serving() {
+	p, f, o := s.p, s.f, s.o
+	sv := s.e.Serving(engine.ServingInput{Facts: f, Task: s.task, Params: s.in.Weights.Params})
+	p.APIServers = sv.APIServers
+	p.Reasons[ReasonAPIServers] = sv.APIServersWhy
+	if s.task == model.TaskGenerate {
 		p.MaxNumSeqs = MaxNumSeqs
 		p.Reasons[ReasonMaxNumSeqs] = fmt.Sprintf("%d, as the guide's deployment: fewer CUDA-graph batch sizes and a smaller sampler peak than the engine default", MaxNumSeqs)
 		if o.MaxNumSeqs > 0 {
 			p.MaxNumSeqs = o.MaxNumSeqs
 			p.Reasons[ReasonMaxNumSeqs] = fmt.Sprintf("%d as asked", o.MaxNumSeqs)
 		}
-		p.ChunkedPrefill, p.PrefixCaching = true, true
-		p.Reasons[ReasonPrefill] = "on, as the guide's deployment (long prompts are split across steps of max-num-batched-tokens)"
-		p.Reasons[ReasonPrefix] = "on, as the guide's deployment (shared prompt prefixes reuse KV blocks)"
-		if sglang {
-			// SGLang chunks prefill and keeps the radix (prefix) cache by default; the chart has no flag to turn them on.
-			p.ChunkedPrefill, p.PrefixCaching = false, false
-			p.Reasons[ReasonPrefill] = "SGLang's default (chunked prefill is on; --chunked-prefill-size sets the chunk)"
-			p.Reasons[ReasonPrefix] = "SGLang's default (the radix cache is on unless --disable-radix-cache)"
-		}
+		p.ChunkedPrefill, p.PrefixCaching = sv.ChunkedPrefill, sv.PrefixCaching
+		p.Reasons[ReasonPrefill] = sv.PrefillWhy
+		p.Reasons[ReasonPrefix] = sv.PrefixWhy
 	}
-	if sglang {
-		p.Parsers = sglangParsersFor(f, in.Name, task)
-	} else {
-		p.Parsers = parsersFor(f, in.Name, task)
-	}
+	p.Parsers = s.e.Parsers(f, s.in.Name, s.task)
 	p.TrustRemoteCode, p.Reasons[ReasonTrust] = trustRemoteCode(f)
-	if !sglang && f.CountLayers(model.LayerMamba)+f.CountLayers(model.LayerLinear) > 0 && task == model.TaskGenerate {
-		p.MambaCacheMode = "align"
-		p.Reasons[ReasonMamba] = "align: the model has Mamba / linear-attention layers, and the guide requires --mamba-cache-mode align for prefix caching on them"
+	if sv.MambaCacheMode != "" {
+		p.MambaCacheMode = sv.MambaCacheMode
+		p.Reasons[ReasonMamba] = sv.MambaWhy
 	}
-	if p.Multimodal && !sglang {
-		p.Reasons[ReasonMultimodal] = fmt.Sprintf("multimodal model: --mm-processor-cache-gb %d (the guide: more than the default 4, perhaps 8); cache type shm with more than one GPU (chart default)", MultimodalCacheGB)
+	if why := s.e.MultimodalWhy(); p.Multimodal && why != "" {
+		p.Reasons[ReasonMultimodal] = why
 	}
+}
 
-	// Pod resources, probe and placement.
+// pod is the pod's CPU and memory and its placement.
+func (s *planner) pod() {
+	p, g, w := s.p, s.g, s.in.Weights
 	r := &p.Resources
-	r.CPURequest, r.CPULimit, r.CPUReason = cpuThreads(p.GPUsPerPod, api, p.DP)
-	podWeights := in.Weights.Loaded
+	r.CPURequest, r.CPULimit, r.CPUReason = cpuThreads(p.GPUsPerPod, p.APIServers, p.DP)
+	podWeights := w.Loaded
 	if p.Nodes > 1 {
-		podWeights = in.Weights.Loaded * int64(p.GPUsPerPod) / int64(p.GPUs)
+		podWeights = w.Loaded * int64(p.GPUsPerPod) / int64(p.GPUs)
 	}
-	r.MemRequestGiB, r.MemLimitGiB, r.MemAddedGiB, r.MemReason = memory(podWeights, p.GPUsPerPod, api, p.Multimodal, !sglang)
+	chartCache := s.e.Supports(engine.Simple(engine.FeatureMultimodalCache)) == nil
+	r.MemRequestGiB, r.MemLimitGiB, r.MemAddedGiB, r.MemReason = memory(podWeights, p.GPUsPerPod, p.APIServers, p.Multimodal, chartCache)
 	if p.Nodes > 1 {
 		r.MemReason = fmt.Sprintf("per pod (each loads 1/%d of the weights): ", p.Nodes) + r.MemReason
 	}
@@ -757,17 +545,21 @@ func New(in Input, g gpu.GPU, o Options) (*Plan, error) {
 		r.MemLimitGiB = int64(g.NodeMemoryGiB)
 		r.MemRequestGiB = min(r.MemRequestGiB, r.MemLimitGiB)
 	}
-	if !p.Multimodal || sglang {
+	if !p.Multimodal || !chartCache {
 		r.MemAddedGiB = 0
 	}
-	p.Download = PlanDownload(in.Files, in.Weights, o.Download, p.Nodes)
-	r.DiskGiB, r.DiskReason = p.Download.PodGiB, p.Download.Reason
+	p.Placement = placement(g, p.GPUsPerPod)
+}
+
+// download is what the download step fetches, the disk it needs, and the startup probe that waits for it.
+func (s *planner) download() {
+	p := s.p
+	p.Download = PlanDownload(s.in.Files, s.in.Weights, s.o.Download, p.Nodes)
+	p.Resources.DiskGiB, p.Resources.DiskReason = p.Download.PodGiB, p.Download.Reason
 	if p.Download.Warning != "" {
 		p.Warnings = append(p.Warnings, p.Download.Warning)
 	}
-	p.Probe = startupProbe(in.Weights.Params, p.MultiNode, p.Download.Mode)
-	p.Placement = placement(g, p.GPUsPerPod)
-	return p, nil
+	p.Probe = startupProbe(s.in.Weights.Params, p.MultiNode, p.Download.Mode)
 }
 
 // split is the weights a layout places: vision only when served, padding the engine adds spread like the layers.
@@ -785,55 +577,6 @@ func (w Weights) split(vision, padding int64, mtp bool) weightSplit {
 		}
 	}
 	return ws
-}
-
-// givenLayout is the candidate for a layout the user gave (chartgen --tp/--pp/--dcp), with the expert-parallel
-// choice the search would make for it.
-// A layout larger than a node (maxPod GPUs) becomes whole nodes joined by pipeline parallelism, as the search does.
-func givenLayout(f *model.Facts, l model.Layout, engine string, maxPod int) (candidate, error) {
-	l.TP, l.PP, l.DCP = max(1, l.TP), max(1, l.PP), max(1, l.DCP)
-	if engine == EngineSGLang && l.DCP > 1 {
-		return candidate{}, fmt.Errorf("--dcp %d: SGLang has no decode context parallelism; allowed with --engine sglang: 1", l.DCP)
-	}
-	if _, err := model.KVBytesForSequence(f, 1, l, model.KVOptions{}); err != nil {
-		return candidate{}, fmt.Errorf("layout TP %d × PP %d × DCP %d: %w", l.TP, l.PP, l.DCP, err)
-	}
-	n := l.TP * l.PP
-	perPod, pods := n, 1
-	if n > maxPod {
-		// The largest pod of whole pipeline stages that a node holds.
-		perPod = 0
-		for pod := maxPod; pod >= l.TP && perPod == 0; pod-- {
-			if pod%l.TP == 0 && n%pod == 0 && l.PP%(n/pod) == 0 {
-				perPod, pods = pod, n/pod
-			}
-		}
-		if perPod == 0 {
-			return candidate{}, fmt.Errorf("layout TP %d × PP %d needs %d GPUs: more than one node's %d, and it does not split into pods of whole pipeline stages (TP at most %d, the pods dividing PP)", l.TP, l.PP, n, maxPod, maxPod)
-		}
-	}
-	for _, c := range layouts(f, n, perPod, pods, engine) {
-		if c.l == l {
-			c.why = "as given: " + c.why
-			return c, nil
-		}
-	}
-	c := candidate{l: l, perPod: perPod, pods: pods, why: fmt.Sprintf("TP %d × DCP %d × PP %d, as given (not a layout chartgen would choose)", l.TP, l.DCP, l.PP)}
-	if fp8Block(f) && f.MoE != nil && f.MoE.Routed > 0 && l.TP > 1 && f.MoE.Intermediate%(l.TP*blockN(f)) != 0 {
-		c.ep = true
-	}
-	return c, nil
-}
-
-// outsideWords lists the terms a budget puts outside the fraction.
-func outsideWords(b *Budget) string {
-	var parts []string
-	for _, t := range b.Terms {
-		if t.Where == "outside" && t.Bytes > 0 {
-			parts = append(parts, fmt.Sprintf("%.2f GiB %s", float64(t.Bytes)/GiB, t.Name))
-		}
-	}
-	return strings.Join(parts, " + ")
 }
 
 func visionIf(b bool, v int64) int64 {
@@ -866,107 +609,6 @@ func kvWhole(f *model.Facts, tokens int, dtype string) int64 {
 		return 0
 	}
 	return b
-}
-
-// podSizes are the pod sizes a multi-node replica may use, larger first: a whole node or half of one (each pipeline
-// stage across pods is a network hop, so pods stay large; the guide's GLM-5 example uses 4-GPU pods).
-func podSizes(maxPod int) []int {
-	var out []int
-	for _, s := range []int{maxPod, maxPod / 2} {
-		if s >= 1 && (len(out) == 0 || out[len(out)-1] != s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func blockN(f *model.Facts) int {
-	if f.Quant != nil && f.Quant.WeightBlock[0] > 0 {
-		return f.Quant.WeightBlock[0]
-	}
-	return 128
-}
-
-// fp8Block reports whether the checkpoint is FP8 block-quantized.
-func fp8Block(f *model.Facts) bool {
-	return f.Quant != nil && f.Quant.Method == "fp8" && f.Quant.WeightBlock[0] > 0
-}
-
-// layouts lists the valid layouts of n GPUs whose pods hold perPod GPUs (pods = n / perPod), best first:
-// TP is a power of two within a pod (the guide: TP inside a node, {1,2,4,8}), PP takes the rest. For GQA/MHA
-// models TP stays at or below the KV-head count (no KV duplication), PP making up the count; a TP above it with
-// DCP = TP / kv_heads comes after. MLA models (KV heads = 1 for the engine) always get DCP = TP. TP must divide the
-// attention heads; FP8 block-quantized MoE models whose (moe_intermediate_size / TP) % block != 0 get expert
-// parallelism; a dense FP8 block model whose intermediate size does not split is skipped.
-//
-// SGLang has no decode context parallelism: its layouts keep DCP 1, so TP above the KV heads (and any TP of an MLA
-// model) duplicates the KV cache on every rank; for MLA + MoE models its DP attention avoids that (see
-// chooseDPAttention).
-func layouts(f *model.Facts, n, perPod, pods int, engine string) []candidate {
-	sglang := engine == EngineSGLang
-	var out, later []candidate
-	for tp := 8; tp >= 1; tp /= 2 {
-		if tp > perPod || perPod%tp != 0 || n%tp != 0 {
-			continue
-		}
-		pp := n / tp
-		if pp > f.Layers || f.Heads%tp != 0 || pp/pods > MaxPPPerPod {
-			continue
-		}
-		c := candidate{l: model.Layout{TP: tp, PP: pp, DCP: 1}, perPod: perPod, pods: pods}
-		if fp8Block(f) {
-			b := blockN(f)
-			if f.MoE != nil && f.MoE.Routed > 0 {
-				if f.MoE.Intermediate%(tp*b) != 0 && tp > 1 {
-					c.ep = true
-				}
-			} else if f.Intermediate%(tp*b) != 0 && tp > 1 {
-				continue
-			}
-		}
-		switch {
-		case sglang && f.MLA != nil:
-			c.why = fmt.Sprintf("TP %d × PP %d: an MLA model (one latent KV head for the engine); SGLang has no decode context parallelism, so %s; PP %s", tp, pp, mlaDupWhy(tp), ppWhy(pp, pods))
-			out = append(out, c)
-		case sglang && tp > f.KVHeads && tp%f.KVHeads == 0:
-			c.why = fmt.Sprintf("TP %d × PP %d: TP above the %d KV heads duplicates the KV cache (SGLang has no decode context parallelism to shard it again), so this comes after the layouts without duplication; TP divides the %d attention heads; PP %s", tp, pp, f.KVHeads, f.Heads, ppWhy(pp, pods))
-			later = append(later, c)
-		case f.MLA != nil:
-			c.l.DCP = tp
-			c.why = fmt.Sprintf("TP %d × DCP %d × PP %d: an MLA model (one latent KV head for the engine) duplicates its KV on every TP rank, so DCP = TP shards it (the guide: always DCP for MLA); PP %s", tp, tp, pp, ppWhy(pp, pods))
-			out = append(out, c)
-		case tp <= f.KVHeads:
-			c.why = fmt.Sprintf("TP %d × PP %d: TP up to the %d KV heads, so the KV cache is not duplicated; TP divides the %d attention heads; PP %s", tp, pp, f.KVHeads, f.Heads, ppWhy(pp, pods))
-			out = append(out, c)
-		case tp%f.KVHeads == 0:
-			c.l.DCP = tp / f.KVHeads
-			c.why = fmt.Sprintf("TP %d × DCP %d × PP %d: TP above the %d KV heads would duplicate the KV cache, so DCP = TP / KV heads shards it again (the guide's option 2); PP %s", tp, c.l.DCP, pp, f.KVHeads, ppWhy(pp, pods))
-			later = append(later, c)
-		}
-	}
-	all := append(out, later...)
-	if pods > 1 {
-		// Across nodes every pod must be one whole set of pipeline stages: TP fills the pod.
-		var keep []candidate
-		for _, c := range all {
-			if c.l.TP*c.l.PP/pods == perPod && c.l.PP%pods == 0 {
-				keep = append(keep, c)
-			}
-		}
-		all = keep
-	}
-	return all
-}
-
-func ppWhy(pp, pods int) string {
-	switch {
-	case pp == 1:
-		return "1 (the weights fit without it)"
-	case pods > 1:
-		return fmt.Sprintf("%d across %d pods (the guide: PP between nodes, TP within)", pp, pods)
-	default:
-		return fmt.Sprintf("%d for the rest of the GPUs (the guide: PP for counts TP cannot take and to shard weights and KV without duplication)", pp)
-	}
 }
 
 // commas formats 196608 as 196,608.

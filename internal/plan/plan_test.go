@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/llm-charts/llm-charts/internal/catalog"
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/gpu"
 	"github.com/llm-charts/llm-charts/internal/model"
 )
@@ -66,7 +67,7 @@ func TestEveryModelOnEveryGPU(t *testing.T) {
 				if f.MLA == nil && p.TP <= f.KVHeads && p.DCP != 1 {
 					t.Errorf("DCP %d with TP %d <= KV heads %d", p.DCP, p.TP, f.KVHeads)
 				}
-				if fp8Block(f) && f.MoE != nil && p.TP > 1 && (f.MoE.Intermediate/p.TP)%128 != 0 && !p.EP {
+				if engine.FP8Block(f) && f.MoE != nil && p.TP > 1 && (f.MoE.Intermediate/p.TP)%128 != 0 && !p.EP {
 					t.Errorf("FP8 block MoE: %d / TP %d not a multiple of 128 and no EP", f.MoE.Intermediate, p.TP)
 				}
 				// KV for one full context fits the budget; weights + overhead + KV fit VRAM × utilization.
@@ -110,14 +111,14 @@ func TestEveryModelOnEveryGPU(t *testing.T) {
 					}
 				}
 				if p.Fits && fewest > 1 {
-					for _, c := range layouts(f, fewest-1, fewest-1, 1, EngineVLLM) {
-						l := c.l
+					for _, c := range engine.MustLookup(string(engine.VLLM)).Layouts(f, fewest-1, fewest-1, 1) {
+						l := c.Layout
 						q, err := New(in, g, Options{Layout: &l})
 						if err != nil {
 							t.Fatal(err)
 						}
 						if q.Fits {
-							t.Errorf("%d GPUs (%+v) would hold it too", fewest-1, c.l)
+							t.Errorf("%d GPUs (%+v) would hold it too", fewest-1, c.Layout)
 						}
 					}
 				}

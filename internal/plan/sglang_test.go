@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/llm-charts/llm-charts/internal/catalog"
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/gpu"
 	"github.com/llm-charts/llm-charts/internal/model"
 )
@@ -24,7 +25,7 @@ func TestSGLangEveryModelOnEveryGPU(t *testing.T) {
 	for _, id := range catalog.IDs() {
 		in := catalogInput(t, id)
 		for _, g := range catalogGPUs(t) {
-			p, err := New(in, g, Options{Engine: EngineSGLang})
+			p, err := New(in, g, Options{Engine: string(engine.SGLang)})
 			if err != nil {
 				t.Fatalf("%s on %s: %v", id, g.ID, err)
 			}
@@ -32,7 +33,7 @@ func TestSGLangEveryModelOnEveryGPU(t *testing.T) {
 				continue
 			}
 			name := id + "/" + g.ID
-			if p.Engine != EngineSGLang || p.DCP != 1 || p.GPUs != p.TP*p.PP || p.GPUsPerPod*p.Nodes != p.GPUs {
+			if p.Engine != string(engine.SGLang) || p.DCP != 1 || p.GPUs != p.TP*p.PP || p.GPUsPerPod*p.Nodes != p.GPUs {
 				t.Errorf("%s: engine %s, DCP %d, GPUs %d = TP %d × PP %d = %d pods × %d", name, p.Engine, p.DCP, p.GPUs, p.TP, p.PP, p.Nodes, p.GPUsPerPod)
 			}
 			if p.DPAttention && (p.DP != p.TP || p.PP != 1) {
@@ -46,8 +47,8 @@ func TestSGLangEveryModelOnEveryGPU(t *testing.T) {
 			if p.ReservedPerGPU < p.OverheadPerGPU+CUDAGraphReserve || frac+float64(p.ReservedPerGPU) > float64(visible) {
 				t.Errorf("%s: reserve %d outside the fraction %.2f does not hold activations %d + graphs", name, p.ReservedPerGPU, p.GPUMemoryUtilization, p.OverheadPerGPU)
 			}
-			if p.GPUMemoryUtilization != sglangFraction(visible, p.ReservedPerGPU) {
-				t.Errorf("%s: fraction %.2f, want %.2f", name, p.GPUMemoryUtilization, sglangFraction(visible, p.ReservedPerGPU))
+			if p.GPUMemoryUtilization != staticFraction(visible, p.ReservedPerGPU) {
+				t.Errorf("%s: fraction %.2f, want %.2f", name, p.GPUMemoryUtilization, staticFraction(visible, p.ReservedPerGPU))
 			}
 			extra := 0
 			if p.DP > 1 {
@@ -71,7 +72,7 @@ func TestSGLangEveryModelOnEveryGPU(t *testing.T) {
 // leaves too little for one context there, so it takes two 8-GPU pods (TP 8 × PP 2). DP attention is off because
 // SGLang's PP + DP attention crashes.
 func TestSGLangGLM5A100(t *testing.T) {
-	p, err := New(catalogInput(t, "zai-org/GLM-5-FP8"), gpuByID(t, "a100-80gb"), Options{Engine: EngineSGLang})
+	p, err := New(catalogInput(t, "zai-org/GLM-5-FP8"), gpuByID(t, "a100-80gb"), Options{Engine: string(engine.SGLang)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func TestSGLangGLM5A100(t *testing.T) {
 func TestSGLangDPAttention(t *testing.T) {
 	big := gpu.GPU{ID: "big", MemoryMiB: 288 * 1024, VRAMBytes: 288 * GiB, GPUsPerNode: 8, Resource: "nvidia.com/gpu", Product: "X", ComputeMajor: 10}
 	in := catalogInput(t, "moonshotai/Kimi-K2-Instruct")
-	p, err := New(in, big, Options{Engine: EngineSGLang})
+	p, err := New(in, big, Options{Engine: string(engine.SGLang)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func TestSGLangRules(t *testing.T) {
 			{"meta-llama/Meta-Llama-3.1-8B", "", ""},
 		} {
 			in := catalogInput(t, c.id)
-			got := sglangParsersFor(in.Facts, c.id, model.TaskGenerate)
+			got := engine.MustLookup(string(engine.SGLang)).Parsers(in.Facts, c.id, model.TaskGenerate)
 			if got.Tool != c.tool || got.Reasoning != c.reasoning || got.Reason == "" {
 				t.Errorf("%s: %+v, want %s / %s", c.id, got, c.tool, c.reasoning)
 			}
@@ -144,37 +145,31 @@ func TestSGLangRules(t *testing.T) {
 	t.Run("KV dtypes SGLang has", func(t *testing.T) {
 		in := catalogInput(t, "Qwen/Qwen3-8B")
 		for _, d := range []string{"float16", "fp8_inc", "fp8_ds_mla", "bf16"} {
-			if _, err := New(in, gpuByID(t, "l4"), Options{Engine: EngineSGLang, KVCacheDType: d}); err == nil || !strings.Contains(err.Error(), "auto, bfloat16, fp8, fp8_e4m3, fp8_e5m2") {
+			if _, err := New(in, gpuByID(t, "l4"), Options{Engine: string(engine.SGLang), KVCacheDType: d}); err == nil || !strings.Contains(err.Error(), "auto, bfloat16, fp8, fp8_e4m3, fp8_e5m2") {
 				t.Errorf("%s: %v", d, err)
 			}
 		}
-		if _, err := New(in, gpuByID(t, "l4"), Options{Engine: EngineSGLang, KVCacheDType: "fp8_e5m2"}); err != nil {
+		if _, err := New(in, gpuByID(t, "l4"), Options{Engine: string(engine.SGLang), KVCacheDType: "fp8_e5m2"}); err != nil {
 			t.Error(err)
 		}
 	})
 	t.Run("GQA above the KV heads duplicates, so it comes last", func(t *testing.T) {
 		f := catalogInput(t, "Qwen/Qwen3-235B-A22B").Facts // 4 KV heads
-		ls := layouts(f, 8, 8, 1, EngineSGLang)
-		if len(ls) == 0 || ls[0].l.TP > f.KVHeads || ls[len(ls)-1].l.TP <= f.KVHeads {
+		ls := engine.MustLookup(string(engine.SGLang)).Layouts(f, 8, 8, 1)
+		if len(ls) == 0 || ls[0].Layout.TP > f.KVHeads || ls[len(ls)-1].Layout.TP <= f.KVHeads {
 			t.Errorf("order %+v", ls)
 		}
 		for _, c := range ls {
-			if c.l.DCP != 1 {
-				t.Errorf("SGLang layout with DCP %d", c.l.DCP)
+			if c.Layout.DCP != 1 {
+				t.Errorf("SGLang layout with DCP %d", c.Layout.DCP)
 			}
 		}
 	})
-	t.Run("reserve is SGLang's rule at least", func(t *testing.T) {
-		r, why := sglangReserve(80*GiB, model.Layout{TP: 4, PP: 3}, 8192, 128, GiB, false)
-		want := int64((512 + 1.5*8192 + 256 + 12.0/8*1024) * MiB)
-		if r != want || !strings.Contains(why, "server_args.py") {
-			t.Errorf("reserve %d, want %d (%s)", r, want, why)
-		}
-		if r, _ := sglangReserve(80*GiB, model.Layout{TP: 1, PP: 1}, 2048, 8, GiB, false); r != 10*GiB {
-			t.Errorf("10 GiB floor on 80 GB: %d", r)
-		}
-		if r, _ := sglangReserve(24*GiB, model.Layout{TP: 1, PP: 1}, 2048, 8, 9*GiB, false); r != 11*GiB {
-			t.Errorf("own estimate above the rule: %d", r)
-		}
-	})
+}
+
+// staticFraction is (VRAM − reserved) / VRAM rounded down to 0.01, at most MaxUtilization: SGLang's
+// mem-fraction-static as chartgen derives it.
+func staticFraction(vram, reserved int64) float64 {
+	u := float64(vram-reserved) / float64(vram)
+	return math.Max(0, math.Min(MaxUtilization, math.Floor(u*100+1e-9)/100))
 }

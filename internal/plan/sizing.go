@@ -4,23 +4,19 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/gpu"
 )
 
 // Sizing constants from the operations guide (../shared/reference/managing-ai-models-guide.txt).
 const (
-	// LargeModelParams: at or above it the guide's "8 API servers for larger models"; below, 4.
-	LargeModelParams = 100e9
-	// MaxNumSeqs is the guide's MiniMax-M2.5 --max-num-seqs: fewer CUDA-graph batch sizes and a smaller sampler
-	// peak than vLLM's default (256, or 1024 on large GPUs).
-	MaxNumSeqs = 128
-	// BatchedTokens is the guide's "increase --max-num-batched-tokens to around 16384 but below --max-model-len"
-	// (vLLM's default is 8192), applied only when one full context still fits with it.
-	BatchedTokens = 16384
-	// DefaultBatchedTokens is vLLM's default --max-num-batched-tokens, used while searching for a layout.
-	DefaultBatchedTokens = 8192
-	// MultimodalCacheGB is the guide's --mm-processor-cache-gb for multimodal models ("perhaps 8").
-	MultimodalCacheGB = 8
+	// LargeModelParams, MaxNumSeqs, BatchedTokens, DefaultBatchedTokens and MultimodalCacheGB are the guide's
+	// serving figures the engines' defaults follow (internal/engine plan_serving.go says where each comes from).
+	LargeModelParams     = engine.LargeModelParams
+	MaxNumSeqs           = engine.MaxNumSeqs
+	BatchedTokens        = engine.BatchedTokens
+	DefaultBatchedTokens = engine.DefaultBatchedTokens
+	MultimodalCacheGB    = engine.MultimodalCacheGB
 	// DiskOverWeights is the target margin of the cache volume over the checkpoint (the guide: 10-20% more).
 	DiskOverWeights = 1.15
 	// RAMOverWeights: memory limit = 1.5 × loaded weights + process overhead. The guide's rule is "limit slightly

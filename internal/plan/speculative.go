@@ -5,25 +5,19 @@ import (
 	"math"
 	"slices"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/gpu"
 	"github.com/llm-charts/llm-charts/internal/model"
 )
 
-// Speculative decoding methods, engine-neutral (the chart's speculative.method). The chart maps them to vLLM's
-// --speculative-config "method" and SGLang's --speculative-algorithm:
-//
-//	mtp    → vLLM "mtp" (vllm/config/speculative.py: the per-architecture names deepseek_mtp, glm4_moe_mtp,
-//	         qwen3_next_mtp, qwen3_5_mtp, ... are deprecated aliases of it), SGLang NEXTN
-//	eagle  → vLLM "eagle", SGLang EAGLE
-//	eagle3 → vLLM "eagle3", SGLang EAGLE3
-//	draft  → vLLM "draft_model", SGLang STANDALONE (a small model of the same tokenizer)
-//	ngram  → vLLM "ngram", SGLang NGRAM (prompt lookup: no weights, no KV)
+// Speculative decoding methods, engine-neutral (the chart's speculative.method; engine.SpecMTP and the others say
+// how each engine spells them).
 const (
-	SpecMTP    = "mtp"
-	SpecEagle  = "eagle"
-	SpecEagle3 = "eagle3"
-	SpecDraft  = "draft"
-	SpecNgram  = "ngram"
+	SpecMTP    = engine.SpecMTP
+	SpecEagle  = engine.SpecEagle
+	SpecEagle3 = engine.SpecEagle3
+	SpecDraft  = engine.SpecDraft
+	SpecNgram  = engine.SpecNgram
 )
 
 // SpecMethods lists the allowed Speculative.Method values.
@@ -72,48 +66,36 @@ type SpecPlan struct {
 // ReasonSpeculative is the reason key of speculative decoding.
 const ReasonSpeculative = "speculative"
 
-// vllmMTPTypes are the model_type values vLLM v0.19.0 turns into an MTP drafter (vllm/config/speculative.py
-// SpeculativeConfig.hf_config_override; one vllm/model_executor/models/*_mtp.py file each). The index this was read
-// from holds a newer commit than the tag; types that vLLM's release notes date after v0.19.0 (deepseek_v4, kimi_k3,
-// minimax_m3, hy_v3/v4, gemma4, inkling, glm5_next, qwen4_exp, exaone4_5, bailing v3, dots3) are left out.
-var vllmMTPTypes = []string{"deepseek_v3", "deepseek_v32", "glm_moe_dsa", "glm4_moe", "glm4_moe_lite", "ernie4_5_moe",
-	"qwen3_next", "qwen3_5", "qwen3_5_moe", "longcat_flash", "step3p5", "mimo", "mimo_v2_flash", "pangu_ultra_moe",
-	"nemotron_h", "bailing_hybrid", "exaone_moe"}
-
-// sglangMTPTypes are the model_type values SGLang v0.5.19 runs with NEXTN (python/sglang/srt/models: deepseek_nextn.py
-// for DeepSeek V3/V3.2 and GLM-5's DSA architecture, glm4_moe_nextn.py, glm4_moe_lite_nextn.py, qwen3_next_mtp.py,
-// qwen3_5_mtp.py, mimo_mtp.py, exaone_moe_mtp.py, bailing_moe_nextn.py).
-var sglangMTPTypes = []string{"deepseek_v3", "deepseek_v32", "glm_moe_dsa", "glm4_moe", "glm4_moe_lite", "qwen3_next",
-	"qwen3_5", "qwen3_5_moe", "mimo", "exaone_moe", "bailing_moe"}
-
-// MTPUnsupported says why the engine cannot run the model's own MTP layers ("" when it can).
-func MTPUnsupported(f *model.Facts, engine string) string {
-	types, name := vllmMTPTypes, "vLLM "+DefaultVLLMVersion
-	if engine == EngineSGLang {
-		types, name = sglangMTPTypes, "SGLang "+DefaultSGLangVersion
+// MTPUnsupported says why the engine (its values name; "" = the default) cannot run the model's own MTP layers
+// ("" when it can).
+func MTPUnsupported(f *model.Facts, engineName string) string {
+	e, err := engine.Lookup(engineName)
+	if err != nil {
+		return err.Error()
 	}
-	fam := f.Family()
+	return mtpUnsupported(f, e)
+}
+
+func mtpUnsupported(f *model.Facts, e engine.Engine) string {
 	switch {
 	case f.MTPLayers == 0 && f.MTPDeclared > 0:
 		return fmt.Sprintf("the config declares %d MTP module(s) but the checkpoint ships no MTP weights, so there is nothing to draft with; use a draft model (--draft-model) or n-gram lookup", f.MTPDeclared)
 	case f.MTPLayers == 0:
 		return "the model ships no MTP layers; use a draft model (--draft-model) or n-gram lookup"
-	case !slices.Contains(types, fam):
-		return fmt.Sprintf("%s has no MTP drafter for model_type %s (it has one for %v)", name, fam, types)
+	}
+	if err := e.Supports(engine.MTP(f.Family())); err != nil {
+		return err.Error()
 	}
 	return ""
 }
 
-// DefaultSGLangVersion is the SGLang release the chart's sglang image runs.
-const DefaultSGLangVersion = "v0.5.19"
-
 // SpecMethod is the method chartgen --speculative picks: the model's own MTP layers when the engine runs them,
 // else a draft model when one is given, else n-gram prompt lookup (no extra weights). The second value says why.
-func SpecMethod(f *model.Facts, engine string, draft bool) (string, string) {
+func SpecMethod(f *model.Facts, engineName string, draft bool) (string, string) {
 	if draft {
 		return SpecDraft, "a draft model was given (--draft-model)"
 	}
-	why := MTPUnsupported(f, engine)
+	why := MTPUnsupported(f, engineName)
 	if why == "" {
 		return SpecMTP, fmt.Sprintf("the model ships %d MTP layer(s), which the engine runs as the drafter", f.MTPLayers)
 	}
@@ -180,19 +162,6 @@ func specTokens(s Speculative, f *model.Facts) int {
 // run may sample fewer rows.
 func specRows(seqs, k int) int { return max(1, seqs) * (1 + max(0, k)) }
 
-// SGLangSpecReserve is what SGLang v0.5.x adds to its reserve outside --mem-fraction-static for speculative
-// decoding (server_args.py reserve_memory: 6 GiB for STANDALONE draft models, 2 GiB for EAGLE, EAGLE3 and NEXTN,
-// nothing for NGRAM), in bytes.
-func SGLangSpecReserve(method string) int64 {
-	switch method {
-	case SpecDraft:
-		return 6 * GiB
-	case SpecMTP, SpecEagle, SpecEagle3:
-		return 2 * GiB
-	}
-	return 0
-}
-
 // specReason is the speculative reason: the method, what it costs per GPU and the KV capacity it takes.
 func specReason(sp *SpecPlan, why string, kvTokens int64) string {
 	r := fmt.Sprintf("%s with %d speculative token(s) (%s): %.2f GiB of drafter weights and %.2f GiB of extra activation and sampler memory per GPU; the drafter keeps %s bytes of KV per token per GPU",
@@ -212,7 +181,7 @@ func kvCostWords(kvTokens, without int64, what string) string {
 
 // checkSpeculative refuses what no engine runs: an unknown method, speculative decoding of an embedding model, MTP
 // where the engine has no drafter for the architecture, a draft method without a draft model, n-gram or MTP with one.
-func checkSpeculative(f *model.Facts, s Speculative, engine string, task model.Task) error {
+func checkSpeculative(f *model.Facts, s Speculative, e engine.Engine, task model.Task) error {
 	if s.Method == "" {
 		if s.Draft != nil {
 			return fmt.Errorf("a draft model needs speculative decoding: pass --speculative")
@@ -228,9 +197,12 @@ func checkSpeculative(f *model.Facts, s Speculative, engine string, task model.T
 	if s.Tokens < 0 {
 		return fmt.Errorf("speculative tokens %d must be positive", s.Tokens)
 	}
+	if err := e.Supports(engine.Speculative(s.Method)); err != nil {
+		return err
+	}
 	switch s.Method {
 	case SpecMTP:
-		if why := MTPUnsupported(f, engine); why != "" {
+		if why := mtpUnsupported(f, e); why != "" {
 			return fmt.Errorf("speculative decoding with the model's MTP layers: %s", why)
 		}
 		if s.Draft != nil {

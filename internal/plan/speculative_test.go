@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/model"
 )
 
@@ -12,7 +13,7 @@ import (
 func TestSpeculativeMTPCostsKV(t *testing.T) {
 	in := catalogInput(t, "zai-org/GLM-5-FP8")
 	g := gpuByID(t, "h200")
-	for _, engine := range Engines {
+	for _, engine := range engine.NameStrings() {
 		p, err := New(in, g, Options{Engine: engine, Speculative: Speculative{Method: SpecMTP}})
 		if err != nil {
 			t.Fatalf("%s: %v", engine, err)
@@ -98,13 +99,13 @@ func TestSpecMethodPicks(t *testing.T) {
 		draft      bool
 		want       string
 	}{
-		{"zai-org/GLM-5-FP8", EngineVLLM, false, SpecMTP},
-		{"zai-org/GLM-5-FP8", EngineSGLang, false, SpecMTP},
-		{"deepseek-ai/DeepSeek-V3.2", EngineVLLM, false, SpecMTP},
-		{"Qwen/Qwen3-Next-80B-A3B-Thinking", EngineVLLM, false, SpecMTP},
-		{"MiniMaxAI/MiniMax-M2.5", EngineVLLM, false, SpecNgram},
-		{"Qwen/Qwen3-32B", EngineVLLM, true, SpecDraft},
-		{"Qwen/Qwen3-32B", EngineVLLM, false, SpecNgram},
+		{"zai-org/GLM-5-FP8", string(engine.VLLM), false, SpecMTP},
+		{"zai-org/GLM-5-FP8", string(engine.SGLang), false, SpecMTP},
+		{"deepseek-ai/DeepSeek-V3.2", string(engine.VLLM), false, SpecMTP},
+		{"Qwen/Qwen3-Next-80B-A3B-Thinking", string(engine.VLLM), false, SpecMTP},
+		{"MiniMaxAI/MiniMax-M2.5", string(engine.VLLM), false, SpecNgram},
+		{"Qwen/Qwen3-32B", string(engine.VLLM), true, SpecDraft},
+		{"Qwen/Qwen3-32B", string(engine.VLLM), false, SpecNgram},
 	} {
 		in := catalogInput(t, c.id)
 		if got, why := SpecMethod(in.Facts, c.engine, c.draft); got != c.want || why == "" {

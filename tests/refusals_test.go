@@ -21,8 +21,9 @@ package tests
 //   - lora.adapters.<name> equal to a base model name: chartgen has no adapter names.
 //   - lora.targetModules under vLLM, and SGLang's lora.runtimeUpdates without adapters nor targetModules: chartgen
 //     has no --lora-target-modules flag and writes targetModules: [all] for SGLang only.
-//   - speculative.draftModel (and LoRA adapters) given as a Hugging Face id with storage.download.mode sharedCache
-//     (templates/_download.tpl validateDownload): chartgen does NOT refuse it, and writes values the chart refuses:
+//   - speculative.draftModel given as a Hugging Face id with storage.download.mode sharedCache (templates/_download.tpl
+//     validateDownload; LoRA adapters too, which chartgen has no flag for): chartgen does NOT refuse --download
+//     sharedCache with --draft-model, and writes values the chart refuses:
 //     `chartgen values --model Qwen/Qwen3-32B --gpu h100-80gb --download sharedCache --speculative-method draft
 //     --draft-model Qwen/Qwen3-8B` exits 0, and its values fail to render ("speculative.draftModel Qwen/Qwen3-8B is
 //     a Hugging Face id, which storage.download.mode sharedCache cannot serve").

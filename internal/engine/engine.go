@@ -34,6 +34,7 @@ type Engine interface {
 	Describer
 	Recognizer
 	Publisher
+	LogReader
 }
 
 // registry holds the engines in the order the chart's schema lists them (vLLM, the default, first).

@@ -2,9 +2,6 @@ package engine
 
 // LogReader is what reading an engine's start-up log (internal/enginelog) and comparing it with a plan
 // (chartgen check) ask the engine. Implemented in vllm_log.go and sglang_log.go.
-//
-// Engine does not embed it yet (engine.go belongs to another change): callers assert e.(LogReader), and
-// TestEveryEngineReadsLogs checks that every engine implements it.
 type LogReader interface {
 	// LogClaim says how surely one log line is this engine's.
 	LogClaim(line string) Claim
@@ -31,15 +28,3 @@ const (
 	// SureClaim: only this engine prints the line.
 	SureClaim
 )
-
-// LogReaders lists every engine's LogReader, the default first; the default engine is the log's when no line
-// claims it for another.
-func LogReaders() []LogReader {
-	out := make([]LogReader, 0, len(registry))
-	for _, e := range registry {
-		if r, ok := e.(LogReader); ok {
-			out = append(out, r)
-		}
-	}
-	return out
-}

@@ -184,8 +184,7 @@ func Parse(r io.Reader) (*Facts, error) {
 // one a line names.
 func (f *Facts) claim(line string) {
 	for _, e := range engine.All() {
-		r := e.(engine.LogReader)
-		c, v := r.LogClaim(line), r.LogVersion(line)
+		c, v := e.LogClaim(line), e.LogVersion(line)
 		switch {
 		case c == engine.HintClaim && f.Engine == "":
 			f.Engine = string(e.Name())

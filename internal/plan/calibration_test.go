@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"github.com/llm-charts/llm-charts/internal/engine"
 	"math"
 	"os"
 	"path/filepath"
@@ -108,7 +109,7 @@ func predictRun(t testing.TB, r calibrationRun) calibrated {
 	c.nonTorch = float64(b.Term(TermNonTorch)) / GiB
 	kv := b.Term(TermKV)
 	c.kvGiB = float64(kv) / GiB
-	c.kvTokens = EngineKVTokens(f, logReader(p.Engine), kv, model.Layout{TP: r.TP, PP: r.PP}, r.KVCacheDType, r.BlockSize)
+	c.kvTokens = EngineKVTokens(f, engine.MustLookup(p.Engine), kv, model.Layout{TP: r.TP, PP: r.PP}, r.KVCacheDType, r.BlockSize)
 	return c
 }
 

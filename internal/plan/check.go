@@ -8,12 +8,6 @@ import (
 	"github.com/llm-charts/llm-charts/internal/enginelog"
 )
 
-// logReader is what the engine of a plan says about its start-up log. Until engine.Engine embeds LogReader (see
-// internal/engine/log.go) it is asserted; a test checks that every engine implements it.
-func logReader(name string) engine.LogReader {
-	return engine.MustLookup(name).(engine.LogReader)
-}
-
 // CheckRow is one memory term: what the planner predicts for the logged settings and what the engine logged.
 type CheckRow struct {
 	Term      string  `json:"term"`
@@ -55,7 +49,7 @@ func Check(p, tuned *Plan, lf *enginelog.Facts) *CheckReport {
 	}
 	add(TermVisible, "GiB", gib(TermVisible), lf.TotalGiB)
 	add(TermWeights, "GiB", gib(TermWeights), lf.WeightsGiB)
-	e := logReader(p.Engine)
+	e := engine.MustLookup(p.Engine)
 	logged := map[string]float64{TermActivation: lf.ActivationGiB, TermNonTorch: lf.NonTorchGiB, TermGraphs: lf.GraphsGiB}
 	for _, term := range e.LogTerms() {
 		add(term, "GiB", gib(term), logged[term])

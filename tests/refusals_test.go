@@ -1,8 +1,9 @@
 package tests
 
 // The speculative decoding and LoRA refusals are written twice: in the chart (templates/_validate.tpl,
-// validateSpeculative and validateLora, and the JSON Schema) and in chartgen (its flag checks and the planner's
-// checkSpeculative / checkLoRA). Nothing else ties the two (the review's table 2.5, rows 9-11). TestRefusals renders
+// validateSpeculative and validateLora, templates/_download.tpl validateDownload for a draft model the download mode
+// cannot serve, and the JSON Schema) and in chartgen (its flag checks and the planner's checkSpeculative /
+// checkDownloadSources / checkLoRA). Nothing else ties the two (the review's table 2.5, rows 9-11). TestRefusals renders
 // each combination through the chart and runs it through chartgen's command line, and asserts that both refuse it,
 // each naming the key or flag; its positive rows are nearby combinations both accept (chartgen's values then render
 // too). Both sides are driven through their public entry points only: render.Chart and cli.Run.
@@ -21,12 +22,9 @@ package tests
 //   - lora.adapters.<name> equal to a base model name: chartgen has no adapter names.
 //   - lora.targetModules under vLLM, and SGLang's lora.runtimeUpdates without adapters nor targetModules: chartgen
 //     has no --lora-target-modules flag and writes targetModules: [all] for SGLang only.
-//   - speculative.draftModel given as a Hugging Face id with storage.download.mode sharedCache (templates/_download.tpl
-//     validateDownload; LoRA adapters too, which chartgen has no flag for): chartgen does NOT refuse --download
-//     sharedCache with --draft-model, and writes values the chart refuses:
-//     `chartgen values --model Qwen/Qwen3-32B --gpu h100-80gb --download sharedCache --speculative-method draft
-//     --draft-model Qwen/Qwen3-8B` exits 0, and its values fail to render ("speculative.draftModel Qwen/Qwen3-8B is
-//     a Hugging Face id, which storage.download.mode sharedCache cannot serve").
+//   - lora.adapters.<name> given as a Hugging Face id with storage.download.mode sharedCache (templates/_download.tpl
+//     validateDownload): chartgen writes no adapters (they are loaded at run time). The draft model's half of the
+//     rule is a row below.
 //
 // chartgen only (the chart does not read the model's config):
 //   - mtp on a model that ships no MTP layers, or whose architecture the engine has no MTP drafter for.
@@ -154,6 +152,16 @@ speculative: {method: ngram, numSpeculativeTokens: 3}`,
 		chartgen: "speculative decoding (ngram) does not run with pipeline parallelism (PP 2)",
 	},
 	{
+		name: "draft model from the Hub with the shared cache",
+		values: `
+model: {name: Qwen/Qwen3-32B}
+storage: {download: {mode: sharedCache}, sharedCache: {size: 100Gi}}
+speculative: {method: draft, numSpeculativeTokens: 3, draftModel: Qwen/Qwen3-8B}`,
+		chart:    "speculative.draftModel Qwen/Qwen3-8B is a Hugging Face id, which storage.download.mode sharedCache cannot serve",
+		args:     chartgenValues("Qwen/Qwen3-32B", "h100-80gb", "--download", "sharedCache", "--speculative-method", "draft", "--draft-model", "Qwen/Qwen3-8B"),
+		chartgen: "--download sharedCache cannot serve the draft model Qwen/Qwen3-8B (--draft-model)",
+	},
+	{
 		name: "embedding model",
 		values: `
 model: {task: embed}
@@ -259,6 +267,21 @@ speculative: {method: ngram, numSpeculativeTokens: 3}`,
 model: {name: Qwen/Qwen3-32B}
 speculative: {method: draft, numSpeculativeTokens: 3, draftModel: Qwen/Qwen3-8B}`,
 		args: chartgenValues("Qwen/Qwen3-32B", "h100-80gb", "--speculative-method", "draft", "--draft-model", "Qwen/Qwen3-8B"),
+	},
+	{
+		name: "accepted: draft model from the Hub with the init container download",
+		values: `
+model: {name: Qwen/Qwen3-32B}
+storage: {download: {mode: initContainer}}
+speculative: {method: draft, numSpeculativeTokens: 3, draftModel: Qwen/Qwen3-8B}`,
+		args: chartgenValues("Qwen/Qwen3-32B", "h100-80gb", "--download", "initContainer", "--speculative-method", "draft", "--draft-model", "Qwen/Qwen3-8B"),
+	},
+	{
+		name: "accepted: ngram with the shared cache",
+		values: `
+storage: {download: {mode: sharedCache}, sharedCache: {size: 100Gi}}
+speculative: {method: ngram, numSpeculativeTokens: 3}`,
+		args: qwen8("--download", "sharedCache", "--speculative-method", "ngram"),
 	},
 	{
 		name:   "accepted: vLLM rank and CPU adapters equal to the GPU slots",

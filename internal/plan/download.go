@@ -111,6 +111,30 @@ func PlanDownload(files []string, w Weights, mode string, pods int) DownloadPlan
 	return d
 }
 
+// checkDownloadSources refuses a draft model that the download mode cannot serve, as the chart's validateDownload
+// does (templates/_download.tpl): with sharedCache the engines mount the shared cache read-only and run with
+// HF_HUB_OFFLINE=1, and the download Job publishes only the model's revision there, so a draft given as a Hugging
+// Face id is never fetched. chartgen writes no lora.adapters (adapters are loaded at run time), so the draft is the
+// only extra repository it can write.
+func checkDownloadSources(mode string, s Speculative) error {
+	if mode != DownloadSharedCache || s.Draft == nil || !isHubID(s.Draft.Name) {
+		return nil
+	}
+	return fmt.Errorf("--download %s cannot serve the draft model %s (--draft-model), a Hugging Face id: the engines mount the shared cache read-only and run offline (HF_HUB_OFFLINE=1), and its download Job fetches only the model; use --download %s (each pod's download step fetches the draft with the model) or --download %s; or, with --download %s, a method that takes no draft model (--speculative-method ngram or mtp)",
+		DownloadSharedCache, s.Draft.Name, DownloadInitContainer, DownloadEngine, DownloadSharedCache)
+}
+
+// isHubID reports that a draft model or adapter source is a Hugging Face id, not a path in the container (the chart's
+// llm-model.isHubId: a path starts with /, ./, ../ or ~).
+func isHubID(src string) bool {
+	for _, p := range []string{"/", "./", "../", "~"} {
+		if strings.HasPrefix(src, p) {
+			return false
+		}
+	}
+	return true
+}
+
 // unsizedShards are the safetensors files chartgen has no header for: those outside the numbered shard set
 // (model-00001-of-00005.safetensors) or the single model.safetensors.
 func unsizedShards(weights []string) []string {

@@ -103,3 +103,43 @@ func TestDownloadExcludeMatchesChart(t *testing.T) {
 		t.Errorf("charts/llm-model/values.yaml storage.download.exclude = %s\nplan.DefaultDownloadExclude = %s", got, want)
 	}
 }
+
+// TestDownloadSourcesRefusesHubDraftOnSharedCache: the chart refuses a draft model given as a Hugging Face id with
+// storage.download.mode sharedCache (templates/_download.tpl validateDownload), so the planner does too, naming the
+// flags; the other modes, and a draft given as a path in the container, are accepted.
+func TestDownloadSourcesRefusesHubDraftOnSharedCache(t *testing.T) {
+	in := catalogInput(t, "Qwen/Qwen3-32B")
+	draft := catalogInput(t, "Qwen/Qwen3-8B")
+	h100 := gpuByID(t, "h100-80gb")
+	spec := Speculative{Method: SpecDraft, Draft: &draft}
+	_, err := New(in, h100, Options{Download: DownloadSharedCache, Speculative: spec})
+	if err == nil {
+		t.Fatal("sharedCache with a Hub draft model: want a refusal")
+	}
+	for _, want := range []string{"--download sharedCache", "--draft-model", "Qwen/Qwen3-8B", "--download initContainer", "--download engine"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("refusal %q does not name %q", err, want)
+		}
+	}
+	for _, mode := range []string{"", DownloadInitContainer, DownloadEngine} {
+		if _, err := New(in, h100, Options{Download: mode, Speculative: spec}); err != nil {
+			t.Errorf("--download %q with a Hub draft model: %v", mode, err)
+		}
+	}
+	local := draft
+	local.Name = "/mnt/model-source/qwen3-8b"
+	if _, err := New(in, h100, Options{Download: DownloadSharedCache, Speculative: Speculative{Method: SpecDraft, Draft: &local}}); err != nil {
+		t.Errorf("sharedCache with a draft model path in the container: %v", err)
+	}
+	if _, err := New(in, h100, Options{Download: DownloadSharedCache, Speculative: Speculative{Method: SpecNgram}}); err != nil {
+		t.Errorf("sharedCache with ngram: %v", err)
+	}
+}
+
+func TestIsHubID(t *testing.T) {
+	for src, want := range map[string]bool{"Qwen/Qwen3-8B": true, "gpt2": true, "/models/d": false, "./d": false, "../d": false, "~/d": false} {
+		if got := isHubID(src); got != want {
+			t.Errorf("isHubID(%q) = %v, want %v", src, got, want)
+		}
+	}
+}

@@ -371,6 +371,9 @@ func resolve(in Input, g gpu.GPU, o Options) (*planner, error) {
 	if err := checkSpeculative(f, s.spec, e, s.task); err != nil {
 		return nil, err
 	}
+	if err := checkDownloadSources(o.Download, s.spec); err != nil {
+		return nil, err
+	}
 	s.lora = loraDefaults(o.LoRA, e)
 	if err := checkLoRA(s.lora, e, s.task, s.spec); err != nil {
 		return nil, err

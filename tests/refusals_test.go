@@ -193,7 +193,7 @@ engine: sglang
 lora: {runtimeUpdates: true, targetModules: [all], maxLoras: 2, maxCpuLoras: 4}`,
 		chart:    "lora.maxCpuLoras is a vLLM option (--max-cpu-loras); SGLang has none",
 		args:     qwen8("--engine", "sglang", "--max-loras", "2", "--max-cpu-loras", "4"),
-		chartgen: "--max-cpu-loras is a vLLM option; SGLang has none",
+		chartgen: "--max-cpu-loras: LoRA adapter slots in CPU memory (max_cpu_loras) are a vLLM option; SGLang has none",
 	},
 	{
 		name: "SGLang LoRA with a draft model",

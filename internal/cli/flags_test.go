@@ -92,7 +92,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--lora-rank", "48"}, []string{"--lora-rank 48 is not a rank vLLM takes"}},
 		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--max-loras", "-1"}, []string{"--max-loras -1 must be positive"}},
 		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--max-loras", "4", "--max-cpu-loras", "2"}, []string{"--max-cpu-loras 2 is below --max-loras 4"}},
-		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--engine", "sglang", "--max-cpu-loras", "2"}, []string{"--max-cpu-loras is a vLLM option"}},
+		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--engine", "sglang", "--max-cpu-loras", "2"}, []string{"--max-cpu-loras: LoRA adapter slots in CPU memory (max_cpu_loras) are a vLLM option; SGLang has none"}},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			stdout, _, err := run(t, c.args...)

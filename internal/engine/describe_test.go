@@ -59,7 +59,16 @@ func TestDescriberFlagChecks(t *testing.T) {
 	assert.Empty(t, vl.KVCacheDTypeFlagError("float16"))
 	assert.Equal(t, []string{"--lora-rank 48 is not a rank vLLM takes ([1 8 16 32 64 128 256 320 512]); use the next one up"}, vl.LoRAFlagErrors(48, 0))
 	assert.Empty(t, sg.LoRAFlagErrors(48, 0), "SGLang infers the rank from the adapters")
-	assert.Equal(t, []string{"--max-cpu-loras is a vLLM option; SGLang has none"}, sg.LoRAFlagErrors(0, 2))
+	assert.Equal(t, []string{"--max-cpu-loras: LoRA adapter slots in CPU memory (max_cpu_loras) are a vLLM option; SGLang has none: use --engine vllm"}, sg.LoRAFlagErrors(0, 2))
+	assert.Empty(t, vl.LoRAFlagErrors(0, 2), "vLLM keeps adapters in CPU memory")
+	// One rule, one wording: the flag check is the planner's refusal with the flag named.
+	for _, e := range All() {
+		var want []string
+		if err := e.Supports(Simple(FeatureCPULoRA)); err != nil {
+			want = []string{"--max-cpu-loras: " + err.Error()}
+		}
+		assert.Equal(t, want, e.LoRAFlagErrors(0, 2), "%s", e.Name())
+	}
 	assert.Equal(t, LogDefaults{MaxNumSeqs: 256, MaxNumBatchedTokens: 2048, Utilization: 0.9, VersionFromLog: true, TunedUtilization: true}, vl.LogDefaults(24*1024))
 	assert.Equal(t, 1024, vl.LogDefaults(80*1024).MaxNumSeqs)
 	assert.Equal(t, LogDefaults{}, sg.LogDefaults(80*1024))

@@ -136,7 +136,7 @@ func TestSupports(t *testing.T) {
 		{SGLang, LoRAWithSpeculative(SpecNgram), ""},
 		{SGLang, LoRAWithSpeculative(SpecMTP), "SGLang v0.5.19 runs LoRA only with n-gram speculative decoding (server_args.py), not mtp"},
 		{VLLM, Simple(FeatureCPULoRA), ""},
-		{SGLang, Simple(FeatureCPULoRA), "max CPU loras is a vLLM option (--max-cpu-loras); SGLang has none"},
+		{SGLang, Simple(FeatureCPULoRA), "LoRA adapter slots in CPU memory (max_cpu_loras) are a vLLM option; SGLang has none: use --engine vllm"},
 		{VLLM, Simple(FeatureDCP), ""},
 		{SGLang, Simple(FeatureDCP), "SGLang has no decode context parallelism; allowed with --engine sglang: 1"},
 		{VLLM, Simple(FeatureDPAttention), "DP attention is an SGLang option"},

@@ -59,9 +59,8 @@ func (e sglang) KVCacheDTypeFlagError(asked string) string {
 
 func (e sglang) KVCacheDTypeChoices() []string { return mappedValues(e, "serving.kvCacheDtype") }
 
-func (sglang) LoRAFlagErrors(_, maxCPULoras int) []string {
-	if maxCPULoras > 0 {
-		return []string{"--max-cpu-loras is a vLLM option; SGLang has none"}
-	}
-	return nil
+// LoRAFlagErrors refuses --max-cpu-loras with the planner's words (Supports(FeatureCPULoRA)); SGLang takes any rank
+// (it infers it from the adapters).
+func (e sglang) LoRAFlagErrors(_, maxCPULoras int) []string {
+	return cpuLoRAFlagErrors(e, maxCPULoras)
 }

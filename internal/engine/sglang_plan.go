@@ -200,7 +200,7 @@ func (e sglang) Supports(ft Feature) error {
 			return fmt.Errorf("SGLang %s runs LoRA only with n-gram speculative decoding (server_args.py), not %s: use --speculative-method ngram or --engine vllm", e.Spec().DefaultRelease, ft.Method)
 		}
 	case FeatureCPULoRA:
-		return fmt.Errorf("max CPU loras is a vLLM option (--max-cpu-loras); SGLang has none")
+		return fmt.Errorf("LoRA adapter slots in CPU memory (max_cpu_loras) are a vLLM option; SGLang has none: use --engine vllm")
 	case FeatureDCP:
 		return fmt.Errorf("SGLang has no decode context parallelism; allowed with --engine sglang: 1")
 	case FeatureOffload:

@@ -62,9 +62,24 @@ func (vllm) KVCacheDTypeFlagError(asked string) string {
 // KVCacheDTypeChoices is nil: vLLM takes the names the model takes (model.ResolveKVDType).
 func (vllm) KVCacheDTypeChoices() []string { return nil }
 
-func (vllm) LoRAFlagErrors(rank, _ int) []string {
+// LoRAFlagErrors refuses a --lora-rank vLLM does not take, and --max-cpu-loras where the planner would
+// (Supports(FeatureCPULoRA), which vLLM supports).
+func (e vllm) LoRAFlagErrors(rank, maxCPULoras int) []string {
+	var errs []string
 	if rank > 0 && !slices.Contains(vllmLoRARankChoices, rank) {
-		return []string{fmt.Sprintf("--lora-rank %d is not a rank vLLM takes (%v); use the next one up", rank, vllmLoRARankChoices)}
+		errs = append(errs, fmt.Sprintf("--lora-rank %d is not a rank vLLM takes (%v); use the next one up", rank, vllmLoRARankChoices))
+	}
+	return append(errs, cpuLoRAFlagErrors(e, maxCPULoras)...)
+}
+
+// cpuLoRAFlagErrors is the refusal of --max-cpu-loras n (0: not given): the planner's Supports(FeatureCPULoRA) with
+// the flag named, so the flag check and the planner say one rule in one wording.
+func cpuLoRAFlagErrors(p Planner, n int) []string {
+	if n <= 0 {
+		return nil
+	}
+	if err := p.Supports(Simple(FeatureCPULoRA)); err != nil {
+		return []string{"--max-cpu-loras: " + err.Error()}
 	}
 	return nil
 }

@@ -183,7 +183,7 @@ var importCorpus = []struct {
 		hfToken: [2]string{"hf-token", "token"}, noExtraArgs: true},
 	{name: "sglang-lora-ngram-deployment", model: "meta-llama/Llama-3.1-8B-Instruct",
 		args: [][]string{{"--speculative-algorithm", "NGRAM"}, {"--speculative-num-draft-tokens", "4"}, {"--enable-lora"},
-			{"--lora-paths", "chat=org/chat-lora", "sql=org/sql-lora"}, {"--max-loras-per-batch", "2"}, {"--max-lora-rank", "16"},
+			{"--lora-paths", "sg-chat=org/chat-lora", "sg-sql=org/sql-lora"}, {"--max-loras-per-batch", "2"}, {"--max-lora-rank", "16"},
 			{"--lora-target-modules", "q_proj", "v_proj"}},
 		downloadDir: "/root/.cache/huggingface/hub", service: "llama-sglang-lora", port: 30000, enginePort: 30000,
 		hfToken: [2]string{"hf-token", "token"}, noExtraArgs: true},

@@ -117,19 +117,18 @@ Usage: {{ include "llm-model.engineVersion" . }}
 {{- end }}
 
 {{/*
-The engine image reference: repository:tag, where tag is image.tag, or the engine release (llm-model.engineVersion)
-plus the CUDA build's suffix.
+The engine image reference: repository:tag, where repository is image.repository or the engine's own (_engines.tpl),
+and tag is image.tag, or the engine release (llm-model.engineVersion) plus the CUDA build's suffix.
 Usage: {{ include "llm-model.image" . }}
 */}}
 {{- define "llm-model.image" -}}
 {{- $img := .Values.image }}
-{{- $repositories := dict "vllm" "vllm/vllm-openai" "sglang" "lmsysorg/sglang" }}
 {{- $tag := $img.tag }}
 {{- if not $tag }}
 {{- $suffix := get (get $img.cudaTagSuffixes .Values.engine | default dict) $img.cuda }}
 {{- $tag = printf "%s%s" (include "llm-model.engineVersion" .) $suffix }}
 {{- end }}
-{{- printf "%s:%s" (default (get $repositories .Values.engine) $img.repository) $tag }}
+{{- printf "%s:%s" (default (include "llm-model.engine" . | fromYaml).repository $img.repository) $tag }}
 {{- end }}
 
 {{/*

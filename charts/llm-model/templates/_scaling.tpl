@@ -15,10 +15,8 @@ Usage: {{ $scaling := (include "llm-model.scaling" . | fromYaml).groups }}
 {{- $ns := .Release.Namespace }}
 {{- $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- $window := int (include "llm-model.startupWindowSeconds" .) }}
-{{- /* The gauges of the pinned engines: vLLM v0.19.0 vllm/v1/metrics/loggers.py, SGLang
-python/sglang/srt/metrics/collector.py (SchedulerMetricsCollector). */}}
-{{- $gauges := dict "vllm" (dict "queueLength" "vllm:num_requests_waiting" "kvCacheUsage" "vllm:kv_cache_usage_perc") "sglang" (dict "queueLength" "sglang:num_queue_reqs" "kvCacheUsage" "sglang:token_usage") }}
-{{- $names := get $gauges $v.engine }}
+{{- /* The gauges of the pinned engine (its facts in _engine_<engine>.tpl cite where they are defined). */}}
+{{- $names := (include (printf "llm-model.%s.facts" $v.engine) . | fromYaml).gauges }}
 {{- $errors := list }}
 {{- $out := list }}
 {{- range $g := $groups }}

@@ -18,9 +18,9 @@ the engine's own port, the environment variable of the API key, the default rele
 renders from values, in render order: key, flag, type, from, above, when, map, fixed, frontend, logic), the rank
 flags of a multi-node instance, the flags' other spellings (aliases) and keyOf (flag → the values key it comes from).
 Each engine reads its values from the values block of its own name (.Values.<engine>, merged per resource group).
-Usage: {{ $e := get (include "llm-model.engines" . | fromYaml) .Values.engine }}, or {{ include "llm-model.engine" $ | fromYaml }}
+Usage: {{ $all := include "llm-model.engines" . | fromYaml }}, {{ $e := include "llm-model.engines.vllm" . | fromYaml }},
+or the engine in use: {{ $e := include "llm-model.engine" $ | fromYaml }}
 */}}
-{{- define "llm-model.engines" -}}
 `
 
 // chartRow is a row as the chart reads it: the spec row without its note (the chart has no use for it).
@@ -65,8 +65,8 @@ func (s *Spec) KeyOf() map[string]string {
 	return out
 }
 
-// ChartData writes the chart's engine data partial (ChartDataPath) from the specs: a data-only define whose YAML
-// holds one entry per engine. Every value is written as JSON, which YAML reads as it is, so no value's type
+// ChartData writes the chart's engine data partial (ChartDataPath) from the specs: data-only defines, one per
+// engine (llm-model.engines.<name>) and llm-model.engines, which holds them all by name. Every value is written as JSON, which YAML reads as it is, so no value's type
 // depends on YAML's guessing (a "false" stays a string, a version stays a string).
 func ChartData() ([]byte, error) {
 	if _, err := loadSpecs(); err != nil {
@@ -74,54 +74,60 @@ func ChartData() ([]byte, error) {
 	}
 	var b bytes.Buffer
 	b.WriteString(chartDataHeader)
-	for i, e := range All() {
-		s := e.Spec()
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, "%s:\n", s.Name)
-		for _, f := range []struct {
-			name  string
-			value any
-		}{
-			{"entrypoint", s.Entrypoint},
-			{"repository", s.Repository},
-			{"port", s.Port},
-			{"apiKeyEnv", s.APIKeyEnv},
-			{"defaultRelease", s.DefaultRelease},
-		} {
-			fmt.Fprintf(&b, "  %s: %s\n", f.name, jsonText(f.value))
-		}
-		for _, list := range []struct {
-			name string
-			rows []KeyRow
-		}{{"keys", s.Keys}, {"rankFlags", s.RankFlags}} {
-			fmt.Fprintf(&b, "  %s:\n", list.name)
-			for _, r := range chartRows(list.rows) {
-				fmt.Fprintf(&b, "    - %s\n", jsonText(r))
-			}
-		}
-		for _, m := range []struct {
-			name string
-			m    map[string]string
-		}{{"aliases", s.Aliases}, {"keyOf", s.KeyOf()}} {
-			if len(m.m) == 0 {
-				fmt.Fprintf(&b, "  %s: {}\n", m.name)
-				continue
-			}
-			fmt.Fprintf(&b, "  %s:\n", m.name)
-			keys := make([]string, 0, len(m.m))
-			for k := range m.m {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				fmt.Fprintf(&b, "    %s: %s\n", jsonText(k), jsonText(m.m[k]))
-			}
-		}
+	b.WriteString("{{- define \"llm-model.engines\" -}}\n")
+	for _, e := range All() {
+		fmt.Fprintf(&b, "%s:\n{{- include \"llm-model.engines.%s\" . | nindent 2 }}\n", e.Name(), e.Name())
 	}
 	b.WriteString("{{- end }}\n")
+	for _, e := range All() {
+		fmt.Fprintf(&b, "\n{{- define \"llm-model.engines.%s\" -}}\n", e.Name())
+		writeEngine(&b, e.Spec())
+		b.WriteString("{{- end }}\n")
+	}
 	return b.Bytes(), nil
+}
+
+// writeEngine writes one engine's entry: its scalars, rows, rank flags, aliases and keyOf.
+func writeEngine(b *bytes.Buffer, s *Spec) {
+	for _, f := range []struct {
+		name  string
+		value any
+	}{
+		{"entrypoint", s.Entrypoint},
+		{"repository", s.Repository},
+		{"port", s.Port},
+		{"apiKeyEnv", s.APIKeyEnv},
+		{"defaultRelease", s.DefaultRelease},
+	} {
+		fmt.Fprintf(b, "%s: %s\n", f.name, jsonText(f.value))
+	}
+	for _, list := range []struct {
+		name string
+		rows []KeyRow
+	}{{"keys", s.Keys}, {"rankFlags", s.RankFlags}} {
+		fmt.Fprintf(b, "%s:\n", list.name)
+		for _, r := range chartRows(list.rows) {
+			fmt.Fprintf(b, "  - %s\n", jsonText(r))
+		}
+	}
+	for _, m := range []struct {
+		name string
+		m    map[string]string
+	}{{"aliases", s.Aliases}, {"keyOf", s.KeyOf()}} {
+		if len(m.m) == 0 {
+			fmt.Fprintf(b, "%s: {}\n", m.name)
+			continue
+		}
+		fmt.Fprintf(b, "%s:\n", m.name)
+		keys := make([]string, 0, len(m.m))
+		for k := range m.m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(b, "  %s: %s\n", jsonText(k), jsonText(m.m[k]))
+		}
+	}
 }
 
 // jsonText is v as compact JSON without HTML escaping (a flag value may hold < or &).

@@ -3,7 +3,7 @@ The engine's argument list for one resolved resource group, as a YAML list of st
 its own item, so nothing is shell-quoted (not even the JSON of --hf-overrides). This is the one place where values
 become engine flags: the engine's own partial (_engine_<engine>.tpl) answers, and its rows (_engines.tpl, generated
 from internal/engine/specs) fix the order.
-Usage: {{ include "llm-model.args" (dict "root" $ "group" $g "role" "leader"|"worker") | nindent 12 }}
+Usage: {{ include "llm-model.args" (dict "root" $ "group" $g "rank" "leader"|"worker") | nindent 12 }}
 */}}
 {{- define "llm-model.args" -}}
 {{- $args := include (printf "llm-model.%s.args" .root.Values.engine) . | fromYamlArray }}
@@ -16,7 +16,7 @@ defaultRelease, keys (the rows), rankFlags, aliases, keyOf.
 Usage: {{ $e := include "llm-model.engine" $ | fromYaml }}
 */}}
 {{- define "llm-model.engine" -}}
-{{- toYaml (get (include "llm-model.engines" . | fromYaml) .Values.engine) }}
+{{- include (printf "llm-model.engines.%s" .Values.engine) . }}
 {{- end }}
 
 {{/*
@@ -35,18 +35,18 @@ row renders its value; a row with logic is rendered by the engine's piece "llm-m
 _engine_<engine>.tpl), which gets the row. Rows marked frontend are left out on a rank that runs no API server (a
 vLLM worker rank runs headless). Values keys under serving, vllm, sglang (blocks a resource group overrides) are read
 from the resolved group, the others from .Values.
-Usage: {{ include "llm-model.engineArgs" (dict "root" $ "group" $g "role" "leader"|"worker") | fromYamlArray }}
+Usage: {{ include "llm-model.engineArgs" (dict "root" $ "group" $g "rank" "leader"|"worker") | fromYamlArray }}
 */}}
 {{- define "llm-model.engineArgs" -}}
 {{- $v := .root.Values }}
 {{- $g := .group }}
 {{- $e := include "llm-model.engine" .root | fromYaml }}
-{{- $api := ne .role "worker" }}
+{{- $api := ne .rank "worker" }}
 {{- $a := list }}
 {{- range $r := $e.keys }}
 {{- if or $api (not $r.frontend) }}
 {{- if $r.logic }}
-{{- $a = concat $a (include (printf "llm-model.%s.arg.%s" $v.engine $r.logic) (dict "root" $.root "group" $g "role" $.role "row" $r) | fromYamlArray) }}
+{{- $a = concat $a (include (printf "llm-model.%s.arg.%s" $v.engine $r.logic) (dict "root" $.root "group" $g "rank" $.rank "row" $r) | fromYamlArray) }}
 {{- else if $r.fixed }}
 {{- $a = concat $a (list $r.flag $r.fixed) }}
 {{- else }}
@@ -173,7 +173,7 @@ of instance j / (n-1), where n is the nodes per instance. Workers reach rank 0 a
 /tmp/llm-leader for their probes.
 In LeaderWorkerSet mode the rank, the group size and rank 0's address come from the variables LWS sets instead
 (LWS_WORKER_INDEX, LWS_LEADER_ADDRESS; --nnodes is the rendered size).
-Usage: {{ include "llm-model.command" (dict "root" $ "group" $g "role" "leader"|"worker") | nindent 12 }}
+Usage: {{ include "llm-model.command" (dict "root" $ "group" $g "rank" "leader"|"worker") | nindent 12 }}
 */}}
 {{- define "llm-model.command" -}}
 {{- $v := .root.Values }}
@@ -193,7 +193,7 @@ from the same value), which the flag-table tests can check. */}}
 {{- $lines = concat $lines (list "RANK=$LWS_WORKER_INDEX" "LEADER=$LWS_LEADER_ADDRESS") }}
 {{- else }}
 {{- $host := printf "%s-${INSTANCE}.%s.%s.svc.%s" $g.workloadName (include "llm-model.ranksServiceName" $g) $.root.Release.Namespace $v.clusterDomain }}
-{{- if eq .role "worker" }}
+{{- if eq .rank "worker" }}
 {{- $lines = append $lines (printf "INSTANCE=$((POD_INDEX / %d))" (sub $nodes 1)) }}
 {{- $lines = append $lines (printf "RANK=$((1 + POD_INDEX %% %d))" (sub $nodes 1)) }}
 {{- else }}
@@ -202,7 +202,7 @@ from the same value), which the flag-table tests can check. */}}
 {{- $lines = append $lines (printf "LEADER=%s" $host) }}
 {{- end }}
 {{- $lines = append $lines "echo \"$LEADER\" > /tmp/llm-leader" }}
-{{- $rankFlags = include (printf "llm-model.%s.rankFlags" $v.engine) (dict "root" .root "group" $g "role" .role) }}
+{{- $rankFlags = include (printf "llm-model.%s.rankFlags" $v.engine) (dict "root" .root "group" $g "rank" .rank) }}
 {{- end }}
 {{- if eq (len $lines) 1 }}
 {{- toYaml $engine }}

@@ -5,220 +5,228 @@ the engine's own port, the environment variable of the API key, the default rele
 renders from values, in render order: key, flag, type, from, above, when, map, fixed, frontend, logic), the rank
 flags of a multi-node instance, the flags' other spellings (aliases) and keyOf (flag → the values key it comes from).
 Each engine reads its values from the values block of its own name (.Values.<engine>, merged per resource group).
-Usage: {{ $e := get (include "llm-model.engines" . | fromYaml) .Values.engine }}, or {{ include "llm-model.engine" $ | fromYaml }}
+Usage: {{ $all := include "llm-model.engines" . | fromYaml }}, {{ $e := include "llm-model.engines.vllm" . | fromYaml }},
+or the engine in use: {{ $e := include "llm-model.engine" $ | fromYaml }}
 */}}
 {{- define "llm-model.engines" -}}
 vllm:
-  entrypoint: ["vllm","serve"]
-  repository: "vllm/vllm-openai"
-  port: 8000
-  apiKeyEnv: "VLLM_API_KEY"
-  defaultRelease: "v0.19.0"
-  keys:
-    - {"key":"model.name","flag":"--model","type":"string","logic":"positional"}
-    - {"key":"service.enginePort","flag":"--port","type":"int","frontend":true,"logic":"enginePort"}
-    - {"flag":"--host","type":"string","fixed":"0.0.0.0","frontend":true}
-    - {"key":"storage.hubCacheDir","flag":"--download-dir","type":"string","logic":"source"}
-    - {"key":"model.revision","flag":"--revision","type":"string","logic":"source"}
-    - {"key":"model.loadFormat","flag":"--load-format","type":"string","logic":"source"}
-    - {"key":"model.safetensorsLoadStrategy","flag":"--safetensors-load-strategy","type":"string"}
-    - {"key":"model.servedModelNames","flag":"--served-model-name","type":"words","logic":"servedNames"}
-    - {"key":"vllm.apiServerCount","flag":"--api-server-count","type":"int","frontend":true}
-    - {"key":"serving.tensorParallelSize","flag":"--tensor-parallel-size","type":"int","from":"tp"}
-    - {"key":"serving.pipelineParallelSize","flag":"--pipeline-parallel-size","type":"int","from":"pp","above":1}
-    - {"key":"vllm.decodeContextParallelSize","flag":"--decode-context-parallel-size","type":"int","from":"dcp","above":1}
-    - {"key":"serving.dataParallelSize","flag":"--data-parallel-size","type":"int","from":"dp","above":1}
-    - {"key":"serving.enableExpertParallel","flag":"--enable-expert-parallel","type":"bool"}
-    - {"key":"serving.trustRemoteCode","flag":"--trust-remote-code","type":"bool"}
-    - {"key":"vllm.enableChunkedPrefill","flag":"--enable-chunked-prefill","type":"negatable"}
-    - {"key":"serving.enablePrefixCaching","flag":"--enable-prefix-caching","type":"negatable"}
-    - {"key":"serving.maxNumSeqs","flag":"--max-num-seqs","type":"int"}
-    - {"key":"serving.gpuMemoryUtilization","flag":"--gpu-memory-utilization","type":"float"}
-    - {"key":"serving.maxModelLen","flag":"--max-model-len","type":"int"}
-    - {"key":"serving.maxNumBatchedTokens","flag":"--max-num-batched-tokens","type":"int"}
-    - {"key":"serving.kvCacheDtype","flag":"--kv-cache-dtype","type":"string"}
-    - {"key":"model.task","flag":"--runner","type":"string","logic":"task"}
-    - {"key":"model.task","flag":"--convert","type":"string","logic":"task"}
-    - {"key":"serving.toolCallParser","flag":"--enable-auto-tool-choice","type":"bool","frontend":true,"logic":"toolChoice"}
-    - {"key":"serving.toolCallParser","flag":"--tool-call-parser","type":"string","frontend":true}
-    - {"key":"serving.reasoningParser","flag":"--reasoning-parser","type":"string"}
-    - {"key":"vllm.mambaCacheMode","flag":"--mamba-cache-mode","type":"string"}
-    - {"key":"vllm.multimodal.processorCacheGb","flag":"--mm-processor-cache-gb","type":"int","logic":"multimodal"}
-    - {"key":"vllm.multimodal.processorCacheType","flag":"--mm-processor-cache-type","type":"string","logic":"multimodal"}
-    - {"key":"vllm.multimodal.encoderTpMode","flag":"--mm-encoder-tp-mode","type":"string","logic":"multimodal"}
-    - {"key":"vllm.cpuOffload.backend","flag":"--offload-backend","type":"string","logic":"cpuOffload"}
-    - {"key":"vllm.cpuOffload.gb","flag":"--cpu-offload-gb","type":"int","logic":"cpuOffload"}
-    - {"key":"vllm.cpuOffload.groupSize","flag":"--offload-group-size","type":"int","logic":"cpuOffload"}
-    - {"key":"vllm.cpuOffload.numInGroup","flag":"--offload-num-in-group","type":"int","logic":"cpuOffload"}
-    - {"key":"vllm.cpuOffload.prefetchStep","flag":"--offload-prefetch-step","type":"int","logic":"cpuOffload"}
-    - {"key":"vllm.kvOffload.sizeGb","flag":"--kv-offloading-backend","type":"string","logic":"kvOffload"}
-    - {"key":"vllm.kvOffload.sizeGb","flag":"--kv-offloading-size","type":"int","logic":"kvOffload"}
-    - {"key":"speculative","flag":"--speculative-config","type":"json","logic":"speculative"}
-    - {"key":"lora","flag":"--enable-lora","type":"bool","logic":"lora"}
-    - {"key":"lora.adapters","flag":"--lora-modules","type":"words","frontend":true,"logic":"lora"}
-    - {"key":"lora.maxLoras","flag":"--max-loras","type":"int","logic":"lora"}
-    - {"key":"lora.maxRank","flag":"--max-lora-rank","type":"int","logic":"lora"}
-    - {"key":"lora.maxCpuLoras","flag":"--max-cpu-loras","type":"int","logic":"lora"}
-    - {"key":"serving.hfOverrides","flag":"--hf-overrides","type":"json"}
-  rankFlags:
-    - {"key":"resourceGroups[].nodes","flag":"--nnodes"}
-    - {"key":"resourceGroups[].nodes","flag":"--node-rank"}
-    - {"key":"resourceGroups[].nodes","flag":"--master-addr"}
-    - {"key":"multiNode.port","flag":"--master-port"}
-    - {"key":"resourceGroups[].nodes","flag":"--headless"}
-  aliases:
-    "-dcp": "--decode-context-parallel-size"
-    "-dp": "--data-parallel-size"
-    "-pp": "--pipeline-parallel-size"
-    "-q": "--quantization"
-    "-tp": "--tensor-parallel-size"
-  keyOf:
-    "--api-server-count": "vllm.apiServerCount"
-    "--convert": "model.task"
-    "--cpu-offload-gb": "vllm.cpuOffload.gb"
-    "--data-parallel-size": "serving.dataParallelSize"
-    "--decode-context-parallel-size": "vllm.decodeContextParallelSize"
-    "--download-dir": "storage.hubCacheDir"
-    "--enable-auto-tool-choice": "serving.toolCallParser"
-    "--enable-chunked-prefill": "vllm.enableChunkedPrefill"
-    "--enable-expert-parallel": "serving.enableExpertParallel"
-    "--enable-lora": "lora"
-    "--enable-prefix-caching": "serving.enablePrefixCaching"
-    "--gpu-memory-utilization": "serving.gpuMemoryUtilization"
-    "--headless": "resourceGroups[].nodes"
-    "--hf-overrides": "serving.hfOverrides"
-    "--host": "(fixed: 0.0.0.0)"
-    "--kv-cache-dtype": "serving.kvCacheDtype"
-    "--kv-offloading-backend": "vllm.kvOffload.sizeGb"
-    "--kv-offloading-size": "vllm.kvOffload.sizeGb"
-    "--load-format": "model.loadFormat"
-    "--lora-modules": "lora.adapters"
-    "--mamba-cache-mode": "vllm.mambaCacheMode"
-    "--master-addr": "resourceGroups[].nodes"
-    "--master-port": "multiNode.port"
-    "--max-cpu-loras": "lora.maxCpuLoras"
-    "--max-lora-rank": "lora.maxRank"
-    "--max-loras": "lora.maxLoras"
-    "--max-model-len": "serving.maxModelLen"
-    "--max-num-batched-tokens": "serving.maxNumBatchedTokens"
-    "--max-num-seqs": "serving.maxNumSeqs"
-    "--mm-encoder-tp-mode": "vllm.multimodal.encoderTpMode"
-    "--mm-processor-cache-gb": "vllm.multimodal.processorCacheGb"
-    "--mm-processor-cache-type": "vllm.multimodal.processorCacheType"
-    "--model": "model.name"
-    "--nnodes": "resourceGroups[].nodes"
-    "--node-rank": "resourceGroups[].nodes"
-    "--offload-backend": "vllm.cpuOffload.backend"
-    "--offload-group-size": "vllm.cpuOffload.groupSize"
-    "--offload-num-in-group": "vllm.cpuOffload.numInGroup"
-    "--offload-prefetch-step": "vllm.cpuOffload.prefetchStep"
-    "--pipeline-parallel-size": "serving.pipelineParallelSize"
-    "--port": "service.enginePort"
-    "--reasoning-parser": "serving.reasoningParser"
-    "--revision": "model.revision"
-    "--runner": "model.task"
-    "--safetensors-load-strategy": "model.safetensorsLoadStrategy"
-    "--served-model-name": "model.servedModelNames"
-    "--speculative-config": "speculative"
-    "--tensor-parallel-size": "serving.tensorParallelSize"
-    "--tool-call-parser": "serving.toolCallParser"
-    "--trust-remote-code": "serving.trustRemoteCode"
-
+{{- include "llm-model.engines.vllm" . | nindent 2 }}
 sglang:
-  entrypoint: ["python3","-m","sglang.launch_server"]
-  repository: "lmsysorg/sglang"
-  port: 30000
-  apiKeyEnv: "SGLANG_API_KEY"
-  defaultRelease: "v0.5.19"
-  keys:
-    - {"key":"service.enginePort","flag":"--port","type":"int","logic":"enginePort"}
-    - {"flag":"--host","type":"string","fixed":"0.0.0.0"}
-    - {"key":"model.name","flag":"--model-path","type":"string","logic":"modelPath"}
-    - {"key":"storage.hubCacheDir","flag":"--download-dir","type":"string","logic":"source"}
-    - {"key":"model.revision","flag":"--revision","type":"string","logic":"source"}
-    - {"key":"model.loadFormat","flag":"--load-format","type":"string","logic":"source"}
-    - {"key":"model.servedModelNames","flag":"--served-model-name","type":"string","logic":"servedNames"}
-    - {"key":"serving.tensorParallelSize","flag":"--tp-size","type":"int","from":"tp"}
-    - {"key":"serving.pipelineParallelSize","flag":"--pp-size","type":"int","from":"pp","above":1}
-    - {"key":"serving.dataParallelSize","flag":"--dp-size","type":"int","from":"dp","above":1}
-    - {"key":"sglang.enableDpAttention","flag":"--enable-dp-attention","type":"bool"}
-    - {"key":"serving.enableExpertParallel","flag":"--ep-size","type":"int","logic":"expertParallel"}
-    - {"key":"serving.trustRemoteCode","flag":"--trust-remote-code","type":"bool"}
-    - {"key":"serving.enablePrefixCaching","flag":"--disable-radix-cache","type":"when","when":"false"}
-    - {"key":"serving.maxNumSeqs","flag":"--max-running-requests","type":"int"}
-    - {"key":"serving.gpuMemoryUtilization","flag":"--mem-fraction-static","type":"float"}
-    - {"key":"serving.maxModelLen","flag":"--context-length","type":"int"}
-    - {"key":"serving.maxNumBatchedTokens","flag":"--chunked-prefill-size","type":"int"}
-    - {"key":"serving.kvCacheDtype","flag":"--kv-cache-dtype","type":"string","map":{"auto":"auto","bfloat16":"bf16","fp8":"fp8_e4m3","fp8_e4m3":"fp8_e4m3","fp8_e5m2":"fp8_e5m2"}}
-    - {"key":"model.task","flag":"--is-embedding","type":"when","when":"embed"}
-    - {"key":"serving.toolCallParser","flag":"--tool-call-parser","type":"string"}
-    - {"key":"serving.reasoningParser","flag":"--reasoning-parser","type":"string"}
-    - {"key":"sglang.distTimeoutSeconds","flag":"--dist-timeout","type":"int","logic":"distTimeout"}
-    - {"key":"credentials.apiKey","flag":"--api-key","type":"string","logic":"apiKey"}
-    - {"key":"monitoring","flag":"--enable-metrics","type":"bool","logic":"metrics"}
-    - {"key":"speculative.method","flag":"--speculative-algorithm","type":"string","map":{"draft":"STANDALONE","eagle":"EAGLE","eagle3":"EAGLE3","mtp":"NEXTN","ngram":"NGRAM"},"logic":"speculative"}
-    - {"key":"speculative.draftModel","flag":"--speculative-draft-model-path","type":"string","logic":"speculative"}
-    - {"key":"speculative.draftRevision","flag":"--speculative-draft-model-revision","type":"string","logic":"speculative"}
-    - {"key":"speculative.numSpeculativeTokens","flag":"--speculative-num-steps","type":"int","logic":"speculative"}
-    - {"key":"sglang.speculativeEagleTopk","flag":"--speculative-eagle-topk","type":"int","logic":"speculative"}
-    - {"key":"sglang.speculativeNumDraftTokens","flag":"--speculative-num-draft-tokens","type":"int","logic":"speculative"}
-    - {"key":"lora","flag":"--enable-lora","type":"bool","logic":"lora"}
-    - {"key":"lora.adapters","flag":"--lora-paths","type":"words","logic":"lora"}
-    - {"key":"lora.maxLoras","flag":"--max-loras-per-batch","type":"int","logic":"lora"}
-    - {"key":"lora.maxRank","flag":"--max-lora-rank","type":"int","logic":"lora"}
-    - {"key":"lora.targetModules","flag":"--lora-target-modules","type":"words","logic":"lora"}
-    - {"key":"serving.hfOverrides","flag":"--json-model-override-args","type":"json"}
-  rankFlags:
-    - {"key":"resourceGroups[].nodes","flag":"--nnodes"}
-    - {"key":"resourceGroups[].nodes","flag":"--node-rank"}
-    - {"key":"multiNode.port","flag":"--dist-init-addr"}
-  aliases:
-    "--data-parallel-size": "--dp-size"
-    "--dp": "--dp-size"
-    "--expert-parallel-size": "--ep-size"
-    "--model": "--model-path"
-    "--pipeline-parallel-size": "--pp-size"
-    "--tensor-parallel-size": "--tp-size"
-    "--tp": "--tp-size"
-  keyOf:
-    "--api-key": "credentials.apiKey"
-    "--chunked-prefill-size": "serving.maxNumBatchedTokens"
-    "--context-length": "serving.maxModelLen"
-    "--disable-radix-cache": "serving.enablePrefixCaching"
-    "--dist-init-addr": "multiNode.port"
-    "--dist-timeout": "sglang.distTimeoutSeconds"
-    "--download-dir": "storage.hubCacheDir"
-    "--dp-size": "serving.dataParallelSize"
-    "--enable-dp-attention": "sglang.enableDpAttention"
-    "--enable-lora": "lora"
-    "--enable-metrics": "monitoring"
-    "--ep-size": "serving.enableExpertParallel"
-    "--host": "(fixed: 0.0.0.0)"
-    "--is-embedding": "model.task"
-    "--json-model-override-args": "serving.hfOverrides"
-    "--kv-cache-dtype": "serving.kvCacheDtype"
-    "--load-format": "model.loadFormat"
-    "--lora-paths": "lora.adapters"
-    "--lora-target-modules": "lora.targetModules"
-    "--max-lora-rank": "lora.maxRank"
-    "--max-loras-per-batch": "lora.maxLoras"
-    "--max-running-requests": "serving.maxNumSeqs"
-    "--mem-fraction-static": "serving.gpuMemoryUtilization"
-    "--model-path": "model.name"
-    "--nnodes": "resourceGroups[].nodes"
-    "--node-rank": "resourceGroups[].nodes"
-    "--port": "service.enginePort"
-    "--pp-size": "serving.pipelineParallelSize"
-    "--reasoning-parser": "serving.reasoningParser"
-    "--revision": "model.revision"
-    "--served-model-name": "model.servedModelNames"
-    "--speculative-algorithm": "speculative.method"
-    "--speculative-draft-model-path": "speculative.draftModel"
-    "--speculative-draft-model-revision": "speculative.draftRevision"
-    "--speculative-eagle-topk": "sglang.speculativeEagleTopk"
-    "--speculative-num-draft-tokens": "sglang.speculativeNumDraftTokens"
-    "--speculative-num-steps": "speculative.numSpeculativeTokens"
-    "--tool-call-parser": "serving.toolCallParser"
-    "--tp-size": "serving.tensorParallelSize"
-    "--trust-remote-code": "serving.trustRemoteCode"
+{{- include "llm-model.engines.sglang" . | nindent 2 }}
+{{- end }}
+
+{{- define "llm-model.engines.vllm" -}}
+entrypoint: ["vllm","serve"]
+repository: "vllm/vllm-openai"
+port: 8000
+apiKeyEnv: "VLLM_API_KEY"
+defaultRelease: "v0.19.0"
+keys:
+  - {"key":"model.name","flag":"--model","type":"string","logic":"positional"}
+  - {"key":"service.enginePort","flag":"--port","type":"int","frontend":true,"logic":"enginePort"}
+  - {"flag":"--host","type":"string","fixed":"0.0.0.0","frontend":true}
+  - {"key":"storage.hubCacheDir","flag":"--download-dir","type":"string","logic":"source"}
+  - {"key":"model.revision","flag":"--revision","type":"string","logic":"source"}
+  - {"key":"model.loadFormat","flag":"--load-format","type":"string","logic":"source"}
+  - {"key":"model.safetensorsLoadStrategy","flag":"--safetensors-load-strategy","type":"string"}
+  - {"key":"model.servedModelNames","flag":"--served-model-name","type":"words","logic":"servedNames"}
+  - {"key":"vllm.apiServerCount","flag":"--api-server-count","type":"int","frontend":true}
+  - {"key":"serving.tensorParallelSize","flag":"--tensor-parallel-size","type":"int","from":"tp"}
+  - {"key":"serving.pipelineParallelSize","flag":"--pipeline-parallel-size","type":"int","from":"pp","above":1}
+  - {"key":"vllm.decodeContextParallelSize","flag":"--decode-context-parallel-size","type":"int","from":"dcp","above":1}
+  - {"key":"serving.dataParallelSize","flag":"--data-parallel-size","type":"int","from":"dp","above":1}
+  - {"key":"serving.enableExpertParallel","flag":"--enable-expert-parallel","type":"bool"}
+  - {"key":"serving.trustRemoteCode","flag":"--trust-remote-code","type":"bool"}
+  - {"key":"vllm.enableChunkedPrefill","flag":"--enable-chunked-prefill","type":"negatable"}
+  - {"key":"serving.enablePrefixCaching","flag":"--enable-prefix-caching","type":"negatable"}
+  - {"key":"serving.maxNumSeqs","flag":"--max-num-seqs","type":"int"}
+  - {"key":"serving.gpuMemoryUtilization","flag":"--gpu-memory-utilization","type":"float"}
+  - {"key":"serving.maxModelLen","flag":"--max-model-len","type":"int"}
+  - {"key":"serving.maxNumBatchedTokens","flag":"--max-num-batched-tokens","type":"int"}
+  - {"key":"serving.kvCacheDtype","flag":"--kv-cache-dtype","type":"string"}
+  - {"key":"model.task","flag":"--runner","type":"string","logic":"task"}
+  - {"key":"model.task","flag":"--convert","type":"string","logic":"task"}
+  - {"key":"serving.toolCallParser","flag":"--enable-auto-tool-choice","type":"bool","frontend":true,"logic":"toolChoice"}
+  - {"key":"serving.toolCallParser","flag":"--tool-call-parser","type":"string","frontend":true}
+  - {"key":"serving.reasoningParser","flag":"--reasoning-parser","type":"string"}
+  - {"key":"vllm.mambaCacheMode","flag":"--mamba-cache-mode","type":"string"}
+  - {"key":"vllm.multimodal.processorCacheGb","flag":"--mm-processor-cache-gb","type":"int","logic":"multimodal"}
+  - {"key":"vllm.multimodal.processorCacheType","flag":"--mm-processor-cache-type","type":"string","logic":"multimodal"}
+  - {"key":"vllm.multimodal.encoderTpMode","flag":"--mm-encoder-tp-mode","type":"string","logic":"multimodal"}
+  - {"key":"vllm.cpuOffload.backend","flag":"--offload-backend","type":"string","logic":"cpuOffload"}
+  - {"key":"vllm.cpuOffload.gb","flag":"--cpu-offload-gb","type":"int","logic":"cpuOffload"}
+  - {"key":"vllm.cpuOffload.groupSize","flag":"--offload-group-size","type":"int","logic":"cpuOffload"}
+  - {"key":"vllm.cpuOffload.numInGroup","flag":"--offload-num-in-group","type":"int","logic":"cpuOffload"}
+  - {"key":"vllm.cpuOffload.prefetchStep","flag":"--offload-prefetch-step","type":"int","logic":"cpuOffload"}
+  - {"key":"vllm.kvOffload.sizeGb","flag":"--kv-offloading-backend","type":"string","logic":"kvOffload"}
+  - {"key":"vllm.kvOffload.sizeGb","flag":"--kv-offloading-size","type":"int","logic":"kvOffload"}
+  - {"key":"speculative","flag":"--speculative-config","type":"json","logic":"speculative"}
+  - {"key":"lora","flag":"--enable-lora","type":"bool","logic":"lora"}
+  - {"key":"lora.adapters","flag":"--lora-modules","type":"words","frontend":true,"logic":"lora"}
+  - {"key":"lora.maxLoras","flag":"--max-loras","type":"int","logic":"lora"}
+  - {"key":"lora.maxRank","flag":"--max-lora-rank","type":"int","logic":"lora"}
+  - {"key":"lora.maxCpuLoras","flag":"--max-cpu-loras","type":"int","logic":"lora"}
+  - {"key":"serving.hfOverrides","flag":"--hf-overrides","type":"json"}
+rankFlags:
+  - {"key":"resourceGroups[].nodes","flag":"--nnodes"}
+  - {"key":"resourceGroups[].nodes","flag":"--node-rank"}
+  - {"key":"resourceGroups[].nodes","flag":"--master-addr"}
+  - {"key":"multiNode.port","flag":"--master-port"}
+  - {"key":"resourceGroups[].nodes","flag":"--headless"}
+aliases:
+  "-dcp": "--decode-context-parallel-size"
+  "-dp": "--data-parallel-size"
+  "-pp": "--pipeline-parallel-size"
+  "-q": "--quantization"
+  "-tp": "--tensor-parallel-size"
+keyOf:
+  "--api-server-count": "vllm.apiServerCount"
+  "--convert": "model.task"
+  "--cpu-offload-gb": "vllm.cpuOffload.gb"
+  "--data-parallel-size": "serving.dataParallelSize"
+  "--decode-context-parallel-size": "vllm.decodeContextParallelSize"
+  "--download-dir": "storage.hubCacheDir"
+  "--enable-auto-tool-choice": "serving.toolCallParser"
+  "--enable-chunked-prefill": "vllm.enableChunkedPrefill"
+  "--enable-expert-parallel": "serving.enableExpertParallel"
+  "--enable-lora": "lora"
+  "--enable-prefix-caching": "serving.enablePrefixCaching"
+  "--gpu-memory-utilization": "serving.gpuMemoryUtilization"
+  "--headless": "resourceGroups[].nodes"
+  "--hf-overrides": "serving.hfOverrides"
+  "--host": "(fixed: 0.0.0.0)"
+  "--kv-cache-dtype": "serving.kvCacheDtype"
+  "--kv-offloading-backend": "vllm.kvOffload.sizeGb"
+  "--kv-offloading-size": "vllm.kvOffload.sizeGb"
+  "--load-format": "model.loadFormat"
+  "--lora-modules": "lora.adapters"
+  "--mamba-cache-mode": "vllm.mambaCacheMode"
+  "--master-addr": "resourceGroups[].nodes"
+  "--master-port": "multiNode.port"
+  "--max-cpu-loras": "lora.maxCpuLoras"
+  "--max-lora-rank": "lora.maxRank"
+  "--max-loras": "lora.maxLoras"
+  "--max-model-len": "serving.maxModelLen"
+  "--max-num-batched-tokens": "serving.maxNumBatchedTokens"
+  "--max-num-seqs": "serving.maxNumSeqs"
+  "--mm-encoder-tp-mode": "vllm.multimodal.encoderTpMode"
+  "--mm-processor-cache-gb": "vllm.multimodal.processorCacheGb"
+  "--mm-processor-cache-type": "vllm.multimodal.processorCacheType"
+  "--model": "model.name"
+  "--nnodes": "resourceGroups[].nodes"
+  "--node-rank": "resourceGroups[].nodes"
+  "--offload-backend": "vllm.cpuOffload.backend"
+  "--offload-group-size": "vllm.cpuOffload.groupSize"
+  "--offload-num-in-group": "vllm.cpuOffload.numInGroup"
+  "--offload-prefetch-step": "vllm.cpuOffload.prefetchStep"
+  "--pipeline-parallel-size": "serving.pipelineParallelSize"
+  "--port": "service.enginePort"
+  "--reasoning-parser": "serving.reasoningParser"
+  "--revision": "model.revision"
+  "--runner": "model.task"
+  "--safetensors-load-strategy": "model.safetensorsLoadStrategy"
+  "--served-model-name": "model.servedModelNames"
+  "--speculative-config": "speculative"
+  "--tensor-parallel-size": "serving.tensorParallelSize"
+  "--tool-call-parser": "serving.toolCallParser"
+  "--trust-remote-code": "serving.trustRemoteCode"
+{{- end }}
+
+{{- define "llm-model.engines.sglang" -}}
+entrypoint: ["python3","-m","sglang.launch_server"]
+repository: "lmsysorg/sglang"
+port: 30000
+apiKeyEnv: "SGLANG_API_KEY"
+defaultRelease: "v0.5.19"
+keys:
+  - {"key":"service.enginePort","flag":"--port","type":"int","logic":"enginePort"}
+  - {"flag":"--host","type":"string","fixed":"0.0.0.0"}
+  - {"key":"model.name","flag":"--model-path","type":"string","logic":"modelPath"}
+  - {"key":"storage.hubCacheDir","flag":"--download-dir","type":"string","logic":"source"}
+  - {"key":"model.revision","flag":"--revision","type":"string","logic":"source"}
+  - {"key":"model.loadFormat","flag":"--load-format","type":"string","logic":"source"}
+  - {"key":"model.servedModelNames","flag":"--served-model-name","type":"string","logic":"servedNames"}
+  - {"key":"serving.tensorParallelSize","flag":"--tp-size","type":"int","from":"tp"}
+  - {"key":"serving.pipelineParallelSize","flag":"--pp-size","type":"int","from":"pp","above":1}
+  - {"key":"serving.dataParallelSize","flag":"--dp-size","type":"int","from":"dp","above":1}
+  - {"key":"sglang.enableDpAttention","flag":"--enable-dp-attention","type":"bool"}
+  - {"key":"serving.enableExpertParallel","flag":"--ep-size","type":"int","logic":"expertParallel"}
+  - {"key":"serving.trustRemoteCode","flag":"--trust-remote-code","type":"bool"}
+  - {"key":"serving.enablePrefixCaching","flag":"--disable-radix-cache","type":"when","when":"false"}
+  - {"key":"serving.maxNumSeqs","flag":"--max-running-requests","type":"int"}
+  - {"key":"serving.gpuMemoryUtilization","flag":"--mem-fraction-static","type":"float"}
+  - {"key":"serving.maxModelLen","flag":"--context-length","type":"int"}
+  - {"key":"serving.maxNumBatchedTokens","flag":"--chunked-prefill-size","type":"int"}
+  - {"key":"serving.kvCacheDtype","flag":"--kv-cache-dtype","type":"string","map":{"auto":"auto","bfloat16":"bf16","fp8":"fp8_e4m3","fp8_e4m3":"fp8_e4m3","fp8_e5m2":"fp8_e5m2"}}
+  - {"key":"model.task","flag":"--is-embedding","type":"when","when":"embed"}
+  - {"key":"serving.toolCallParser","flag":"--tool-call-parser","type":"string"}
+  - {"key":"serving.reasoningParser","flag":"--reasoning-parser","type":"string"}
+  - {"key":"sglang.distTimeoutSeconds","flag":"--dist-timeout","type":"int","logic":"distTimeout"}
+  - {"key":"credentials.apiKey","flag":"--api-key","type":"string","logic":"apiKey"}
+  - {"key":"monitoring","flag":"--enable-metrics","type":"bool","logic":"metrics"}
+  - {"key":"speculative.method","flag":"--speculative-algorithm","type":"string","map":{"draft":"STANDALONE","eagle":"EAGLE","eagle3":"EAGLE3","mtp":"NEXTN","ngram":"NGRAM"},"logic":"speculative"}
+  - {"key":"speculative.draftModel","flag":"--speculative-draft-model-path","type":"string","logic":"speculative"}
+  - {"key":"speculative.draftRevision","flag":"--speculative-draft-model-revision","type":"string","logic":"speculative"}
+  - {"key":"speculative.numSpeculativeTokens","flag":"--speculative-num-steps","type":"int","logic":"speculative"}
+  - {"key":"sglang.speculativeEagleTopk","flag":"--speculative-eagle-topk","type":"int","logic":"speculative"}
+  - {"key":"sglang.speculativeNumDraftTokens","flag":"--speculative-num-draft-tokens","type":"int","logic":"speculative"}
+  - {"key":"lora","flag":"--enable-lora","type":"bool","logic":"lora"}
+  - {"key":"lora.adapters","flag":"--lora-paths","type":"words","logic":"lora"}
+  - {"key":"lora.maxLoras","flag":"--max-loras-per-batch","type":"int","logic":"lora"}
+  - {"key":"lora.maxRank","flag":"--max-lora-rank","type":"int","logic":"lora"}
+  - {"key":"lora.targetModules","flag":"--lora-target-modules","type":"words","logic":"lora"}
+  - {"key":"serving.hfOverrides","flag":"--json-model-override-args","type":"json"}
+rankFlags:
+  - {"key":"resourceGroups[].nodes","flag":"--nnodes"}
+  - {"key":"resourceGroups[].nodes","flag":"--node-rank"}
+  - {"key":"multiNode.port","flag":"--dist-init-addr"}
+aliases:
+  "--data-parallel-size": "--dp-size"
+  "--dp": "--dp-size"
+  "--expert-parallel-size": "--ep-size"
+  "--model": "--model-path"
+  "--pipeline-parallel-size": "--pp-size"
+  "--tensor-parallel-size": "--tp-size"
+  "--tp": "--tp-size"
+keyOf:
+  "--api-key": "credentials.apiKey"
+  "--chunked-prefill-size": "serving.maxNumBatchedTokens"
+  "--context-length": "serving.maxModelLen"
+  "--disable-radix-cache": "serving.enablePrefixCaching"
+  "--dist-init-addr": "multiNode.port"
+  "--dist-timeout": "sglang.distTimeoutSeconds"
+  "--download-dir": "storage.hubCacheDir"
+  "--dp-size": "serving.dataParallelSize"
+  "--enable-dp-attention": "sglang.enableDpAttention"
+  "--enable-lora": "lora"
+  "--enable-metrics": "monitoring"
+  "--ep-size": "serving.enableExpertParallel"
+  "--host": "(fixed: 0.0.0.0)"
+  "--is-embedding": "model.task"
+  "--json-model-override-args": "serving.hfOverrides"
+  "--kv-cache-dtype": "serving.kvCacheDtype"
+  "--load-format": "model.loadFormat"
+  "--lora-paths": "lora.adapters"
+  "--lora-target-modules": "lora.targetModules"
+  "--max-lora-rank": "lora.maxRank"
+  "--max-loras-per-batch": "lora.maxLoras"
+  "--max-running-requests": "serving.maxNumSeqs"
+  "--mem-fraction-static": "serving.gpuMemoryUtilization"
+  "--model-path": "model.name"
+  "--nnodes": "resourceGroups[].nodes"
+  "--node-rank": "resourceGroups[].nodes"
+  "--port": "service.enginePort"
+  "--pp-size": "serving.pipelineParallelSize"
+  "--reasoning-parser": "serving.reasoningParser"
+  "--revision": "model.revision"
+  "--served-model-name": "model.servedModelNames"
+  "--speculative-algorithm": "speculative.method"
+  "--speculative-draft-model-path": "speculative.draftModel"
+  "--speculative-draft-model-revision": "speculative.draftRevision"
+  "--speculative-eagle-topk": "sglang.speculativeEagleTopk"
+  "--speculative-num-draft-tokens": "sglang.speculativeNumDraftTokens"
+  "--speculative-num-steps": "speculative.numSpeculativeTokens"
+  "--tool-call-parser": "serving.toolCallParser"
+  "--tp-size": "serving.tensorParallelSize"
+  "--trust-remote-code": "serving.trustRemoteCode"
 {{- end }}

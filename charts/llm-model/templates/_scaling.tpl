@@ -7,7 +7,7 @@ Returns YAML `{groups: [...]}`; each item has: path, workloadName, nodes, replic
 matchExpressions source), autoscaling (null when off: mode, min, max, downSeconds, hpaDownSeconds, capped,
 scaleToZero, triggers [{name, key, metric, query, threshold}], kedaTriggers (the same plus the activation query), keda,
 hpa), pdb (null when none: maxUnavailable, policy,
-roles).
+ranks).
 Usage: {{ $scaling := (include "llm-model.scaling" . | fromYaml).groups }}
 */}}
 {{- define "llm-model.scaling" -}}
@@ -83,8 +83,8 @@ pods (<workload>-workers-<i>) nor LeaderWorkerSet workers (<workload>-<instance>
 {{- $_ := set $item "autoscaling" (dict "kedaTriggers" $kedaTriggers "mode" $a.mode "min" (ternary 0 $min (and $z.enabled true)) "max" $max "window" $window "downSeconds" $down "capped" (and (kindIs "invalid" $a.scaleDownStabilizationSeconds) (lt $down (add $window 300))) "scaleToZero" $z "triggers" $triggers "keda" $a.keda "hpa" $a.hpa) }}
 {{- end }}
 {{- if and $b.enabled (or (ge $mayRun 2) $multi) }}
-{{- $roles := ternary (list "leader" "worker") (list "leader") $multi }}
-{{- $_ := set $item "pdb" (dict "maxUnavailable" (int $b.maxUnavailable) "policy" $b.unhealthyPodEvictionPolicy "roles" $roles) }}
+{{- $ranks := ternary (list "leader" "worker") (list "leader") $multi }}
+{{- $_ := set $item "pdb" (dict "maxUnavailable" (int $b.maxUnavailable) "policy" $b.unhealthyPodEvictionPolicy "ranks" $ranks) }}
 {{- end }}
 {{- $out = append $out $item }}
 {{- end }}

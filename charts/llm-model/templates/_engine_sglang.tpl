@@ -193,7 +193,7 @@ Usage: {{ include "llm-model.sglang.validate" (dict "root" $ "group" $g "topic" 
 {{/*
 SGLang's warnings, by topic: shm (nothing beyond the neutral estimate, as {bytes, why}) and image (a list: an
 image.repository that looks like another engine's).
-Usage: {{ include "llm-model.sglang.warnings" (dict "root" $ "group" $g "topic" "shm"|"image") | fromYaml }}
+Usage: {{ include "llm-model.sglang.warnings" (dict "root" $ "group" $g "topic" "shm"|"image"|"notes") | fromYaml }}
 */}}
 {{- define "llm-model.sglang.warnings" -}}
 {{- $v := .root.Values }}
@@ -205,5 +205,7 @@ Usage: {{ include "llm-model.sglang.warnings" (dict "root" $ "group" $g "topic" 
 {{- $w = append $w (printf "image.repository %q looks like a vLLM image but engine is sglang: the container runs SGLang's entrypoint and flags. Set engine: vllm or an SGLang image." $v.image.repository) }}
 {{- end }}
 {{- toYaml $w }}
+{{- else if eq .topic "notes" }}
+{{- toYaml list }}
 {{- end }}
 {{- end }}

@@ -302,8 +302,9 @@ Usage: {{ include "llm-model.vllm.validateGroup" (dict "root" $ "group" $g) | fr
 
 {{/*
 vLLM's warnings, by topic: shm (one group: what the multimodal shm cache needs of /dev/shm, as {bytes, why}) and
-image (a list: an image.repository that looks like another engine's).
-Usage: {{ include "llm-model.vllm.warnings" (dict "root" $ "group" $g "topic" "shm"|"image") | fromYaml }}
+image (a list: an image.repository that looks like another engine's), notes (one group: a list for NOTES' group
+warnings).
+Usage: {{ include "llm-model.vllm.warnings" (dict "root" $ "group" $g "topic" "shm"|"image"|"notes") | fromYaml }}
 */}}
 {{- define "llm-model.vllm.warnings" -}}
 {{- $v := .root.Values }}
@@ -320,6 +321,13 @@ Usage: {{ include "llm-model.vllm.warnings" (dict "root" $ "group" $g "topic" "s
 {{- $w := list }}
 {{- if contains "sglang" (lower (toString $v.image.repository)) }}
 {{- $w = append $w (printf "image.repository %q looks like an SGLang image but engine is vllm: the container runs vLLM's entrypoint and flags. Set engine: sglang or a vLLM image." $v.image.repository) }}
+{{- end }}
+{{- toYaml $w }}
+{{- else if eq .topic "notes" }}
+{{- $w := list }}
+{{- $x := .group.vllm | default dict }}
+{{- if and $x.cpuOffload $x.cpuOffload.backend }}
+{{- $w = append $w (printf "%s: weights are offloaded to CPU RAM (vllm.cpuOffload.backend %s): expect much lower throughput." .group.path $x.cpuOffload.backend) }}
 {{- end }}
 {{- toYaml $w }}
 {{- end }}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/llm-charts/llm-charts/internal/engine"
+	"github.com/llm-charts/llm-charts/internal/flagtable"
 	"github.com/llm-charts/llm-charts/internal/render"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -152,4 +153,15 @@ func caseExtraArgs(t *testing.T, c Case) map[string]bool {
 		out[f] = true
 	}
 	return out
+}
+
+// TestSpecDefaultReleaseIsNewestTable: the chart's default image.version is the engine's defaultRelease
+// (_engines.tpl, from the spec), which must be the newest release with a flag table, as llm-model.flagTableVersions
+// lists them.
+func TestSpecDefaultReleaseIsNewestTable(t *testing.T) {
+	for _, e := range engine.All() {
+		versions := flagtable.Versions(string(e.Name()))
+		require.NotEmpty(t, versions, e.Name())
+		assert.Equal(t, versions[len(versions)-1], e.Spec().DefaultRelease, "%s: the default release is the newest flag table", e.Name())
+	}
 }

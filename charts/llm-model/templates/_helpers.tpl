@@ -80,7 +80,7 @@ app: {{ include "llm-model.rankName" . }}
 
 {{/*
 The engine releases the chart's flag tables cover (internal/flagtable/tables/<engine>/<version>.yaml; a test keeps
-this list equal to them), oldest first. The last one is the default image.version.
+this list equal to them), oldest first. The default image.version is the engine's defaultRelease (_engines.tpl).
 Usage: {{ $versions := get (include "llm-model.flagTableVersions" . | fromYaml) .Values.engine }}
 */}}
 {{- define "llm-model.flagTableVersions" -}}
@@ -90,8 +90,8 @@ sglang: [v0.5.19]
 
 {{/*
 The engine release the pods run: image.version, else the release image.tag names (its part before the first "-",
-when that is vMAJOR.MINOR.PATCH; "" for a tag such as a nightly build that names none), else the newest release with
-a flag table.
+when that is vMAJOR.MINOR.PATCH; "" for a tag such as a nightly build that names none), else the engine's default
+release (defaultRelease in _engines.tpl: the newest one with a flag table, internal/engine/specs).
 Usage: {{ include "llm-model.engineVersion" . }}
 */}}
 {{- define "llm-model.engineVersion" -}}
@@ -100,7 +100,7 @@ Usage: {{ include "llm-model.engineVersion" . }}
 {{- $v := first (splitList "-" $img.tag) }}
 {{- if regexMatch "^v[0-9]+\\.[0-9]+\\.[0-9]+$" $v }}{{ $v }}{{ end }}
 {{- else }}
-{{- default (last (get (include "llm-model.flagTableVersions" . | fromYaml) .Values.engine)) $img.version }}
+{{- default (include "llm-model.engine" . | fromYaml).defaultRelease $img.version }}
 {{- end }}
 {{- end }}
 

@@ -17,7 +17,7 @@ Usage: {{ include "llm-model.fullname" . }}
 {{/*
 A name of at most `max` characters: unchanged when short enough, else cut to leave room for "-" and the first 8 hex
 digits of its SHA-256, which keeps long names distinct and stable (a cut alone could make two names equal). The Go
-side (internal/values.ShortName) computes the same.
+side (values.HashedName, internal/values/names.go) computes the same.
 Usage: {{ include "llm-model.shortName" (dict "name" $n "max" 52) }}
 */}}
 {{- define "llm-model.shortName" -}}

@@ -165,3 +165,27 @@ func TestSpecDefaultReleaseIsNewestTable(t *testing.T) {
 		assert.Equal(t, versions[len(versions)-1], e.Spec().DefaultRelease, "%s: the default release is the newest flag table", e.Name())
 	}
 }
+
+// TestSpecLogicPiecesDefined: every row with logic names a piece the engine's partial defines
+// ("llm-model.<engine>.arg.<logic>" in _engine_<engine>.tpl), and each engine answers every hook the engine-neutral
+// templates call through its name; a missing one would break every rendering of that engine.
+func TestSpecLogicPiecesDefined(t *testing.T) {
+	defined := map[string]bool{}
+	for _, f := range LoadChart(t, "llm-model").Templates {
+		for _, m := range defineRE.FindAllSubmatch(f.Data, -1) {
+			defined[string(m[1])] = true
+		}
+	}
+	for _, e := range engine.All() {
+		for _, hook := range []string{"args", "rankFlags", "env", "resolve", "validate", "warnings", "facts"} {
+			assert.True(t, defined[fmt.Sprintf("llm-model.%s.%s", e.Name(), hook)], "%s: no llm-model.%s.%s", e.Name(), e.Name(), hook)
+		}
+		assert.True(t, defined["llm-model.engines."+string(e.Name())], "%s: _engines.tpl has no entry: run make generate", e.Name())
+		for _, r := range e.Spec().Keys {
+			if r.Logic != "" {
+				name := fmt.Sprintf("llm-model.%s.arg.%s", e.Name(), r.Logic)
+				assert.True(t, defined[name], "%s: row %s has logic %q, but %s is not defined (_engine_%s.tpl)", e.Name(), r.Flag, r.Logic, name, e.Name())
+			}
+		}
+	}
+}

@@ -83,6 +83,10 @@ flagtable: ## Write an engine flag table from a release image: make flagtable EN
 	@[ -n "$(ENGINE)" ] && [ -n "$(RELEASE)" ] || { echo "usage: make flagtable ENGINE=vllm|sglang RELEASE=vX.Y.Z"; exit 2; }
 	tools/flagtable/collect.sh $(ENGINE) $(RELEASE)
 
+.PHONY: generate
+generate: ## Write the generated chart files: the engine data (charts/llm-model/templates/_engines.tpl, from internal/engine/specs).
+	$(GO) run ./cmd/enginedata charts/llm-model
+
 .PHONY: docs
 docs: ## Write charts/*/README.md from the values.yaml comments (internal/chartdoc).
 	$(GO) run ./cmd/chartdoc $(addprefix charts/,$(CHARTS))
@@ -102,10 +106,11 @@ golden: ## Rewrite the golden files from the current output; read `git diff` bef
 	$(GO) test ./tests -run 'TestGolden' -update
 
 .PHONY: check-generated
-check-generated: ## Fail when the charts' schema copies drift from schema/, a README from its values.yaml, or a Chart.yaml version from VERSION.
+check-generated: ## Fail when the charts' schema copies drift from schema/, a README from its values.yaml, the engine data from internal/engine/specs, or a Chart.yaml version from VERSION.
 	@for f in schema/*.values.schema.json; do c=$$(basename $$f .values.schema.json); \
 	  cmp -s $$f charts/$$c/values.schema.json || { echo "charts/$$c/values.schema.json differs from $$f: run make schemas"; exit 1; }; done
 	@$(GO) run ./cmd/chartdoc -check $(addprefix charts/,$(CHARTS))
+	@$(GO) run ./cmd/enginedata -check charts/llm-model
 	@for c in $(CHARTS); do v=$$(sed -n 's/^version: *//p' charts/$$c/Chart.yaml); \
 	  [ "$$v" = "$(VERSION)" ] || { echo "charts/$$c/Chart.yaml version $$v differs from VERSION $(VERSION)"; exit 1; }; done
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	engineSpec "github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/flagtable"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,8 +15,9 @@ import (
 
 // TestRenderingsPassTheFlagTable: every engine container of every llm-model rendering starts the entry point of the
 // engine release it targets (the image tag) with only flags, values, parser names and environment variables that
-// release's flag table has (internal/flagtable). Multi-node vLLM workers run headless without any API-server flag;
-// SGLang scraped by a monitor or read by an autoscaler or an InferencePool's endpoint picker gets --enable-metrics. A release without a table must be named in NOTES.
+// release's flag table has (internal/flagtable). Multi-node pods get their engine's rank flags (vLLM workers run
+// headless without any API-server flag); SGLang scraped by a monitor or read by an autoscaler or an InferencePool's
+// endpoint picker gets --enable-metrics. A release without a table must be named in NOTES.
 func TestRenderingsPassTheFlagTable(t *testing.T) {
 	require.NoError(t, flagtable.Err())
 	for _, c := range LoadCases(t) {
@@ -92,17 +94,29 @@ func checkContainer(t *testing.T, notes, workload, role string, monitored bool, 
 	for _, f := range flags {
 		has[f.Name] = true
 	}
-	if engine == "vllm" && role != "" {
-		assert.Equal(t, role == "worker", has["--headless"], "%s: --headless on the workers (and only there)", workload)
-		for _, f := range []string{"--nnodes", "--node-rank", "--master-addr", "--master-port"} {
-			assert.True(t, has[f], "%s: multi-node rank flag %s", workload, f)
+	spec := engineSpec.MustLookup(engine).Spec()
+	// The rank flags of a multi-node pod, from the engine's spec; an engine whose worker ranks run headless (a
+	// --headless rank flag) gives them no API-server flag.
+	if role != "" {
+		headless := false
+		for _, r := range spec.RankFlags {
+			if r.Flag == "--headless" {
+				headless = true
+				assert.Equal(t, role == "worker", has[r.Flag], "%s: --headless on the workers (and only there)", workload)
+				continue
+			}
+			assert.True(t, has[r.Flag], "%s: multi-node rank flag %s", workload, r.Flag)
 		}
-		if role == "worker" {
+		if headless && role == "worker" {
 			assert.Empty(t, tab.FrontendFlags(args), "%s: a headless worker runs no API server", workload)
 		}
 	}
-	if engine == "sglang" {
-		assert.Equal(t, monitored, has["--enable-metrics"], "%s: --enable-metrics exactly when a monitor, an autoscaler or an endpoint picker reads /metrics", workload)
+	// An engine that serves /metrics only on request (a row with logic "metrics") gets its flag exactly when
+	// something reads them.
+	for _, r := range spec.Keys {
+		if r.Logic == "metrics" {
+			assert.Equal(t, monitored, has[r.Flag], "%s: %s exactly when a monitor, an autoscaler or an endpoint picker reads /metrics", workload, r.Flag)
+		}
 	}
 }
 

@@ -110,24 +110,6 @@ Usage: {{ include "llm-model.servedNames" .Values | fromYamlArray }}
 {{- end }}
 
 {{/*
-The engine flags of the model source and of loading, as a YAML list: --download-dir and --revision when the engine
-resolves a Hub id, --load-format (runai_streamer for object storage) and vLLM's --safetensors-load-strategy.
-Usage: {{ $a = concat $a (include "llm-model.sourceArgs" .Values | fromYamlArray) }}
-*/}}
-{{- define "llm-model.sourceArgs" -}}
-{{- $a := list }}
-{{- if eq (include "llm-model.modelArg" .) .model.name }}
-{{- $a = concat $a (list "--download-dir" (include "llm-model.hubCacheDir" .)) }}
-{{- with .model.revision }}{{ $a = concat $a (list "--revision" .) }}{{ end }}
-{{- end }}
-{{- $format := .model.loadFormat }}
-{{- if and (not $format) (eq .model.source.type "s3") }}{{ $format = "runai_streamer" }}{{ end }}
-{{- with $format }}{{ $a = concat $a (list "--load-format" .) }}{{ end }}
-{{- with .model.safetensorsLoadStrategy }}{{ $a = concat $a (list "--safetensors-load-strategy" .) }}{{ end }}
-{{- toYaml $a }}
-{{- end }}
-
-{{/*
 Environment of the engine container for its model source, as a YAML list of EnvVar: HF_HUB_OFFLINE=1 when a download
 step filled the cache (the engine then never calls the Hub, and a file the patterns skipped fails at once instead of
 being fetched inside the startup probe's window), HF_ENDPOINT when the engine downloads itself, and for object
@@ -376,7 +358,6 @@ Usage: {{ $e = concat $e (include "llm-model.validateDownload" $ | fromYamlArray
 {{- $src := $v.model.source }}
 {{- $d := $v.storage.download }}
 {{- $mode := include "llm-model.downloadMode" $v }}
-{{- $vllm := eq $v.engine "vllm" }}
 {{- if and (ne $src.type "hub") (has $d.mode (list "initContainer" "sharedCache" "engine")) }}
 {{- $e = append $e (printf "storage.download.mode %s downloads from the Hugging Face Hub, but model.source.type is %s: leave storage.download.mode empty (the engine reads the model where model.source says)" $d.mode $src.type) }}
 {{- end }}
@@ -390,22 +371,9 @@ Usage: {{ $e = concat $e (include "llm-model.validateDownload" $ | fromYamlArray
 {{- if not (regexMatch "^(s3|gs)://[^/]+/.+" $src.s3.uri) }}
 {{- $e = append $e (printf "model.source.s3.uri %q must be s3://BUCKET/PREFIX (or gs://BUCKET/PREFIX): the directory of the model's safetensors, config and tokenizer files" $src.s3.uri) }}
 {{- end }}
-{{- if not $vllm }}
-{{- $e = append $e "model.source.type s3 needs vLLM's Run:ai streamer (--load-format runai_streamer); SGLang v0.5.19 has no loader for object storage in the chart's flag table: use engine: vllm, or model.source.type hub or pvc" }}
-{{- else if and $v.model.loadFormat (not (hasPrefix "runai_streamer" $v.model.loadFormat)) }}
-{{- $e = append $e (printf "model.loadFormat %s cannot read object storage (model.source.type s3): use runai_streamer or runai_streamer_sharded, or leave it empty" $v.model.loadFormat) }}
 {{- end }}
-{{- end }}
-{{- $vllmOnly := list "tensorizer" "runai_streamer" "runai_streamer_sharded" "mistral" }}
-{{- if and (not $vllm) (has $v.model.loadFormat $vllmOnly) }}
-{{- $e = append $e (printf "model.loadFormat %s is a vLLM load format; SGLang v0.5.19 takes auto, pt, safetensors, npcache, dummy, sharded_state, gguf, bitsandbytes, layered" $v.model.loadFormat) }}
-{{- end }}
-{{- if and $vllm (eq $v.model.loadFormat "layered") }}
-{{- $e = append $e "model.loadFormat layered is an SGLang load format; vLLM v0.19.0 takes auto, pt, safetensors, npcache, dummy, tensorizer, runai_streamer, runai_streamer_sharded, bitsandbytes, sharded_state, gguf, mistral, fastsafetensors" }}
-{{- end }}
-{{- if and (not $vllm) $v.model.safetensorsLoadStrategy }}
-{{- $e = append $e "model.safetensorsLoadStrategy is vLLM's --safetensors-load-strategy; SGLang v0.5.19 has no such flag: leave it empty with engine: sglang" }}
-{{- end }}
+{{- /* What the engine can load: object storage, load formats, loading options (its validate, topic source). */}}
+{{- $e = concat $e (include (printf "llm-model.%s.validate" $v.engine) (dict "root" . "topic" "source") | fromYamlArray) }}
 {{- if eq $mode "sharedCache" }}
 {{- $c := $v.storage.sharedCache }}
 {{- if not $c.size }}

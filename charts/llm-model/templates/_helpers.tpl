@@ -7,22 +7,6 @@ Usage: {{ include "llm-model.name" . }}
 {{- end }}
 
 {{/*
-Full name: the Service name and the StatefulSet name prefix, at most 52 characters so that a StatefulSet named after
-it keeps its `controller-revision-hash` label (name + "-" + 10 characters) within 63. A longer name (a long release
-name) is shortened with a hash suffix ("llm-model.shortName"), never cut bare: two long release names that share
-their first 52 characters still get different names. (fullnameOverride is at most 52 by the schema.)
-Usage: {{ include "llm-model.fullname" . }}
-*/}}
-{{- define "llm-model.fullname" -}}
-{{- $full := .Values.fullnameOverride }}
-{{- if not $full }}
-{{- $name := default .Chart.Name .Values.nameOverride }}
-{{- $full = ternary .Release.Name (printf "%s-%s" .Release.Name $name) (contains $name .Release.Name) }}
-{{- end }}
-{{- include "llm-model.shortName" (dict "name" $full "max" 52) }}
-{{- end }}
-
-{{/*
 Chart name and version, for the helm.sh/chart label.
 Usage: {{ include "llm-model.chart" . }}
 */}}
@@ -67,32 +51,36 @@ service-group: {{ include "llm-model.fullname" . }}
 Labels of one resource group's StatefulSet and pods: the common labels, `app: <statefulset name>`, and for pods
 that serve requests (single-node pods and rank 0 of multi-node instances) `service-group`, which the Service selects.
 Workers of multi-node instances are labelled `llm-charts.io/role: worker` and are never behind the Service.
-Usage: {{ include "llm-model.groupLabels" (dict "root" $ "group" $g "role" "leader"|"worker") }}
+Usage: {{ include "llm-model.groupLabels" (dict "root" $ "group" $g "rank" "leader"|"worker") }}
 */}}
 {{- define "llm-model.groupLabels" -}}
 {{ include "llm-model.labels" .root }}
-app: {{ include "llm-model.roleName" . }}
-{{- if ne .role "worker" }}
+app: {{ include "llm-model.rankName" . }}
+{{- if ne .rank "worker" }}
 service-group: {{ include "llm-model.fullname" .root }}
 {{- end }}
 {{- if gt (int .group.nodes) 1 }}
-llm-charts.io/role: {{ .role }}
+{{- /* The label key stays llm-charts.io/role although the templates now call leader/worker the `rank`: renaming a
+label of released workloads changes every multi-node pod template on upgrade (and a selector, which is immutable on a
+StatefulSet, could never follow), and the importer and users' queries select by it. Prefill/decode roles will get a
+label key of their own, not this one. */}}
+llm-charts.io/role: {{ .rank }}
 {{- end }}
 {{- end }}
 
 {{/*
 Selector labels of one resource group's StatefulSet: the release's selector labels plus `app`. Minimal and stable:
 nothing here changes on upgrade.
-Usage: {{ include "llm-model.groupSelectorLabels" (dict "root" $ "group" $g "role" "leader"|"worker") }}
+Usage: {{ include "llm-model.groupSelectorLabels" (dict "root" $ "group" $g "rank" "leader"|"worker") }}
 */}}
 {{- define "llm-model.groupSelectorLabels" -}}
 {{ include "llm-model.selectorLabels" .root }}
-app: {{ include "llm-model.roleName" . }}
+app: {{ include "llm-model.rankName" . }}
 {{- end }}
 
 {{/*
 The engine releases the chart's flag tables cover (internal/flagtable/tables/<engine>/<version>.yaml; a test keeps
-this list equal to them), oldest first. The last one is the default image.version.
+this list equal to them), oldest first. The default image.version is the engine's defaultRelease (_engines.tpl).
 Usage: {{ $versions := get (include "llm-model.flagTableVersions" . | fromYaml) .Values.engine }}
 */}}
 {{- define "llm-model.flagTableVersions" -}}
@@ -102,8 +90,8 @@ sglang: [v0.5.19]
 
 {{/*
 The engine release the pods run: image.version, else the release image.tag names (its part before the first "-",
-when that is vMAJOR.MINOR.PATCH; "" for a tag such as a nightly build that names none), else the newest release with
-a flag table.
+when that is vMAJOR.MINOR.PATCH; "" for a tag such as a nightly build that names none), else the engine's default
+release (defaultRelease in _engines.tpl: the newest one with a flag table, internal/engine/specs).
 Usage: {{ include "llm-model.engineVersion" . }}
 */}}
 {{- define "llm-model.engineVersion" -}}
@@ -112,24 +100,23 @@ Usage: {{ include "llm-model.engineVersion" . }}
 {{- $v := first (splitList "-" $img.tag) }}
 {{- if regexMatch "^v[0-9]+\\.[0-9]+\\.[0-9]+$" $v }}{{ $v }}{{ end }}
 {{- else }}
-{{- default (last (get (include "llm-model.flagTableVersions" . | fromYaml) .Values.engine)) $img.version }}
+{{- default (include "llm-model.engine" . | fromYaml).defaultRelease $img.version }}
 {{- end }}
 {{- end }}
 
 {{/*
-The engine image reference: repository:tag, where tag is image.tag, or the engine release (llm-model.engineVersion)
-plus the CUDA build's suffix.
+The engine image reference: repository:tag, where repository is image.repository or the engine's own (_engines.tpl),
+and tag is image.tag, or the engine release (llm-model.engineVersion) plus the CUDA build's suffix.
 Usage: {{ include "llm-model.image" . }}
 */}}
 {{- define "llm-model.image" -}}
 {{- $img := .Values.image }}
-{{- $repositories := dict "vllm" "vllm/vllm-openai" "sglang" "lmsysorg/sglang" }}
 {{- $tag := $img.tag }}
 {{- if not $tag }}
 {{- $suffix := get (get $img.cudaTagSuffixes .Values.engine | default dict) $img.cuda }}
 {{- $tag = printf "%s%s" (include "llm-model.engineVersion" .) $suffix }}
 {{- end }}
-{{- printf "%s:%s" (default (get $repositories .Values.engine) $img.repository) $tag }}
+{{- printf "%s:%s" (default (include "llm-model.engine" . | fromYaml).repository $img.repository) $tag }}
 {{- end }}
 
 {{/*
@@ -148,23 +135,6 @@ Usage: {{ $merged := include "llm-model.merge" (dict "base" $a "over" $b) | from
 {{- end }}
 {{- end }}
 {{- toYaml $out }}
-{{- end }}
-
-{{/*
-Name of the headless Service that gives rank 0 of each multi-node instance its DNS name.
-Usage: {{ include "llm-model.ranksServiceName" $g }} where $g comes from llm-model.groups.
-*/}}
-{{- define "llm-model.ranksServiceName" -}}
-{{- printf "%s-ranks" .workloadName }}
-{{- end }}
-
-{{/*
-The StatefulSet name of a group's role: the leader (or the only StatefulSet of a single-node group) is named after
-the group; the workers of a multi-node group get "-workers".
-Usage: {{ include "llm-model.roleName" (dict "group" $g "role" $role) }}
-*/}}
-{{- define "llm-model.roleName" -}}
-{{- if eq .role "worker" }}{{ printf "%s-workers" .group.workloadName }}{{ else }}{{ .group.workloadName }}{{ end }}
 {{- end }}
 
 {{/*
@@ -187,4 +157,18 @@ Usage: {{ include "llm-model.enginePort" .Values }}
 */}}
 {{- define "llm-model.enginePort" -}}
 {{- if kindIs "invalid" .service.enginePort }}{{ int .service.port }}{{ else }}{{ int .service.enginePort }}{{ end }}
+{{- end }}
+
+{{/*
+An environment variable value as text in the form it was written: YAML numbers reach the chart as float64, and
+printing 1200000 that way gives "1.2e+06", which the engine's int() refuses. Whole numbers print as integers; other
+numbers print in Go's shortest form that reads back to the same value; strings and booleans print as they are.
+Usage: {{ include "llm-model.envString" $value }}
+*/}}
+{{- define "llm-model.envString" -}}
+{{- if and (kindIs "float64" .) (eq (floor .) .) (lt . 1e15) (gt . -1e15) }}
+{{- printf "%d" (int64 .) }}
+{{- else }}
+{{- toString . }}
+{{- end }}
 {{- end }}

@@ -43,7 +43,7 @@ Usage: {{ include "llm-model.multiNode.notes" (dict "root" $ "groups" $groups) }
 {{- if $g.leaderWorkerSet }}
   Multi-node: {{ $g.workloadName }} is LeaderWorkerSet {{ $g.workloadName }} ({{ $lws.apiVersion }}; needs the LeaderWorkerSet controller, kubernetes-sigs/lws {{ $lws.release }}: without it no pod starts). Any rank that fails or restarts recreates its whole instance; one replica is one instance of {{ $g.nodes }} pods ({{ ternary "its autoscaler" (printf "kubectl scale leaderworkerset/%s --replicas N, or replicas in the values" $g.workloadName) $g.autoscaling.enabled }}).
 {{- else if gt (int $g.nodes) 1 }}
-  Multi-node: {{ $g.workloadName }} is StatefulSets {{ $g.workloadName }} (rank 0) and {{ include "llm-model.roleName" (dict "group" $g "role" "worker") }}; a failed rank is restarted alone and rejoins only when its instance restarts too (its probes fail while rank 0 is down). Change instances with replicas in the values (both StatefulSets together); multiNode.mode leaderWorkerSet restarts instances whole and can autoscale them.
+  Multi-node: {{ $g.workloadName }} is StatefulSets {{ $g.workloadName }} (rank 0) and {{ include "llm-model.rankName" (dict "group" $g "rank" "worker") }}; a failed rank is restarted alone and rejoins only when its instance restarts too (its probes fail while rank 0 is down). Change instances with replicas in the values (both StatefulSets together); multiNode.mode leaderWorkerSet restarts instances whole and can autoscale them.
 {{- end }}
 {{- end }}
 {{- end }}

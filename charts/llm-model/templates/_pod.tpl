@@ -1,9 +1,9 @@
 {{/*
-The pod template (metadata and spec) of one role of one resource group: the leader (rank 0 of a multi-node instance,
+The pod template (metadata and spec) of one rank of one resource group: the leader (rank 0 of a multi-node instance,
 or the only pod of a single-node one) or a worker. The StatefulSets (statefulset.yaml) and the LeaderWorkerSet
 (leaderworkerset.yaml, its leaderTemplate and workerTemplate) all take their pods from here, so the two multi-node
 modes run the same containers, probes, resources, placement and volumes.
-Usage: {{ include "llm-model.podTemplate" (dict "root" $ "group" $g "role" "leader"|"worker") | nindent 4 }}
+Usage: {{ include "llm-model.podTemplate" (dict "root" $ "group" $g "rank" "leader"|"worker") | nindent 4 }}
 */}}
 {{- define "llm-model.podTemplate" -}}
 {{- $root := .root }}

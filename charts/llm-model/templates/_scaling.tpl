@@ -7,7 +7,7 @@ Returns YAML `{groups: [...]}`; each item has: path, workloadName, nodes, replic
 matchExpressions source), autoscaling (null when off: mode, min, max, downSeconds, hpaDownSeconds, capped,
 scaleToZero, triggers [{name, key, metric, query, threshold}], kedaTriggers (the same plus the activation query), keda,
 hpa), pdb (null when none: maxUnavailable, policy,
-roles).
+ranks).
 Usage: {{ $scaling := (include "llm-model.scaling" . | fromYaml).groups }}
 */}}
 {{- define "llm-model.scaling" -}}
@@ -15,10 +15,8 @@ Usage: {{ $scaling := (include "llm-model.scaling" . | fromYaml).groups }}
 {{- $ns := .Release.Namespace }}
 {{- $groups := (include "llm-model.groups" . | fromYaml).groups }}
 {{- $window := int (include "llm-model.startupWindowSeconds" .) }}
-{{- /* The gauges of the pinned engines: vLLM v0.19.0 vllm/v1/metrics/loggers.py, SGLang
-python/sglang/srt/metrics/collector.py (SchedulerMetricsCollector). */}}
-{{- $gauges := dict "vllm" (dict "queueLength" "vllm:num_requests_waiting" "kvCacheUsage" "vllm:kv_cache_usage_perc") "sglang" (dict "queueLength" "sglang:num_queue_reqs" "kvCacheUsage" "sglang:token_usage") }}
-{{- $names := get $gauges $v.engine }}
+{{- /* The gauges of the pinned engine (its facts in _engine_<engine>.tpl cite where they are defined). */}}
+{{- $names := (include (printf "llm-model.%s.facts" $v.engine) . | fromYaml).gauges }}
 {{- $errors := list }}
 {{- $out := list }}
 {{- range $g := $groups }}
@@ -85,8 +83,8 @@ pods (<workload>-workers-<i>) nor LeaderWorkerSet workers (<workload>-<instance>
 {{- $_ := set $item "autoscaling" (dict "kedaTriggers" $kedaTriggers "mode" $a.mode "min" (ternary 0 $min (and $z.enabled true)) "max" $max "window" $window "downSeconds" $down "capped" (and (kindIs "invalid" $a.scaleDownStabilizationSeconds) (lt $down (add $window 300))) "scaleToZero" $z "triggers" $triggers "keda" $a.keda "hpa" $a.hpa) }}
 {{- end }}
 {{- if and $b.enabled (or (ge $mayRun 2) $multi) }}
-{{- $roles := ternary (list "leader" "worker") (list "leader") $multi }}
-{{- $_ := set $item "pdb" (dict "maxUnavailable" (int $b.maxUnavailable) "policy" $b.unhealthyPodEvictionPolicy "roles" $roles) }}
+{{- $ranks := ternary (list "leader" "worker") (list "leader") $multi }}
+{{- $_ := set $item "pdb" (dict "maxUnavailable" (int $b.maxUnavailable) "policy" $b.unhealthyPodEvictionPolicy "ranks" $ranks) }}
 {{- end }}
 {{- $out = append $out $item }}
 {{- end }}

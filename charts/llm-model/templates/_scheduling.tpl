@@ -47,7 +47,7 @@ Probes. Pods that serve (single-node pods, rank 0 of multi-node instances) probe
 the startup threshold comes from probes.sizeClass unless set. Workers of multi-node instances serve no HTTP: they
 probe rank 0's /health (its address is in /tmp/llm-leader), with the same windows, so a worker whose instance is
 gone is restarted and rejoins.
-Usage: {{ include "llm-model.probes" (dict "root" $ "group" $g "role" "leader"|"worker") | nindent 10 }}
+Usage: {{ include "llm-model.probes" (dict "root" $ "group" $g "rank" "leader"|"worker") | nindent 10 }}
 */}}
 {{- define "llm-model.probes" -}}
 {{- $p := .root.Values.probes }}
@@ -55,13 +55,13 @@ Usage: {{ include "llm-model.probes" (dict "root" $ "group" $g "role" "leader"|"
 {{- $startup := $p.startup.failureThreshold }}
 {{- if kindIs "invalid" $startup }}{{ $startup = get $byClass $p.sizeClass }}{{ end }}
 {{- $check := dict "httpGet" (dict "path" "/health" "port" "http") }}
-{{- if eq .role "worker" }}
+{{- if eq .rank "worker" }}
 {{- $url := printf "'http://' + open('/tmp/llm-leader').read().strip() + ':%d/health'" (int (include "llm-model.enginePort" .root.Values)) }}
 {{- $check = dict "exec" (dict "command" (list "python3" "-c" (printf "import urllib.request; urllib.request.urlopen(%s, timeout=5)" $url))) }}
 {{- end }}
 {{- $probes := dict }}
 {{- $_ := set $probes "startupProbe" (merge (dict "periodSeconds" (int $p.startup.periodSeconds) "failureThreshold" (int $startup)) $check) }}
-{{- if ne .role "worker" }}
+{{- if ne .rank "worker" }}
 {{- $_ := set $probes "readinessProbe" (merge (dict "periodSeconds" (int $p.readiness.periodSeconds) "failureThreshold" (int $p.readiness.failureThreshold)) $check) }}
 {{- end }}
 {{- $_ := set $probes "livenessProbe" (merge (dict "periodSeconds" (int $p.liveness.periodSeconds) "failureThreshold" (int $p.liveness.failureThreshold)) $check) }}

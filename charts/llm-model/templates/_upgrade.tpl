@@ -3,11 +3,11 @@ Refuses, before anything reaches the cluster, an upgrade that would change a Sta
 lets change (volumeClaimTemplates, selector, serviceName, podManagementPolicy), and says what to do instead. It looks
 the live StatefulSet up, so it only acts on `helm upgrade` against a cluster (`helm template` and dry runs see
 nothing).
-Usage: {{ include "llm-model.checkImmutable" (dict "root" $ "group" $g "role" $role) }}
+Usage: {{ include "llm-model.checkImmutable" (dict "root" $ "group" $g "rank" $rank) }}
 */}}
 {{- define "llm-model.checkImmutable" -}}
 {{- $v := .root.Values }}
-{{- $name := include "llm-model.roleName" . }}
+{{- $name := include "llm-model.rankName" . }}
 {{- $live := lookup "apps/v1" "StatefulSet" .root.Release.Namespace $name }}
 {{- if $live }}
 {{- $problems := list }}
@@ -61,7 +61,7 @@ controller names its leader StatefulSet and pods exactly as the chart's Stateful
 cannot take over the chart's, and Helm cannot create a StatefulSet that the LeaderWorkerSet controller owns. It says
 what to delete; the model cache claims stay (rank 0's claim <volume>-<name>-<instance> has the same name in both
 modes; workers get new ones). Like llm-model.checkImmutable it only acts on `helm upgrade` against a cluster.
-Usage: {{ include "llm-model.checkMode" (dict "root" $ "group" $g "role" "leader") }}
+Usage: {{ include "llm-model.checkMode" (dict "root" $ "group" $g "rank" "leader") }}
 */}}
 {{- define "llm-model.checkMode" -}}
 {{- $ns := .root.Release.Namespace }}
@@ -74,7 +74,7 @@ Usage: {{ include "llm-model.checkMode" (dict "root" $ "group" $g "role" "leader
 {{- if eq $o.kind $lws.kind }}{{ $ownedByLWS = true }}{{ end }}
 {{- end }}
 {{- if and $live (not $ownedByLWS) }}
-{{- $workers := lookup "apps/v1" "StatefulSet" $ns (include "llm-model.roleName" (dict "group" .group "role" "worker")) }}
+{{- $workers := lookup "apps/v1" "StatefulSet" $ns (include "llm-model.rankName" (dict "group" .group "rank" "worker")) }}
 {{- $sets := list $name }}
 {{- if $workers }}{{ $sets = append $sets $workers.metadata.name }}{{ end }}
 {{- fail (printf "\nupgrade refused before it reaches the cluster: %s (multiNode.mode: leaderWorkerSet) would become LeaderWorkerSet %s/%s, but the StatefulSet mode's StatefulSet %s/%s is still there, and the LeaderWorkerSet controller cannot take over its name or its pods.\nKeep multiNode.mode: statefulset, or stop the group and upgrade again: kubectl -n %s delete statefulset %s, then helm upgrade again (the instances are down until the LeaderWorkerSet's pods are ready; PVCs are kept: each leader reuses its claim %s-%s-<instance>, workers get new claims %s-%s-<instance>-<rank> and download the weights again). The LeaderWorkerSet controller (%s) must be installed." .group.path $ns $name $ns $name $ns (join " " $sets) .root.Values.storage.volumeName $name .root.Values.storage.volumeName $name $lws.release) }}
@@ -82,7 +82,7 @@ Usage: {{ include "llm-model.checkMode" (dict "root" $ "group" $g "role" "leader
 {{- else if .root.Capabilities.APIVersions.Has (printf "%s/%s" $lws.apiVersion $lws.kind) }}
 {{- $live := lookup $lws.apiVersion $lws.kind $ns $name }}
 {{- if $live }}
-{{- fail (printf "\nupgrade refused before it reaches the cluster: %s (multiNode.mode: statefulset, or nodes 1) would become StatefulSet %s (and %s for workers), but LeaderWorkerSet %s/%s is still there and owns StatefulSet %s and its pods.\nKeep multiNode.mode: leaderWorkerSet, or stop the group and upgrade again: kubectl -n %s delete leaderworkerset %s (wait until its pods are gone), then helm upgrade again (PVCs are kept: each leader's claim %s-%s-<instance> is reused by the leader StatefulSet; the worker StatefulSet's pods get new claims)." .group.path $name (include "llm-model.roleName" (dict "group" .group "role" "worker")) $ns $name $name $ns $name .root.Values.storage.volumeName $name) }}
+{{- fail (printf "\nupgrade refused before it reaches the cluster: %s (multiNode.mode: statefulset, or nodes 1) would become StatefulSet %s (and %s for workers), but LeaderWorkerSet %s/%s is still there and owns StatefulSet %s and its pods.\nKeep multiNode.mode: leaderWorkerSet, or stop the group and upgrade again: kubectl -n %s delete leaderworkerset %s (wait until its pods are gone), then helm upgrade again (PVCs are kept: each leader's claim %s-%s-<instance> is reused by the leader StatefulSet; the worker StatefulSet's pods get new claims)." .group.path $name (include "llm-model.rankName" (dict "group" .group "rank" "worker")) $ns $name $name $ns $name .root.Values.storage.volumeName $name) }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -23,7 +23,7 @@ Usage: {{ $warnings = concat $warnings (include "llm-model.warnings" (dict "root
 {{- $w = append $w (printf "%s has %d nodes per instance but probes.sizeClass is %s: the guide gives multi-node instances the xlarge startup window (2160 checks); every rank must load its shard before rank 0 answers." $g.path (int $g.nodes) $v.probes.sizeClass) }}
 {{- end }}
 {{- /* /dev/shm: NCCL and vLLM's worker broadcast use it between the GPUs of a pod, the multimodal shm cache keeps
-its entries there. 1 GiB per GPU is a safe guess, not a measurement. */}}
+its entries there (the engine's warnings, topic shm). 1 GiB per GPU is a safe guess, not a measurement. */}}
 {{- with $v.shm.sizeLimit }}
 {{- $need := 0.0 }}
 {{- $why := list }}
@@ -31,12 +31,9 @@ its entries there. 1 GiB per GPU is a safe guess, not a measurement. */}}
 {{- $need = addf $need (mulf 1073741824.0 (float64 $g.gpuCount)) }}
 {{- $why = append $why (printf "1 GiB per GPU for NCCL and the workers' shared-memory queues (a safe guess) × %d GPUs" (int $g.gpuCount)) }}
 {{- end }}
-{{- $mm := ($g.vllm | default dict).multimodal | default dict }}
-{{- if and (eq $v.engine "vllm") $mm.enabled (or (eq (toString $mm.processorCacheType) "shm") (and (not $mm.processorCacheType) (gt (int $g.gpuCount) 1))) }}
-{{- $gb := ternary 4 (int $mm.processorCacheGb) (kindIs "invalid" $mm.processorCacheGb) }}
-{{- $need = addf $need (mulf 1e9 (float64 $gb)) }}
-{{- $why = append $why (printf "the multimodal shm cache, %d GB (one cache shared by the API servers)" $gb) }}
-{{- end }}
+{{- $eng := include (printf "llm-model.%s.warnings" $v.engine) (dict "root" $root "group" $g "topic" "shm") | fromYaml }}
+{{- $need = addf $need (float64 $eng.bytes) }}
+{{- $why = concat $why $eng.why }}
 {{- $have := include "llm-model.quantity" . }}
 {{- if and $have (lt (float64 $have) $need) }}
 {{- $w = append $w (printf "%s: shm.sizeLimit %s is below what /dev/shm is likely to need (%s): the engine fails with bus errors or NCCL shared-memory errors when it fills. Raise it or leave it empty (bounded by the memory limit)." $g.path . (join " + " $why)) }}
@@ -65,12 +62,7 @@ its entries there. 1 GiB per GPU is a safe guess, not a measurement. */}}
 {{- if and (not (kindIs "invalid" $v.tests.waitSeconds)) $v.tests.enabled (lt (int $v.tests.waitSeconds) $window) }}
 {{- $w = append $w (printf "tests.waitSeconds %d is shorter than the startup window (%d s): helm test right after an install can fail while the model is still loading." (int $v.tests.waitSeconds) $window) }}
 {{- end }}
-{{- $repo := lower (toString $v.image.repository) }}
-{{- if and (eq $v.engine "vllm") (contains "sglang" $repo) }}
-{{- $w = append $w (printf "image.repository %q looks like an SGLang image but engine is vllm: the container runs vLLM's entrypoint and flags. Set engine: sglang or a vLLM image." $v.image.repository) }}
-{{- else if and (eq $v.engine "sglang") (contains "vllm" $repo) }}
-{{- $w = append $w (printf "image.repository %q looks like a vLLM image but engine is sglang: the container runs SGLang's entrypoint and flags. Set engine: vllm or an SGLang image." $v.image.repository) }}
-{{- end }}
+{{- $w = concat $w (include (printf "llm-model.%s.warnings" $v.engine) (dict "root" $root "topic" "image") | fromYamlArray) }}
 {{- $tag := regexReplaceAll `^.*:` (include "llm-model.image" $root) "" }}
 {{- if regexMatch `(?i)(^|[-_.])(latest|nightly)([-_.]|$)` $tag }}
 {{- $w = append $w (printf "image tag %q moves: pods started at different times (a restart, a new replica) run different engine builds. Pin a release (image.version or image.tag)." $tag) }}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -81,9 +83,16 @@ func (v vllm) ReadLogic(row KeyRow, vals []string, all map[string][]string) (Rea
 	return Reading{}, false
 }
 
-// vllmSpecMethods are the --speculative-config methods the chart renders for each speculative.method
-// (charts/llm-model/templates/_args.tpl llm-model.speculativeArgs; vllm/config/speculative.py SpeculativeConfig).
-var vllmSpecMethods = map[string]string{"mtp": "mtp", "eagle": "eagle", "eagle3": "eagle3", "draft_model": "draft", "ngram": "ngram"}
+// vllmSpecMethods maps each --speculative-config method the chart renders back to its speculative.method: the
+// reverse of the spec row's map (specs/vllm.yaml), which the chart reads too.
+func vllmSpecMethods() map[string]string {
+	r, _ := mustSpec(VLLM).Row("--speculative-config")
+	out := make(map[string]string, len(r.Map))
+	for method, name := range r.Map {
+		out[name] = method
+	}
+	return out
+}
 
 // vllmSpecKeys are the --speculative-config keys the chart renders, and the values key of each.
 var vllmSpecKeys = []struct {
@@ -120,9 +129,11 @@ func vllmSpeculative(vals []string) Reading {
 		sort.Strings(other)
 		return refuse(fmt.Sprintf("the chart renders only method, num_speculative_tokens, model, revision and draft_tensor_parallel_size (speculative.*), not %s", strings.Join(other, ", ")))
 	}
-	method, ok := vllmSpecMethods[fmt.Sprint(c["method"])]
+	methods := vllmSpecMethods()
+	method, ok := methods[fmt.Sprint(c["method"])]
 	if !ok {
-		return refuse(fmt.Sprintf("method %v: the chart renders mtp, eagle, eagle3, draft_model and ngram (speculative.method)", c["method"]))
+		names := slices.Sorted(maps.Keys(methods))
+		return refuse(fmt.Sprintf("method %v: the chart renders %s (speculative.method)", c["method"], strings.Join(names, ", ")))
 	}
 	r := Reading{Settings: []Setting{{Key: "speculative.method", Value: method}}}
 	for _, k := range vllmSpecKeys[1:] {

@@ -94,9 +94,9 @@ func (s *state) readCPUOffload(row engine.KeyRow, f arg, c *cmdline) {
 
 // readKVOffload: the chart renders the native backend and the size.
 func (s *state) readKVOffload(row engine.KeyRow, f arg, c *cmdline) {
-	if row.Type == engine.TypeString {
-		if strings.Join(f.vals, " ") != "native" {
-			s.extra(f, "the chart renders the native backend")
+	if row.Fixed != "" {
+		if strings.Join(f.vals, " ") != row.Fixed {
+			s.extra(f, "the chart renders the "+row.Fixed+" backend")
 		}
 		return
 	}

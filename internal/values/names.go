@@ -12,7 +12,7 @@ import (
 // HashedName returns name when it has at most max characters; otherwise its first max-9 characters (trailing "-" and
 // "." dropped), "-" and the first 8 hex digits of the SHA-256 of the whole name. Long names stay distinct and
 // stable: a bare cut could make two names equal. The charts compute the same ("llm-model.shortName" in
-// charts/llm-model/templates/_validate.tpl, "llm-gateway.objectName"), so chartgen predicts the names they render.
+// charts/llm-model/templates/_names.tpl, "llm-gateway.objectName"), so chartgen predicts the names they render.
 func HashedName(name string, max int) string {
 	if len(name) <= max {
 		return name

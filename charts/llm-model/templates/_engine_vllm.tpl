@@ -135,7 +135,7 @@ vllm.kvOffload.sizeGb: vLLM's native KV offloading backend with that many GB of 
 {{- $gb := .group.vllm.kvOffload.sizeGb }}
 {{- $a := list }}
 {{- if not (kindIs "invalid" $gb) }}
-{{- $a = list .row.flag (ternary "native" (toString (int $gb)) (eq .row.flag "--kv-offloading-backend")) }}
+{{- $a = list .row.flag (.row.fixed | default (toString (int $gb))) }}
 {{- end }}
 {{- toYaml $a }}
 {{- end }}
@@ -143,14 +143,15 @@ vllm.kvOffload.sizeGb: vLLM's native KV offloading backend with that many GB of 
 {{/*
 Speculative decoding from `speculative` (checked in the validation): one --speculative-config JSON
 (vllm/config/speculative.py SpeculativeConfig: method, num_speculative_tokens, model, revision,
-draft_tensor_parallel_size; method "mtp" is the generic name its per-architecture aliases map to).
+draft_tensor_parallel_size; the row's map names the method, "mtp" being the generic name its per-architecture aliases
+map to).
 */}}
 {{- define "llm-model.vllm.arg.speculative" -}}
 {{- $s := .root.Values.speculative }}
 {{- $a := list }}
 {{- if $s.method }}
 {{- $k := int ($s.numSpeculativeTokens | default 1) }}
-{{- $c := dict "method" (get (dict "mtp" "mtp" "eagle" "eagle" "eagle3" "eagle3" "draft" "draft_model" "ngram" "ngram") $s.method) "num_speculative_tokens" $k }}
+{{- $c := dict "method" (get .row.map $s.method) "num_speculative_tokens" $k }}
 {{- with $s.draftModel }}{{ $_ := set $c "model" . }}{{ end }}
 {{- with $s.draftRevision }}{{ $_ := set $c "revision" . }}{{ end }}
 {{- with .group.vllm.speculativeDraftTensorParallelSize }}{{ $_ := set $c "draft_tensor_parallel_size" (int .) }}{{ end }}

@@ -58,9 +58,9 @@ keys:
   - {"key":"vllm.cpuOffload.groupSize","flag":"--offload-group-size","type":"int","logic":"cpuOffload"}
   - {"key":"vllm.cpuOffload.numInGroup","flag":"--offload-num-in-group","type":"int","logic":"cpuOffload"}
   - {"key":"vllm.cpuOffload.prefetchStep","flag":"--offload-prefetch-step","type":"int","logic":"cpuOffload"}
-  - {"key":"vllm.kvOffload.sizeGb","flag":"--kv-offloading-backend","type":"string","logic":"kvOffload"}
+  - {"key":"vllm.kvOffload.sizeGb","flag":"--kv-offloading-backend","type":"string","fixed":"native","logic":"kvOffload"}
   - {"key":"vllm.kvOffload.sizeGb","flag":"--kv-offloading-size","type":"int","logic":"kvOffload"}
-  - {"key":"speculative","flag":"--speculative-config","type":"json","logic":"speculative"}
+  - {"key":"speculative","flag":"--speculative-config","type":"json","map":{"draft":"draft_model","eagle":"eagle","eagle3":"eagle3","mtp":"mtp","ngram":"ngram"},"logic":"speculative"}
   - {"key":"lora","flag":"--enable-lora","type":"bool","logic":"lora"}
   - {"key":"lora.adapters","flag":"--lora-modules","type":"words","frontend":true,"logic":"lora"}
   - {"key":"lora.maxLoras","flag":"--max-loras","type":"int","logic":"lora"}
@@ -186,6 +186,7 @@ aliases:
   "--expert-parallel-size": "--ep-size"
   "--model": "--model-path"
   "--pipeline-parallel-size": "--pp-size"
+  "--speculative-draft-model": "--speculative-draft-model-path"
   "--tensor-parallel-size": "--tp-size"
   "--tp": "--tp-size"
 keyOf:

@@ -141,6 +141,7 @@ type VLLM struct {
 	APIServerCount            *int              `json:"apiServerCount,omitempty"`
 	DecodeContextParallelSize *int              `json:"decodeContextParallelSize,omitempty"`
 	EnableChunkedPrefill      *bool             `json:"enableChunkedPrefill,omitempty"`
+	KVCacheMemoryBytes        *int64            `json:"kvCacheMemoryBytes,omitempty"`
 	MambaCacheMode            string            `json:"mambaCacheMode,omitempty"`
 	AllowLongMaxModelLen      *bool             `json:"allowLongMaxModelLen,omitempty"`
 	Multimodal                *Multimodal       `json:"multimodal,omitempty"`

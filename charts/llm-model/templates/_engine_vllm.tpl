@@ -330,6 +330,11 @@ Usage: {{ include "llm-model.vllm.warnings" (dict "root" $ "group" $g "topic" "s
 {{- if and $x.cpuOffload $x.cpuOffload.backend }}
 {{- $w = append $w (printf "%s: weights are offloaded to CPU RAM (vllm.cpuOffload.backend %s): expect much lower throughput." .group.path $x.cpuOffload.backend) }}
 {{- end }}
+{{- /* vllm/config/cache.py CacheConfig.kv_cache_memory_bytes: when set, gpu_memory_utilization is ignored. */}}
+{{- if not (kindIs "invalid" $x.kvCacheMemoryBytes) }}
+{{- $fraction := ternary "" (printf "; serving.gpuMemoryUtilization %v is ignored" .group.serving.gpuMemoryUtilization) (kindIs "invalid" .group.serving.gpuMemoryUtilization) }}
+{{- $w = append $w (printf "%s: the KV cache is fixed at %.1f GiB per GPU (vllm.kvCacheMemoryBytes)%s: the weights, activations and CUDA graphs must fit beside it, or the engine fails at start-up." .group.path (divf (float64 $x.kvCacheMemoryBytes) 1073741824.0) $fraction) }}
+{{- end }}
 {{- toYaml $w }}
 {{- end }}
 {{- end }}

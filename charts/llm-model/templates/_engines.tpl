@@ -41,6 +41,7 @@ keys:
   - {"key":"serving.enablePrefixCaching","flag":"--enable-prefix-caching","type":"negatable"}
   - {"key":"serving.maxNumSeqs","flag":"--max-num-seqs","type":"int"}
   - {"key":"serving.gpuMemoryUtilization","flag":"--gpu-memory-utilization","type":"float"}
+  - {"key":"vllm.kvCacheMemoryBytes","flag":"--kv-cache-memory-bytes","type":"int"}
   - {"key":"serving.maxModelLen","flag":"--max-model-len","type":"int"}
   - {"key":"serving.maxNumBatchedTokens","flag":"--max-num-batched-tokens","type":"int"}
   - {"key":"serving.kvCacheDtype","flag":"--kv-cache-dtype","type":"string"}
@@ -96,6 +97,7 @@ keyOf:
   "--hf-overrides": "serving.hfOverrides"
   "--host": "(fixed: 0.0.0.0)"
   "--kv-cache-dtype": "serving.kvCacheDtype"
+  "--kv-cache-memory-bytes": "vllm.kvCacheMemoryBytes"
   "--kv-offloading-backend": "vllm.kvOffload.sizeGb"
   "--kv-offloading-size": "vllm.kvOffload.sizeGb"
   "--load-format": "model.loadFormat"

@@ -23,25 +23,13 @@ or the engine in use: {{ $e := include "llm-model.engine" $ | fromYaml }}
 */}}
 `
 
-// chartRow is a row as the chart reads it: the spec row without its note (the chart has no use for it).
-type chartRow struct {
-	Key      string            `json:"key,omitempty"`
-	Flag     string            `json:"flag"`
-	Type     ValueType         `json:"type,omitempty"`
-	From     string            `json:"from,omitempty"`
-	Above    *int              `json:"above,omitempty"`
-	When     string            `json:"when,omitempty"`
-	Map      map[string]string `json:"map,omitempty"`
-	Fixed    string            `json:"fixed,omitempty"`
-	Frontend bool              `json:"frontend,omitempty"`
-	Logic    string            `json:"logic,omitempty"`
-}
-
-func chartRows(rows []KeyRow) []chartRow {
-	out := make([]chartRow, len(rows))
+// chartRows are the rows as the chart reads them: without their notes (the chart has no use for them; notes are
+// empty in the JSON, so they are left out).
+func chartRows(rows []KeyRow) []KeyRow {
+	out := make([]KeyRow, len(rows))
 	for i, r := range rows {
-		out[i] = chartRow{Key: r.Key, Flag: r.Flag, Type: r.Type, From: r.From, Above: r.Above, When: r.When,
-			Map: r.Map, Fixed: r.Fixed, Frontend: r.Frontend, Logic: r.Logic}
+		r.Note = ""
+		out[i] = r
 	}
 	return out
 }

@@ -62,8 +62,8 @@ type LoRARules struct {
 	ExpertsNote string
 }
 
-// commas formats 196608 as 196,608.
-func commas(n int64) string {
+// Commas formats 196608 as 196,608.
+func Commas(n int64) string {
 	s := fmt.Sprint(n)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

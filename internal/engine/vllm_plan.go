@@ -166,7 +166,7 @@ func (vllm) Parsers(f *model.Facts, name string, task model.Task) Parsers {
 func (vllm) Batched(task model.Task, ctx int, _ int64, fits func(mnbt int) bool) Batched {
 	switch {
 	case task == model.TaskGenerate && ctx > BatchedTokens && fits(BatchedTokens):
-		return Batched{Tokens: BatchedTokens, Set: true, Why: fmt.Sprintf("%d: the guide's value for long-context models (below max_model_len %s), and one full context still fits with its larger activations", BatchedTokens, commas(int64(ctx)))}
+		return Batched{Tokens: BatchedTokens, Set: true, Why: fmt.Sprintf("%d: the guide's value for long-context models (below max_model_len %s), and one full context still fits with its larger activations", BatchedTokens, Commas(int64(ctx)))}
 	case task == model.TaskGenerate && ctx > BatchedTokens:
 		return Batched{Tokens: DefaultBatchedTokens, Why: fmt.Sprintf("engine default (%d): with %d the larger activations would not leave room for one full context", DefaultBatchedTokens, BatchedTokens)}
 	}

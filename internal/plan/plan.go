@@ -614,26 +614,11 @@ func kvWhole(f *model.Facts, tokens int, dtype string) int64 {
 	return b
 }
 
-// commas formats 196608 as 196,608.
-func commas(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// commas formats 196608 as 196,608 (engine.Commas).
+func commas(n int64) string { return engine.Commas(n) }
 
-// Commas is commas for other packages.
-func Commas(n int64) string { return commas(n) }
+// Commas is engine.Commas for the planner's callers.
+func Commas(n int64) string { return engine.Commas(n) }
 
 // All plans one model on several GPU types.
 func All(in Input, gpus []gpu.GPU, o Options) ([]*Plan, error) {

@@ -86,6 +86,7 @@ func writeEngine(b *bytes.Buffer, s *Spec) {
 		{"port", s.Port},
 		{"apiKeyEnv", s.APIKeyEnv},
 		{"defaultRelease", s.DefaultRelease},
+		{"loraRanks", s.LoRARanks},
 	} {
 		fmt.Fprintf(b, "%s: %s\n", f.name, jsonText(f.value))
 	}

@@ -28,6 +28,7 @@ type chartEngine struct {
 	Port           int
 	APIKeyEnv      string `json:"apiKeyEnv"`
 	DefaultRelease string `json:"defaultRelease"`
+	LoRARanks      []int  `json:"loraRanks"`
 	Keys           []KeyRow
 	RankFlags      []KeyRow `json:"rankFlags"`
 	Aliases        map[string]string
@@ -61,6 +62,7 @@ func TestChartDataReadsBack(t *testing.T) {
 		assert.Equal(t, spec.Port, g.Port)
 		assert.Equal(t, spec.APIKeyEnv, g.APIKeyEnv)
 		assert.Equal(t, spec.DefaultRelease, g.DefaultRelease)
+		assert.Equal(t, spec.LoRARanks, g.LoRARanks)
 		assert.Equal(t, spec.Aliases, g.Aliases)
 		assert.Equal(t, spec.KeyOf(), g.KeyOf)
 		for _, pair := range []struct{ want, got []KeyRow }{{spec.Keys, g.Keys}, {spec.RankFlags, g.RankFlags}} {

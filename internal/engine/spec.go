@@ -27,6 +27,9 @@ type Spec struct {
 	DefaultRelease string `json:"defaultRelease"`
 	// APIKeyEnv is the environment variable the chart fills from credentials.apiKey's Secret.
 	APIKeyEnv string `json:"apiKeyEnv"`
+	// LoRARanks are the --max-lora-rank values the engine takes (empty: any), which chartgen rounds a planned rank up
+	// to and the chart checks lora.maxRank against.
+	LoRARanks []int `json:"loraRanks,omitempty"`
 	// Keys are the flags the chart renders from values, in the order it renders them.
 	Keys []KeyRow `json:"keys"`
 	// RankFlags are the flags the container command adds on the ranks of a multi-node instance, and the values key

@@ -7,9 +7,10 @@ import (
 	"github.com/llm-charts/llm-charts/internal/model"
 )
 
-// vllmLoRARankChoices are the ranks vLLM v0.19.0 takes for --max-lora-rank (vllm/config/lora.py MaxLoRARanks).
-// internal/plan rounds a planned rank up to the same list (plan.VLLMLoRARanks).
-var vllmLoRARankChoices = []int{1, 8, 16, 32, 64, 128, 256, 320, 512}
+// vllmLoRARankChoices are the ranks vLLM takes for --max-lora-rank: the spec's loraRanks (specs/vllm.yaml, from
+// vllm/config/lora.py MaxLoRARanks), which the chart checks lora.maxRank against too. internal/plan rounds a planned
+// rank up to the same list (plan.VLLMLoRARanks).
+var vllmLoRARankChoices = mustSpec(VLLM).LoRARanks
 
 // EngineComment is empty: vLLM is the default engine, whose values leave `engine` out.
 func (vllm) EngineComment() string { return "" }

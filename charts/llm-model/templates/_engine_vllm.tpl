@@ -233,8 +233,9 @@ Usage: {{ include "llm-model.vllm.validate" (dict "root" $ "group" $g "topic" "g
 {{- end }}
 {{- else if eq .topic "lora" }}
 {{- $l := .root.Values.lora }}
-{{- /* vllm/config/lora.py MaxLoRARanks (the Go twin: internal/plan VLLMLoRARanks). */}}
-{{- $ranks := list 1 8 16 32 64 128 256 320 512 }}
+{{- /* The spec's loraRanks (vllm/config/lora.py MaxLoRARanks; chartgen reads the same list). */}}
+{{- $ranks := list }}
+{{- range (include "llm-model.engines.vllm" .root | fromYaml).loraRanks }}{{ $ranks = append $ranks (int .) }}{{ end }}
 {{- if and (not (kindIs "invalid" $l.maxRank)) (not (has (int $l.maxRank) $ranks)) }}
 {{- $e = append $e (printf "lora.maxRank %d is not a rank vLLM takes (%s); use the next one up" (int $l.maxRank) (join ", " $ranks)) }}
 {{- end }}

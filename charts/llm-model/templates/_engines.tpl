@@ -21,6 +21,7 @@ repository: "vllm/vllm-openai"
 port: 8000
 apiKeyEnv: "VLLM_API_KEY"
 defaultRelease: "v0.19.0"
+loraRanks: [1,8,16,32,64,128,256,320,512]
 keys:
   - {"key":"model.name","flag":"--model","type":"string","logic":"positional"}
   - {"key":"service.enginePort","flag":"--port","type":"int","frontend":true,"logic":"enginePort"}
@@ -140,6 +141,7 @@ repository: "lmsysorg/sglang"
 port: 30000
 apiKeyEnv: "SGLANG_API_KEY"
 defaultRelease: "v0.5.19"
+loraRanks: null
 keys:
   - {"key":"service.enginePort","flag":"--port","type":"int","logic":"enginePort"}
   - {"flag":"--host","type":"string","fixed":"0.0.0.0"}

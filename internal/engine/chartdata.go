@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+
+	"github.com/llm-charts/llm-charts/internal/gpu"
 )
 
 // ChartDataPath is where ChartData belongs, relative to the llm-model chart's directory.
@@ -17,6 +19,7 @@ The engines' data, one entry per engine (internal/engine/specs/<engine>.yaml): t
 the engine's own port, the environment variable of the API key, the default release, the rows (every flag the chart
 renders from values, in render order: key, flag, type, from, above, when, map, fixed, frontend, logic), the rank
 flags of a multi-node instance, the flags' other spellings (aliases) and keyOf (flag → the values key it comes from).
+"llm-model.cudaBuilds" maps each CUDA build (image.cuda) to its node-affinity defaults (internal/gpu CUDABuilds).
 Each engine reads its values from the values block of its own name (.Values.<engine>, merged per resource group).
 Usage: {{ $all := include "llm-model.engines" . | fromYaml }}, {{ $e := include "llm-model.engines.vllm" . | fromYaml }},
 or the engine in use: {{ $e := include "llm-model.engine" $ | fromYaml }}
@@ -72,6 +75,12 @@ func ChartData() ([]byte, error) {
 		writeEngine(&b, e.Spec())
 		b.WriteString("{{- end }}\n")
 	}
+	// The CUDA builds' node-affinity defaults (internal/gpu CUDABuilds), image.cuda → thresholds.
+	b.WriteString("\n{{- define \"llm-model.cudaBuilds\" -}}\n")
+	for _, c := range gpu.CUDABuilds {
+		fmt.Fprintf(&b, "%s: %s\n", jsonText(c.CUDA), jsonText(map[string]int{"computeMajorGt": c.ComputeMajorGt, "driverMajorGt": c.DriverMajorGt}))
+	}
+	b.WriteString("{{- end }}\n")
 	return b.Bytes(), nil
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/llm-charts/llm-charts/internal/gpu"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,5 +76,22 @@ func TestChartDataReadsBack(t *testing.T) {
 		for _, f := range spec.Flags() {
 			assert.NotEmpty(t, g.KeyOf[f], "%s: keyOf names no key for %s", spec.Name, f)
 		}
+	}
+}
+
+// TestChartDataCUDABuilds: the chart's CUDA-build defaults read back to internal/gpu's table.
+func TestChartDataCUDABuilds(t *testing.T) {
+	data, err := ChartData()
+	require.NoError(t, err)
+	_, body, ok := strings.Cut(string(data), `{{- define "llm-model.cudaBuilds" -}}`)
+	require.True(t, ok)
+	body, _, ok = strings.Cut(body, "{{- end }}")
+	require.True(t, ok)
+	var got map[string]struct{ ComputeMajorGt, DriverMajorGt int }
+	require.NoError(t, yaml.UnmarshalStrict([]byte(body), &got))
+	require.Len(t, got, len(gpu.CUDABuilds))
+	for _, b := range gpu.CUDABuilds {
+		assert.Equal(t, b.ComputeMajorGt, got[b.CUDA].ComputeMajorGt, b.CUDA)
+		assert.Equal(t, b.DriverMajorGt, got[b.CUDA].DriverMajorGt, b.CUDA)
 	}
 }

@@ -1,6 +1,9 @@
 package importer
 
-import "github.com/llm-charts/llm-charts/internal/values"
+import (
+	gpucatalog "github.com/llm-charts/llm-charts/internal/gpu"
+	"github.com/llm-charts/llm-charts/internal/values"
+)
 
 func (s *state) podSpec(p, workload map[string]any, all []Object, used map[int]bool) {
 	if v := str(takeV(p, "priorityClassName")); v != "" {
@@ -91,14 +94,17 @@ func (s *state) affinity(p map[string]any) {
 		take(p, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
 	}
 	// The CUDA build whose default thresholds match; explicit thresholds only where they differ.
-	cuda := values.CUDA13
-	if compute != nil && driver != nil && *compute == 6 && *driver == 565 {
-		cuda = values.CUDA129
+	cuda := gpucatalog.CUDABuilds[0].CUDA
+	for _, b := range gpucatalog.CUDABuilds[1:] {
+		if compute != nil && driver != nil && *compute == b.ComputeMajorGt && *driver == b.DriverMajorGt {
+			cuda = b.CUDA
+		}
 	}
 	if s.v.Image != nil && s.v.Image.CUDA != "" {
 		cuda = s.v.Image.CUDA
 	}
-	def := map[string][2]int{values.CUDA13: {7, 575}, values.CUDA129: {6, 565}}[cuda]
+	build, _ := gpucatalog.CUDABuildOf(cuda)
+	def := [2]int{build.ComputeMajorGt, build.DriverMajorGt}
 	if compute == nil || driver == nil {
 		s.unmapped("node affinity: no nvidia.com/gpu.compute.major or nvidia.com/cuda.driver.major Gt rule; the chart always adds them (CUDA %s defaults %d and %d)", cuda, def[0], def[1])
 	}

@@ -174,11 +174,13 @@ type Placement struct {
 func placement(g gpu.GPU, gpus int) Placement {
 	p := Placement{Resource: g.Resource}
 	if g.ComputeMajor > 7 || (g.ComputeMajor == 7 && g.ComputeMinor > 0) {
-		p.CUDA = "13.0"
-		p.CUDAReason = fmt.Sprintf("compute capability %s is newer than Volta (7.0): the default CUDA 13.0 build (node affinity compute.major > 7, driver > 575 from the chart)", g.ComputeCapability())
+		b := gpu.CUDABuilds[0]
+		p.CUDA = b.CUDA
+		p.CUDAReason = fmt.Sprintf("compute capability %s is newer than Volta (7.0): the default CUDA %s build (node affinity compute.major > %d, driver > %d from the chart)", g.ComputeCapability(), b.CUDA, b.ComputeMajorGt, b.DriverMajorGt)
 	} else {
-		p.CUDA = "12.9"
-		p.CUDAReason = fmt.Sprintf("compute capability %s (Volta or older) is not supported by the CUDA 13 build: the 12.9 build (compute.major > 6, driver > 565 from the chart)", g.ComputeCapability())
+		b, _ := gpu.CUDABuildOf("12.9")
+		p.CUDA = b.CUDA
+		p.CUDAReason = fmt.Sprintf("compute capability %s (Volta or older) is not supported by the CUDA 13 build: the %s build (compute.major > %d, driver > %d from the chart)", g.ComputeCapability(), b.CUDA, b.ComputeMajorGt, b.DriverMajorGt)
 	}
 	p.MemoryMiBGt = (g.MemoryMiB/1000 - 1) * 1000
 	if p.MemoryMiBGt < 0 {

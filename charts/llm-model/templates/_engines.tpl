@@ -4,6 +4,7 @@ The engines' data, one entry per engine (internal/engine/specs/<engine>.yaml): t
 the engine's own port, the environment variable of the API key, the default release, the rows (every flag the chart
 renders from values, in render order: key, flag, type, from, above, when, map, fixed, frontend, logic), the rank
 flags of a multi-node instance, the flags' other spellings (aliases) and keyOf (flag → the values key it comes from).
+"llm-model.cudaBuilds" maps each CUDA build (image.cuda) to its node-affinity defaults (internal/gpu CUDABuilds).
 Each engine reads its values from the values block of its own name (.Values.<engine>, merged per resource group).
 Usage: {{ $all := include "llm-model.engines" . | fromYaml }}, {{ $e := include "llm-model.engines.vllm" . | fromYaml }},
 or the engine in use: {{ $e := include "llm-model.engine" $ | fromYaml }}
@@ -234,4 +235,9 @@ keyOf:
   "--tool-call-parser": "serving.toolCallParser"
   "--tp-size": "serving.tensorParallelSize"
   "--trust-remote-code": "serving.trustRemoteCode"
+{{- end }}
+
+{{- define "llm-model.cudaBuilds" -}}
+"13.0": {"computeMajorGt":7,"driverMajorGt":575}
+"12.9": {"computeMajorGt":6,"driverMajorGt":565}
 {{- end }}

@@ -79,8 +79,9 @@ Usage: {{ $g := include "llm-model.resolveGroup" (dict "root" $ "index" $i "own"
 {{- end }}
 {{- $largeGpu := false }}
 {{- range $c := $v.scheduling.largeGpu.gpuCounts }}{{ if eq (int $c) $gpus }}{{ $largeGpu = $v.scheduling.largeGpu.enabled }}{{ end }}{{ end }}
-{{- /* The CUDA build's node-affinity defaults (compute major, driver major) unless the group sets them. */}}
-{{- $cudaDefaults := dict "13.0" (dict "computeMajorGt" 7 "driverMajorGt" 575) "12.9" (dict "computeMajorGt" 6 "driverMajorGt" 565) }}
+{{- /* The CUDA build's node-affinity defaults (compute major, driver major; generated from internal/gpu CUDABuilds)
+unless the group sets them. */}}
+{{- $cudaDefaults := include "llm-model.cudaBuilds" . | fromYaml }}
 {{- $cuda := get $cudaDefaults (toString $v.image.cuda) }}
 {{- $aff := dict "products" ($g.gpu.products | default list) }}
 {{- $_ := set $aff "memoryMiBGt" $g.gpu.memoryMiBGt }}

@@ -75,6 +75,21 @@ func chartgenValues(model, gpu string, flags ...string) []string {
 func qwen8(flags ...string) []string { return chartgenValues("Qwen/Qwen3-8B", "h100-80gb", flags...) }
 
 var refusals = []refusal{
+	// The engine release: the chart's image.version and chartgen's --engine-version take a release only.
+	{
+		name:     "engine version that is a build tag",
+		values:   `image: {version: v0.19.0-cu130}`,
+		chart:    `image.version "v0.19.0-cu130" is not a release: give vMAJOR.MINOR.PATCH`,
+		args:     qwen8("--engine-version", "v0.19.0-cu130"),
+		chartgen: `--engine-version: "v0.19.0-cu130" is not a release: give vMAJOR.MINOR.PATCH`,
+	},
+	{
+		name:     "engine version latest",
+		values:   `image: {version: latest}`,
+		chart:    `image.version "latest" is not a release`,
+		args:     qwen8("--engine-version", "latest"),
+		chartgen: `"latest" is not a release`,
+	},
 	// Speculative decoding.
 	{
 		name:     "speculative tokens without a method",

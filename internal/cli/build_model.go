@@ -41,5 +41,11 @@ func (b *builder) buildModel() {
 		}
 		v.Image.Version = ver
 		c["image.version"] = "Engine release: " + ver + " (--engine-version); the memory plan follows it."
+		known := b.e.Spec().DefaultRelease
+		if asked, err := engine.ParseRelease(ver); err == nil && asked.After(engine.MustParseRelease(known)) {
+			c["image.version"] = "Engine release: " + ver + " (--engine-version), newer than the newest " + string(b.e.Name()) +
+				" release chartgen and the chart know (" + known + "): the memory plan applies the rules it has for " + known +
+				" and later, and the chart checks the flags against the " + known + " table (its NOTES say so); read the release notes for what changed since."
+		}
 	}
 }

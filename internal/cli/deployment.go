@@ -63,7 +63,7 @@ func (d *deploymentFlags) validate() []string {
 		errs = append(errs, "--pp and --dcp describe a layout: give --tp with them (--tp 1 for pipeline parallelism alone)")
 	}
 	if d.engineVersion != "" {
-		if _, err := plan.ParseEngineVersion(d.engineVersion); err != nil {
+		if _, err := engine.ParseRelease(d.engineVersion); err != nil {
 			errs = append(errs, "--engine-version: "+err.Error())
 		}
 	}

@@ -92,6 +92,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--lora-rank", "48"}, []string{"--lora-rank 48 is not a rank vLLM takes"}},
 		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--max-loras", "-1"}, []string{"--max-loras -1 must be positive"}},
 		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--max-loras", "4", "--max-cpu-loras", "2"}, []string{"--max-cpu-loras 2 is below --max-loras 4"}},
+		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--engine-version", "v0.19.0-cu130"}, []string{`--engine-version: "v0.19.0-cu130" is not a release: give vMAJOR.MINOR.PATCH`}},
+		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--engine-version", "latest"}, []string{`"latest" is not a release`}},
+		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--engine-version", "1.0"}, []string{`"1.0" is not a release`}},
+		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--engine-version", "v0.29.1rc1"}, []string{`"v0.29.1rc1" is not a release`}},
 		{[]string{"values", "--model", "Qwen/Qwen3-8B", "--engine", "sglang", "--max-cpu-loras", "2"}, []string{"--max-cpu-loras: LoRA adapter slots in CPU memory (max_cpu_loras) are a vLLM option; SGLang has none"}},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -260,4 +264,18 @@ func TestEngineFlagsFromEngine(t *testing.T) {
 			t.Errorf("%v: %v", args, err)
 		}
 	}
+}
+
+// TestEngineVersionNewerThanKnown: a release newer than the newest one chartgen and the chart know is planned, and
+// the values say which release's rules it got; a known one is not flagged.
+func TestEngineVersionNewerThanKnown(t *testing.T) {
+	t.Setenv("HF_HUB_OFFLINE", "1")
+	out, _, err := run(t, "values", "--model", "Qwen/Qwen3-8B", "--gpu", "l4", "--engine-version", "v0.33.0")
+	require.NoError(t, err)
+	assert.Contains(t, out, "version: v0.33.0")
+	assert.Contains(t, out, "Engine release: v0.33.0 (--engine-version), newer than the newest vllm release chartgen and the chart know (v0.19.0): the memory plan applies the rules it has for v0.19.0 and later")
+	out, _, err = run(t, "values", "--model", "Qwen/Qwen3-8B", "--gpu", "l4", "--engine-version", "0.19.0")
+	require.NoError(t, err)
+	assert.Contains(t, out, "Engine release: v0.19.0 (--engine-version); the memory plan follows it.")
+	assert.NotContains(t, out, "newer than the newest")
 }

@@ -34,7 +34,7 @@ test: check-generated check-tidy vet unit lint e2e ## Everything CI runs: genera
 
 .PHONY: unit
 unit: ## Go unit, golden and schema tests of the main module.
-	$(GO) test ./...
+	$(GO) test -timeout 30m ./...
 
 # Every Go module of the repository (the main one, tools/k8s, tests/e2e).
 GO_MODULES := $(patsubst %/,%,$(dir $(shell git ls-files go.mod '*/go.mod')))

@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,6 +29,7 @@ func TestRenderingsPassTheFlagTable(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			res, err := RenderCase(t, c)
 			require.NoError(t, err)
+			userEnv := caseEnv(t, c)
 			monitored := false
 			var workloads []*appsv1.StatefulSet
 			for _, d := range res.Docs {
@@ -60,18 +63,42 @@ func TestRenderingsPassTheFlagTable(t *testing.T) {
 			for _, sts := range workloads {
 				role := sts.Spec.Template.Labels["llm-charts.io/role"]
 				for _, ctr := range sts.Spec.Template.Spec.Containers {
-					checkContainer(t, res.Notes, sts.Name, role, monitored, ctr)
+					checkContainer(t, res.Notes, sts.Name, role, monitored, userEnv, ctr)
 				}
 			}
 		})
 	}
 }
 
-func checkContainer(t *testing.T, notes, workload, role string, monitored bool, ctr corev1.Container) {
+// caseEnv is the environment variables a case's values set themselves (serving.env, also per resource group): the
+// user's own, which the chart passes on whoever reads them.
+func caseEnv(t *testing.T, c Case) map[string]bool {
+	data, err := os.ReadFile(c.Path)
+	require.NoError(t, err)
+	type serving struct{ Env map[string]any }
+	var v struct {
+		Serving        serving
+		ResourceGroups []struct{ Serving serving } `json:"resourceGroups"`
+	}
+	require.NoError(t, yaml.Unmarshal(data, &v))
+	all := []serving{v.Serving}
+	for _, g := range v.ResourceGroups {
+		all = append(all, g.Serving)
+	}
+	out := map[string]bool{}
+	for _, s := range all {
+		for k := range s.Env {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+func checkContainer(t *testing.T, notes, workload, role string, monitored bool, userEnv map[string]bool, ctr corev1.Container) {
 	engine := ctr.Name
 	_, tag, _ := strings.Cut(ctr.Image, ":")
 	version := flagtable.VersionOfTag(tag)
-	tab, ok := flagtable.Lookup(engine, version)
+	tab, ok := flagtable.ForRelease(engine, version)
 	if !ok {
 		assert.True(t, strings.Contains(notes, "has no engine flag table") || strings.Contains(notes, "names no "+engine+" release"),
 			"%s: %s %q has no flag table, and NOTES does not say so", workload, engine, tag)
@@ -84,7 +111,9 @@ func checkContainer(t *testing.T, notes, workload, role string, monitored bool, 
 	problems := tab.CheckArgs(args)
 	var env []string
 	for _, e := range ctr.Env {
-		env = append(env, e.Name)
+		if !userEnv[e.Name] {
+			env = append(env, e.Name)
+		}
 	}
 	problems = append(problems, tab.CheckEnv(env)...)
 	assert.Empty(t, problems, "%s: against the flag table of %s %s", workload, engine, version)
@@ -141,27 +170,47 @@ func engineArgv(t *testing.T, ctr corev1.Container) []string {
 	return argv
 }
 
-// TestChartFlagTableVersions: the releases the chart knows to have tables (llm-model.flagTableVersions, whose last
-// entry is the default image.version) are exactly the tables in internal/flagtable, and vLLM's newest is the
-// chart's appVersion.
+// TestChartFlagTableVersions: the releases the chart knows to have tables (each engine's releases in _engines.tpl,
+// generated) are exactly the tables in internal/flagtable, and vLLM's default release is the chart's appVersion.
 func TestChartFlagTableVersions(t *testing.T) {
 	ch := LoadChart(t, "llm-model")
 	var tpl string
 	for _, f := range ch.Templates {
-		if f.Name == "templates/_helpers.tpl" {
+		if f.Name == "templates/_engines.tpl" {
 			tpl = string(f.Data)
 		}
 	}
-	_, body, ok := strings.Cut(tpl, `{{- define "llm-model.flagTableVersions" -}}`)
-	require.True(t, ok, "llm-model.flagTableVersions is not defined in _helpers.tpl")
-	body, _, _ = strings.Cut(body, "{{- end }}")
-	var chart map[string][]string
-	require.NoError(t, yaml.Unmarshal([]byte(body), &chart))
 	for _, e := range flagtable.Engines() {
-		assert.Equal(t, flagtable.Versions(e), chart[e], "flag table versions of %s", e)
+		_, body, ok := strings.Cut(tpl, `{{- define "llm-model.engines.`+e+`" -}}`)
+		require.True(t, ok, "llm-model.engines.%s is not defined in _engines.tpl", e)
+		body, _, _ = strings.Cut(body, "{{- end }}")
+		var data struct{ Releases []string }
+		require.NoError(t, yaml.Unmarshal([]byte(body), &data))
+		assert.Equal(t, flagtable.Versions(e), data.Releases, "flag table versions of %s", e)
 	}
-	assert.Len(t, chart, len(flagtable.Engines()))
-	def, ok := flagtable.Default("vllm")
+	assert.Equal(t, engineSpec.MustLookup("vllm").Spec().DefaultRelease, ch.Metadata.AppVersion, "the chart's appVersion is vLLM's default release")
+}
+
+// TestReadmeListsEveryTable: the README's table of flag tables has one row per table, with its flag count.
+func TestReadmeListsEveryTable(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(data), "\n## Engine flag tables\n")
 	require.True(t, ok)
-	assert.Equal(t, def.Version, ch.Metadata.AppVersion, "the chart's appVersion is the newest vLLM release with a flag table")
+	rows := map[string]string{}
+	for _, line := range strings.Split(section, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 5 || !strings.HasPrefix(strings.TrimSpace(cells[2]), "v") {
+			continue
+		}
+		rows[strings.ToLower(strings.TrimSpace(cells[1]))+" "+strings.TrimSpace(cells[2])] = strings.TrimSpace(cells[3])
+	}
+	want := map[string]string{}
+	for _, e := range flagtable.Engines() {
+		for _, v := range flagtable.Versions(e) {
+			tab, _ := flagtable.Lookup(e, v)
+			want[e+" "+v] = strconv.Itoa(len(tab.Flags))
+		}
+	}
+	assert.Equal(t, want, rows, "README.md, Engine flag tables: engine, release, flags")
 }

@@ -155,14 +155,13 @@ func caseExtraArgs(t *testing.T, c Case) map[string]bool {
 	return out
 }
 
-// TestSpecDefaultReleaseIsNewestTable: the chart's default image.version is the engine's defaultRelease
-// (_engines.tpl, from the spec), which must be the newest release with a flag table, as llm-model.flagTableVersions
-// lists them.
-func TestSpecDefaultReleaseIsNewestTable(t *testing.T) {
+// TestSpecDefaultReleaseHasTable: the chart's default image.version is the engine's defaultRelease (_engines.tpl,
+// from the spec), which must have a flag table of its own. It need not be the newest: the default moves to a newer
+// release once chartgen's memory terms are calibrated there (README, "Engine flag tables").
+func TestSpecDefaultReleaseHasTable(t *testing.T) {
 	for _, e := range engine.All() {
-		versions := flagtable.Versions(string(e.Name()))
-		require.NotEmpty(t, versions, e.Name())
-		assert.Equal(t, versions[len(versions)-1], e.Spec().DefaultRelease, "%s: the default release is the newest flag table", e.Name())
+		_, ok := flagtable.Lookup(string(e.Name()), e.Spec().DefaultRelease)
+		assert.True(t, ok, "%s: the default release %s has a flag table", e.Name(), e.Spec().DefaultRelease)
 	}
 }
 

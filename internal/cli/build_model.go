@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/llm-charts/llm-charts/internal/engine"
+	"github.com/llm-charts/llm-charts/internal/flagtable"
 	"github.com/llm-charts/llm-charts/internal/plan"
 	"github.com/llm-charts/llm-charts/internal/values"
 )
@@ -41,11 +42,23 @@ func (b *builder) buildModel() {
 		}
 		v.Image.Version = ver
 		c["image.version"] = "Engine release: " + ver + " (--engine-version); the memory plan follows it."
-		known := b.e.Spec().DefaultRelease
-		if asked, err := engine.ParseRelease(ver); err == nil && asked.After(engine.MustParseRelease(known)) {
-			c["image.version"] = "Engine release: " + ver + " (--engine-version), newer than the newest " + string(b.e.Name()) +
-				" release chartgen and the chart know (" + known + "): the memory plan applies the rules it has for " + known +
-				" and later, and the chart checks the flags against the " + known + " table (its NOTES say so); read the release notes for what changed since."
-		}
+		c["image.version"] += releaseCoverage(string(b.e.Name()), ver)
 	}
+}
+
+// releaseCoverage is what the image.version comment adds for a release the flag tables do not cover: which
+// release's table the chart checks the flags against, and that the memory plan applies the newest rules it has.
+func releaseCoverage(name, ver string) string {
+	if _, ok := flagtable.ForRelease(name, ver); ok {
+		return ""
+	}
+	versions := flagtable.Versions(name)
+	newest := versions[len(versions)-1]
+	if asked, err := engine.ParseRelease(ver); err == nil && asked.After(engine.MustParseRelease(newest)) {
+		return " It is newer than the newest " + name + " release chartgen and the chart have a flag table for (" + newest +
+			"): the memory plan applies the rules it has for " + newest + " and later, and the chart checks the flags against the " +
+			newest + " table (its NOTES say so); read the release notes for what changed since."
+	}
+	near, _ := flagtable.Nearest(name, ver)
+	return " The chart has no flag table for it and checks the flags against " + near.Version + "'s, the nearest older release with one (its NOTES say so)."
 }

@@ -87,6 +87,7 @@ func newRoot(a *app) *cobra.Command {
 		newImportCmd(a),
 		newGatewayCmd(a),
 		newCheckCmd(a),
+		newReleasesCmd(a),
 	)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErr("%s: %v (run %s --help)", c.CommandPath(), err, c.CommandPath())
@@ -212,6 +213,16 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return usageErr("%s: unexpected argument %q; it takes flags only (run %s --help)", cmd.CommandPath(), args[0], cmd.CommandPath())
 	}
 	return nil
+}
+
+// argsBetween is cobra's Args for commands that take min to max arguments, named in want (e.g. "ENGINE FROM TO").
+func argsBetween(min, max int, want string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < min || len(args) > max {
+			return usageErr("%s: takes %s, got %d argument(s) (run %s --help)", cmd.CommandPath(), want, len(args), cmd.CommandPath())
+		}
+		return nil
+	}
 }
 
 // stringList is a repeatable flag whose values may also be comma-separated (--gpu l4 --gpu a10, --gpu l4,a10).

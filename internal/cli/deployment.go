@@ -96,7 +96,11 @@ func (d *deploymentFlags) fromLog(lf *enginelog.Facts, g gpu.GPU, o *plan.Option
 	// The engine's server defaults (engine.LogDefaults); chartgen's own max_num_seqs where the engine has none it
 	// follows.
 	e := engine.MustLookup(lf.Engine)
-	def := e.LogDefaults(g.MemoryMiB)
+	release := d.engineVersion
+	if release == "" {
+		release = lf.Version
+	}
+	def := e.LogDefaults(g.MemoryMiB, release)
 	seqs, mnbt := def.MaxNumSeqs, def.MaxNumBatchedTokens
 	if seqs == 0 {
 		seqs = plan.MaxNumSeqs
@@ -121,7 +125,7 @@ func (d *deploymentFlags) fromLog(lf *enginelog.Facts, g gpu.GPU, o *plan.Option
 	}
 	if o.GPUMemoryUtilization == 0 {
 		o.GPUMemoryUtilization = lf.Utilization
-		if u := engine.MustLookup(o.Engine).LogDefaults(g.MemoryMiB).Utilization; o.GPUMemoryUtilization == 0 && u > 0 {
+		if u := engine.MustLookup(o.Engine).LogDefaults(g.MemoryMiB, o.EngineVersion).Utilization; o.GPUMemoryUtilization == 0 && u > 0 {
 			o.GPUMemoryUtilization = u
 			notes = append(notes, fmt.Sprintf("gpu_memory_utilization not in the log: the engine default %.2f", u))
 		}
@@ -199,7 +203,7 @@ func checkDeployment(in plan.Input, g gpu.GPU, lf *enginelog.Facts, d deployment
 		return nil, err
 	}
 	var tuned *plan.Plan
-	if engine.MustLookup(o.Engine).LogDefaults(g.MemoryMiB).TunedUtilization {
+	if engine.MustLookup(o.Engine).LogDefaults(g.MemoryMiB, o.EngineVersion).TunedUtilization {
 		t := o
 		t.GPUMemoryUtilization = 0
 		if tuned, err = plan.New(in, g, t); err != nil {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/llm-charts/llm-charts/internal/flagtable"
 	"github.com/llm-charts/llm-charts/internal/gpu"
 	"os"
 	"path/filepath"
@@ -34,6 +35,10 @@ type chartEngine struct {
 	RankFlags      []KeyRow `json:"rankFlags"`
 	Aliases        map[string]string
 	KeyOf          map[string]string `json:"keyOf"`
+	ImageTags      []ImageTags       `json:"imageTags"`
+	Releases       []string
+	Series         string
+	Spans          map[string]ReleaseSpan
 }
 
 // TestChartDataReadsBack: each engine's define is YAML that gives back every engine's rows, rank flags, aliases and
@@ -66,6 +71,15 @@ func TestChartDataReadsBack(t *testing.T) {
 		assert.Equal(t, spec.LoRARanks, g.LoRARanks)
 		assert.Equal(t, spec.Aliases, g.Aliases)
 		assert.Equal(t, spec.KeyOf(), g.KeyOf)
+		assert.Equal(t, flagtable.Versions(string(spec.Name)), g.Releases)
+		require.Len(t, g.ImageTags, len(spec.ImageTags))
+		for i, tags := range spec.ImageTags {
+			assert.Equal(t, tags.Since, g.ImageTags[i].Since)
+			assert.Equal(t, tags.Suffixes, g.ImageTags[i].Suffixes)
+		}
+		spans, err := ReleaseSpans(string(spec.Name))
+		require.NoError(t, err)
+		assert.Equal(t, spans, g.Spans)
 		for _, pair := range []struct{ want, got []KeyRow }{{spec.Keys, g.Keys}, {spec.RankFlags, g.RankFlags}} {
 			require.Len(t, pair.got, len(pair.want))
 			for i, r := range pair.want {

@@ -31,8 +31,9 @@ type Describer interface {
 	PipelineNote(nodes int) string
 	// RankFlagsNote names the flags each rank of a multi-node instance starts with.
 	RankFlagsNote() string
-	// LogDefaults are the engine's defaults for what a start-up log leaves out, on a GPU of gpuMemoryMiB.
-	LogDefaults(gpuMemoryMiB int64) LogDefaults
+	// LogDefaults are the engine's defaults for what a start-up log leaves out, on a GPU of gpuMemoryMiB, at a
+	// release ("" for the default release).
+	LogDefaults(gpuMemoryMiB int64, release string) LogDefaults
 	// KVCacheDTypeFlagError is chartgen's refusal of --kv-cache-dtype asked, "" when the engine takes it (for some
 	// model: which model takes it is known only once one is loaded).
 	KVCacheDTypeFlagError(asked string) string

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"github.com/llm-charts/llm-charts/internal/flagtable"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,7 +50,7 @@ func TestDescriberFlagChecks(t *testing.T) {
 			assert.Contains(t, e.KVCacheDTypeFlagError("int3"), "int3")
 			assert.Empty(t, e.LoRAFlagErrors(0, 0))
 			assert.Empty(t, e.LoRAFlagErrors(16, 0), "16 is every engine's default rank")
-			d := e.LogDefaults(80 * 1024)
+			d := e.LogDefaults(80*1024, "")
 			assert.GreaterOrEqual(t, d.MaxNumSeqs, 0)
 			assert.True(t, d.Utilization >= 0 && d.Utilization < 1)
 		})
@@ -69,9 +71,9 @@ func TestDescriberFlagChecks(t *testing.T) {
 		}
 		assert.Equal(t, want, e.LoRAFlagErrors(0, 2), "%s", e.Name())
 	}
-	assert.Equal(t, LogDefaults{MaxNumSeqs: 256, MaxNumBatchedTokens: 2048, Utilization: 0.9, VersionFromLog: true, TunedUtilization: true}, vl.LogDefaults(24*1024))
-	assert.Equal(t, 1024, vl.LogDefaults(80*1024).MaxNumSeqs)
-	assert.Equal(t, LogDefaults{}, sg.LogDefaults(80*1024))
+	assert.Equal(t, LogDefaults{MaxNumSeqs: 256, MaxNumBatchedTokens: 2048, Utilization: 0.9, VersionFromLog: true, TunedUtilization: true}, vl.LogDefaults(24*1024, ""))
+	assert.Equal(t, 1024, vl.LogDefaults(80*1024, "").MaxNumSeqs)
+	assert.Equal(t, LogDefaults{}, sg.LogDefaults(80*1024, "v0.5.19"))
 }
 
 // RendersKey follows the spec: each engine's own block is its own, and every row's key is rendered.
@@ -102,4 +104,21 @@ func TestEngineCommentFromSpec(t *testing.T) {
 	for _, e := range All() {
 		assert.NotContains(t, servingMapping(e), "→ ,", "%s: every serving key has a flag", e.Name())
 	}
+}
+
+// TestUtilizationDefaultMatchesTables: vLLM's default --gpu-memory-utilization by release is what every flag table
+// that records the flag's default prints.
+func TestUtilizationDefaultMatchesTables(t *testing.T) {
+	vl := MustLookup(string(VLLM))
+	assert.Equal(t, 0.9, vl.LogDefaults(80*1024, "v0.19.1").Utilization)
+	assert.Equal(t, 0.92, vl.LogDefaults(80*1024, "v0.20.0").Utilization)
+	checked := 0
+	for _, v := range flagtable.Versions("vllm") {
+		tab, _ := flagtable.Lookup("vllm", v)
+		if def := tab.Flags["--gpu-memory-utilization"].Default; def != "" {
+			assert.Equal(t, def, strconv.FormatFloat(vl.LogDefaults(80*1024, v).Utilization, 'f', -1, 64), v)
+			checked++
+		}
+	}
+	assert.Positive(t, checked)
 }

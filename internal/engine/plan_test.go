@@ -2,12 +2,14 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/llm-charts/llm-charts/internal/catalog"
+	"github.com/llm-charts/llm-charts/internal/flagtable"
 	"github.com/llm-charts/llm-charts/internal/model"
 )
 
@@ -194,4 +196,39 @@ func TestLayoutsPerEngine(t *testing.T) {
 	for _, c := range MustLookup(string(SGLang)).Layouts(f, 8, 8, 1) {
 		assert.Equal(t, 1, c.Layout.DCP, "SGLang: no DCP (%+v)", c.Layout)
 	}
+}
+
+// TestParsersInEveryTable: every tool-call and reasoning parser vLLM's planner picks is registered in every vLLM
+// release whose flag table lists its parsers (a release whose --help lists none is not checked for that kind).
+func TestParsersInEveryTable(t *testing.T) {
+	families := []struct{ modelType, name string }{
+		{"minimax_m2", "MiniMaxAI/MiniMax-M2.5"}, {"qwen3", "Qwen/Qwen3-8B"}, {"qwen3_moe", "Qwen/Qwen3-235B-A22B"},
+		{"qwen3_next", "Qwen/Qwen3-Next-80B-A3B-Thinking"}, {"qwen3_vl_moe", "Qwen/Qwen3-VL-235B-A22B-Thinking"},
+		{"qwen3_vl_moe", "Qwen/Qwen3-VL-235B-A22B-Instruct"}, {"qwen3_5_moe", "Qwen/Qwen3.5-397B-A17B"},
+		{"deepseek_v32", "deepseek-ai/DeepSeek-V3.2"}, {"deepseek_v3", "deepseek-ai/DeepSeek-R1"},
+		{"deepseek_v3", "deepseek-ai/DeepSeek-V3.1"}, {"deepseek_v3", "deepseek-ai/DeepSeek-V3"},
+		{"kimi_k2", "moonshotai/Kimi-K2-Thinking"}, {"kimi_k2", "moonshotai/Kimi-K2-Instruct"},
+		{"glm_moe_dsa", "zai-org/GLM-5-FP8"}, {"glm4_moe", "zai-org/GLM-4.7"}, {"glm4_moe", "zai-org/GLM-4.6"},
+		{"gpt_oss", "openai/gpt-oss-120b"}, {"llama", "meta-llama/Llama-3.1-8B-Instruct"},
+		{"mistral", "mistralai/Mistral-7B-Instruct-v0.3"}, {"mixtral", "mistralai/Mixtral-8x7B-Instruct-v0.1"},
+	}
+	checked := 0
+	for _, v := range flagtable.Versions("vllm") {
+		tab, _ := flagtable.Lookup("vllm", v)
+		for _, fam := range families {
+			p := parsersFor(&model.Facts{ModelType: fam.modelType}, fam.name, model.TaskGenerate)
+			for _, c := range []struct{ kind, name string }{{"tool", p.Tool}, {"reasoning", p.Reasoning}} {
+				if c.name == "" || slices.Contains(tab.Unlisted, c.kind) {
+					continue
+				}
+				list := tab.ToolCallParsers
+				if c.kind == "reasoning" {
+					list = tab.ReasoningParsers
+				}
+				assert.Contains(t, list, c.name, "vllm %s: the %s parser chartgen picks for %s", v, c.kind, fam.name)
+				checked++
+			}
+		}
+	}
+	assert.Positive(t, checked)
 }

@@ -46,7 +46,7 @@ func (sglang) RankFlagsNote() string {
 
 // LogDefaults: SGLang sizes its running requests and memory fraction itself, so chartgen check plans its own
 // limit and fraction, and its memory terms do not follow the release.
-func (sglang) LogDefaults(int64) LogDefaults { return LogDefaults{} }
+func (sglang) LogDefaults(int64, string) LogDefaults { return LogDefaults{} }
 
 // KVCacheDTypeFlagError refuses a dtype the chart cannot map to SGLang's names (the serving.kvCacheDtype row's map).
 func (e sglang) KVCacheDTypeFlagError(asked string) string {

@@ -22,8 +22,9 @@ type Spec struct {
 	Repository string `json:"repository"`
 	// Port is the engine's own default port.
 	Port int `json:"port"`
-	// DefaultRelease is the release the chart and chartgen target when image.version is not set: the newest one
-	// with a flag table (internal/flagtable/tables/<name>/).
+	// DefaultRelease is the release the chart and chartgen target when image.version is not set. It has a flag table
+	// (internal/flagtable/tables/<name>/) and the memory terms chartgen plans with are calibrated on it; newer
+	// releases with tables are checked but not yet the default.
 	DefaultRelease string `json:"defaultRelease"`
 	// APIKeyEnv is the environment variable the chart fills from credentials.apiKey's Secret.
 	APIKeyEnv string `json:"apiKeyEnv"`
@@ -37,6 +38,57 @@ type Spec struct {
 	RankFlags []KeyRow `json:"rankFlags"`
 	// Aliases maps a flag's other spellings (short forms, older names) to the flag the chart renders.
 	Aliases map[string]string `json:"aliases,omitempty"`
+	// ImageTags are the engine's image tag schemes, oldest first: from each one's Since release on, the suffix its
+	// images' tags carry per CUDA build (image.cuda). A release takes the newest scheme not after it.
+	ImageTags []ImageTags `json:"imageTags"`
+}
+
+// ImageTags is one image tag scheme of an engine's releases.
+type ImageTags struct {
+	// Since is the first release of the scheme ("" for the oldest scheme).
+	Since string `json:"since,omitempty"`
+	// Suffixes maps a CUDA build to the suffix of its image tag ("" for the plain tag).
+	Suffixes map[string]string `json:"suffixes"`
+	// Source says where the scheme is read from.
+	Source string `json:"source,omitempty"`
+}
+
+// CUDAOfTag is the CUDA build an image tag of the engine names, and whether it names one: a -cu129 or -cu130 part,
+// else, for a release's plain tag, the build the release's scheme tags plainly (vLLM v0.19.0 is the 12.9 build,
+// v0.20.0 the 13.0 one).
+func (s *Spec) CUDAOfTag(tag string) (string, bool) {
+	for _, part := range strings.Split(tag, "-")[1:] {
+		switch part {
+		case "cu129":
+			return "12.9", true
+		case "cu130":
+			return "13.0", true
+		}
+	}
+	release := strings.Split(tag, "-")[0]
+	if _, err := ParseRelease(release); err != nil || release != tag {
+		return "", false
+	}
+	for _, b := range []string{"13.0", "12.9"} {
+		if suffix, ok := s.TagSuffix(release, b); ok && suffix == "" {
+			return b, true
+		}
+	}
+	return "", false
+}
+
+// TagSuffix is the image tag suffix of a release's CUDA build, and whether the release's scheme has that build.
+func (s *Spec) TagSuffix(release, cuda string) (string, bool) {
+	scheme := s.ImageTags[0]
+	if r, err := ParseRelease(release); err == nil {
+		for _, t := range s.ImageTags[1:] {
+			if !MustParseRelease(t.Since).After(r) {
+				scheme = t
+			}
+		}
+	}
+	suffix, ok := scheme.Suffixes[cuda]
+	return suffix, ok
 }
 
 // ValueType is how a row's value becomes the flag's words.
@@ -192,6 +244,21 @@ func (s *Spec) check() error {
 		if r.Key == "" || !strings.HasPrefix(r.Flag, "--") {
 			return fmt.Errorf("rank flag %q: needs a flag and a key", r.Flag)
 		}
+	}
+	for i, t := range s.ImageTags {
+		switch _, err := ParseRelease(t.Since); {
+		case (i == 0) != (t.Since == ""):
+			return fmt.Errorf("imageTags[%d]: only the first scheme, and every engine's, has no since", i)
+		case i > 0 && err != nil:
+			return fmt.Errorf("imageTags[%d]: %v", i, err)
+		case i > 1 && !MustParseRelease(t.Since).After(MustParseRelease(s.ImageTags[i-1].Since)):
+			return fmt.Errorf("imageTags[%d]: the schemes go oldest first", i)
+		case len(t.Suffixes) == 0 || t.Source == "":
+			return fmt.Errorf("imageTags[%d]: needs suffixes and a source", i)
+		}
+	}
+	if len(s.ImageTags) == 0 {
+		return fmt.Errorf("imageTags: the engine's image tag scheme is required")
 	}
 	return nil
 }

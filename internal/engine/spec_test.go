@@ -78,3 +78,33 @@ func TestSpecCheck(t *testing.T) {
 		assert.Contains(t, err.Error(), name)
 	}
 }
+
+// TestTagSuffix: a release takes the newest image tag scheme not after it (vLLM's plain tag became the CUDA 13.0
+// build at v0.20.0).
+func TestTagSuffix(t *testing.T) {
+	s := MustLookup("vllm").Spec()
+	for _, c := range []struct{ release, cuda, want string }{
+		{"v0.19.0", "13.0", "-cu130"}, {"v0.19.1", "12.9", ""},
+		{"v0.20.0", "13.0", ""}, {"v0.27.1", "12.9", "-cu129"},
+		{"nightly", "13.0", "-cu130"},
+	} {
+		got, ok := s.TagSuffix(c.release, c.cuda)
+		assert.True(t, ok, c.release)
+		assert.Equal(t, c.want, got, "%s %s", c.release, c.cuda)
+	}
+	_, ok := s.TagSuffix("v0.27.1", "11.8")
+	assert.False(t, ok)
+}
+
+// TestCUDAOfTag: the CUDA build an image tag names, by its suffix or by the release's plain-tag build.
+func TestCUDAOfTag(t *testing.T) {
+	s := MustLookup("vllm").Spec()
+	for tag, want := range map[string]string{
+		"v0.19.0": "12.9", "v0.19.0-cu130": "13.0", "v0.20.0": "13.0", "v0.27.1-cu129": "12.9",
+		"v0.25.1-x86_64-cu129": "12.9", "v0.20.0-cu130-ubuntu2404": "13.0", "nightly": "", "v0.27.1-ubuntu2404": "",
+	} {
+		got, ok := s.CUDAOfTag(tag)
+		assert.Equal(t, want, got, tag)
+		assert.Equal(t, want != "", ok, tag)
+	}
+}

@@ -42,13 +42,28 @@ func (vllm) RankFlagsNote() string {
 }
 
 // LogDefaults are vLLM's OpenAI server defaults (vllm/engine/arg_utils.py): 1024 sequences and 8192 batched tokens
-// on GPUs of 70 GiB or more, 256 and 2048 below; gpu_memory_utilization 0.9.
-func (vllm) LogDefaults(gpuMemoryMiB int64) LogDefaults {
-	d := LogDefaults{MaxNumSeqs: 256, MaxNumBatchedTokens: 2048, Utilization: 0.9, VersionFromLog: true, TunedUtilization: true}
+// on GPUs of 70 GiB or more, 256 and 2048 below; gpu_memory_utilization 0.9, and 0.92 from v0.20 (vllmUtilization).
+func (e vllm) LogDefaults(gpuMemoryMiB int64, release string) LogDefaults {
+	d := LogDefaults{MaxNumSeqs: 256, MaxNumBatchedTokens: 2048, Utilization: vllmUtilization(release, e.Spec().DefaultRelease), VersionFromLog: true, TunedUtilization: true}
 	if gpuMemoryMiB >= 70*1024 {
 		d.MaxNumSeqs, d.MaxNumBatchedTokens = 1024, 8192
 	}
 	return d
+}
+
+// vllmUtilization is vLLM's default --gpu-memory-utilization at a release: 0.9 up to v0.19 (vllm/config/cache.py),
+// 0.92 from v0.20.0 (vllm-project/vllm#38284, with the CUDA-graph profiling; the help of every tabled release from
+// v0.22.1 on prints "(default: 0.92)", which TestUtilizationDefaultMatchesTables checks). A release that does not
+// parse takes the default release's.
+func vllmUtilization(release, defaultRelease string) float64 {
+	r, err := ParseRelease(release)
+	if err != nil {
+		r = MustParseRelease(defaultRelease)
+	}
+	if !MustParseRelease("v0.20.0").After(r) {
+		return 0.92
+	}
+	return 0.9
 }
 
 // KVCacheDTypeFlagError checks the name against a sparse-MLA model, which takes every name: a dtype name no model

@@ -48,14 +48,14 @@ func TestFromHelp(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]Flag{
-		"--headless":                {Source: "--help, group options"},
-		"--port":                    {Value: Int, Frontend: true, Source: "--help, group Frontend"},
-		"--enable-auto-tool-choice": {Negatable: true, Frontend: true, Source: "--help, group Frontend"},
+		"--headless":                {Default: "False", Source: "--help, group options"},
+		"--port":                    {Value: Int, Frontend: true, Default: "8000", Source: "--help, group Frontend"},
+		"--enable-auto-tool-choice": {Negatable: true, Frontend: true, Default: "False", Source: "--help, group Frontend"},
 		"--tool-call-parser":        {Value: String, Parsers: "tool", Frontend: true, Source: "--help, group Frontend"},
 		"--api-key":                 {Value: List, Frontend: true, Source: "--help, group Frontend"},
-		"--tensor-parallel-size":    {Value: Int, Source: "--help, group ParallelConfig"},
+		"--tensor-parallel-size":    {Value: Int, Default: "1", Source: "--help, group ParallelConfig"},
 		"--api-server-count":        {Value: Int, Frontend: true, Source: "--help, group ParallelConfig"},
-		"--kv-cache-dtype":          {Value: String, Choices: []string{"auto", "fp8"}, Source: "--help, group CacheConfig"},
+		"--kv-cache-dtype":          {Value: String, Choices: []string{"auto", "fp8"}, Default: "auto", Source: "--help, group CacheConfig"},
 		"--reasoning-parser":        {Value: String, Parsers: "reasoning", Source: "--help, group CacheConfig"},
 		"--brand-new-flag":          {Value: String, Source: "--help, group CacheConfig"},
 	}
@@ -67,7 +67,7 @@ func TestFromHelp(t *testing.T) {
 	if strings.Join(tab.ToolCallParsers, ",") != "hermes,mistral" || strings.Join(tab.ReasoningParsers, ",") != "deepseek_r1,qwen3" {
 		t.Errorf("parsers %v %v", tab.ToolCallParsers, tab.ReasoningParsers)
 	}
-	if len(tab.Env) != 2 || tab.Positional != "model" {
+	if len(tab.Env) != 2 || tab.Positional != "model" || tab.Paths["health"] != "/health" || len(tab.Metrics) == 0 {
 		t.Errorf("env %v, positional %q", tab.Env, tab.Positional)
 	}
 	if p := tab.CheckArgs([]string{"m", "--port", "1", "--no-enable-auto-tool-choice", "--tool-call-parser", "hermes"}); p != nil {

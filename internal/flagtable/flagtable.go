@@ -48,6 +48,9 @@ type Flag struct {
 	Parsers string `json:"parsers,omitempty"`
 	// Frontend flags configure the HTTP API server; a headless rank (no API server) must not get them.
 	Frontend bool `json:"frontend,omitempty"`
+	// Default is the value the release uses when the flag is not given, as its --help prints it; empty where the
+	// table's source does not say.
+	Default string `json:"default,omitempty"`
 	// Source is the file (and argument group) that defines the flag.
 	Source string `json:"source"`
 }
@@ -58,14 +61,18 @@ type Source struct {
 	Tag        string `json:"tag"`
 	// Files are the files read, each with the commit it was read at.
 	Files []File `json:"files"`
+	// Image is the release image the facts were read from, by digest, where they were read from one.
+	Image string `json:"image,omitempty"`
 	// How says how the table was collected, and what it covers.
 	How string `json:"how"`
 }
 
-// File is one source file read for a table.
+// File is one source file read for a table: a file of the engine's repository, or of Repository where it is
+// another one's (a published dump of the release's --help, say).
 type File struct {
-	Path   string `json:"path"`
-	Commit string `json:"commit"`
+	Repository string `json:"repository,omitempty"`
+	Path       string `json:"path"`
+	Commit     string `json:"commit"`
 }
 
 // Table is one engine release's table.
@@ -75,13 +82,28 @@ type Table struct {
 	// Entrypoint is the command that starts the server, before the arguments (e.g. `vllm serve`).
 	Entrypoint []string `json:"entrypoint"`
 	// Positional names the positional argument the entry point takes first, if any (vLLM: the model).
-	Positional       string          `json:"positional,omitempty"`
+	Positional string `json:"positional,omitempty"`
+	// Series is how the engine's releases share flags: "minor" (the default: every patch of a minor release has the
+	// same flags, as vLLM's) or "patch" (every release is its own, as SGLang's v0.5.x). Every table of an engine says
+	// the same.
+	Series string `json:"series,omitempty"`
+	// Partial tables list only some of the release's flags (those the chart renders, the importer maps and the test
+	// cases pass): a flag they have exists at the release, a flag they lack may exist too.
+	Partial          bool            `json:"partial,omitempty"`
 	Source           Source          `json:"source"`
 	Flags            map[string]Flag `json:"flags"`
 	ToolCallParsers  []string        `json:"toolCallParsers"`
 	ReasoningParsers []string        `json:"reasoningParsers"`
+	// Unlisted names the lists ("tool", "reasoning", "env") the table's source does not enumerate (vLLM's
+	// --reasoning-parser takes any registered name and its --help lists none): what they would hold is not checked.
+	Unlisted []string `json:"unlisted,omitempty"`
 	// Env maps each environment variable the engine reads to where it is read.
 	Env map[string]string `json:"env"`
+	// Metrics maps each metric the chart's monitors, autoscalers and endpoint picker read to where the release
+	// defines it.
+	Metrics map[string]string `json:"metrics"`
+	// Paths are the HTTP paths the chart calls (health, metrics, models), as the release serves them.
+	Paths map[string]string `json:"paths"`
 }
 
 // Outside lists the environment variables the chart sets that engines do not read themselves but their libraries,
@@ -149,6 +171,22 @@ func Parse(data []byte) (*Table, error) {
 	if _, err := ParseVersion(t.Version); err != nil {
 		problems = append(problems, err.Error())
 	}
+	for _, k := range []string{"health", "metrics", "models"} {
+		if !strings.HasPrefix(t.Paths[k], "/") {
+			problems = append(problems, fmt.Sprintf("paths.%s: the release's path is required", k))
+		}
+	}
+	for kind, list := range map[string][]string{"tool": t.ToolCallParsers, "reasoning": t.ReasoningParsers} {
+		if len(list) == 0 && !contains(t.Unlisted, kind) {
+			problems = append(problems, fmt.Sprintf("no %s parsers: list them, or name %q in unlisted when the source does not enumerate them", kind, kind))
+		}
+	}
+	if t.Series != "" && t.Series != "minor" && t.Series != "patch" {
+		problems = append(problems, fmt.Sprintf("series %q: minor or patch", t.Series))
+	}
+	if len(t.Metrics) == 0 {
+		problems = append(problems, "metrics: the metrics the chart reads, each with its source, are required")
+	}
 	if t.Source.Repository == "" || t.Source.Tag == "" || len(t.Source.Files) == 0 || t.Source.How == "" {
 		problems = append(problems, "source.repository, tag, files and how are required")
 	}
@@ -191,6 +229,41 @@ func Lookup(engine, version string) (*Table, bool) {
 	return t, ok
 }
 
+// ForRelease returns the table that covers a release: its own, else the table of its series (Series: vLLM's tables
+// hold the newest patch of a minor release, and its patch releases do not change the entry point's flags).
+func ForRelease(engine, version string) (*Table, bool) {
+	if t, ok := Lookup(engine, version); ok {
+		return t, true
+	}
+	if _, err := ParseVersion(version); err != nil {
+		return nil, false
+	}
+	for _, v := range Versions(engine) {
+		if Series(engine, v) == Series(engine, version) {
+			return Lookup(engine, v)
+		}
+	}
+	return nil, false
+}
+
+// Nearest returns the table whose facts are the best guess for a release no table covers: the newest table older
+// than it, else (for a release older than every table, or a tag that names none) the oldest.
+func Nearest(engine, version string) (*Table, bool) {
+	versions := Versions(engine)
+	if len(versions) == 0 {
+		return nil, false
+	}
+	best := versions[0]
+	if _, err := ParseVersion(version); err == nil {
+		for _, v := range versions {
+			if !Less(version, v) {
+				best = v
+			}
+		}
+	}
+	return Lookup(engine, best)
+}
+
 // Versions lists the releases of an engine that have a table, oldest first.
 func Versions(engine string) []string {
 	var out []string
@@ -211,9 +284,9 @@ func Engines() []string {
 	return out
 }
 
-// Default is the newest release of an engine that has a table: the version the chart and chartgen target unless
-// told otherwise.
-func Default(engine string) (*Table, bool) {
+// Newest is the table of an engine's newest release with one (the engine's default release, which the chart and
+// chartgen target unless told otherwise, is in internal/engine's spec: it may be an older one).
+func Newest(engine string) (*Table, bool) {
 	v := Versions(engine)
 	if len(v) == 0 {
 		return nil, false
@@ -380,12 +453,13 @@ func (f Flag) problem(vals []string, t *Table) string {
 		if len(f.Choices) > 0 && !contains(f.Choices, v) {
 			return fmt.Sprintf("%q is not one of %s", v, strings.Join(f.Choices, ", "))
 		}
-		switch f.Parsers {
-		case "tool":
+		switch {
+		case contains(t.Unlisted, f.Parsers):
+		case f.Parsers == "tool":
 			if !contains(t.ToolCallParsers, v) {
 				return fmt.Sprintf("%q is not a tool-call parser of %s %s", v, t.Engine, t.Version)
 			}
-		case "reasoning":
+		case f.Parsers == "reasoning":
 			if !contains(t.ReasoningParsers, v) {
 				return fmt.Sprintf("%q is not a reasoning parser of %s %s", v, t.Engine, t.Version)
 			}
@@ -396,6 +470,9 @@ func (f Flag) problem(vals []string, t *Table) string {
 
 // CheckEnv lists the variables that neither the engine release nor a library it runs (Outside) reads.
 func (t *Table) CheckEnv(names []string) []string {
+	if contains(t.Unlisted, "env") {
+		return nil
+	}
 	var problems []string
 	for _, n := range names {
 		if _, ok := t.Env[n]; ok {

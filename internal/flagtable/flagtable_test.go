@@ -10,12 +10,16 @@ func TestTablesLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range []string{"sglang", "vllm"} {
-		tab, ok := Default(e)
-		if !ok {
+		if _, ok := Newest(e); !ok {
 			t.Fatalf("no table for %s", e)
 		}
-		if len(tab.Flags) == 0 || len(tab.ToolCallParsers) == 0 || len(tab.ReasoningParsers) == 0 || len(tab.Env) == 0 {
-			t.Errorf("%s %s: empty lists", e, tab.Version)
+		for _, v := range Versions(e) {
+			tab, _ := Lookup(e, v)
+			for kind, n := range map[string]int{"flag": len(tab.Flags), "tool": len(tab.ToolCallParsers), "reasoning": len(tab.ReasoningParsers), "env": len(tab.Env)} {
+				if n == 0 && !contains(tab.Unlisted, kind) {
+					t.Errorf("%s %s: no %s list, and it does not say the source lists none (unlisted)", e, v, kind)
+				}
+			}
 		}
 	}
 	if got := Engines(); strings.Join(got, ",") != "sglang,vllm" {

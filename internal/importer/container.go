@@ -58,7 +58,8 @@ func (s *state) image(ref string, cmd, args []string) {
 		s.unmapped("image tag %q: a placeholder, not a tag; the chart's default (the newest vLLM release with a flag table + CUDA suffix) applies: set image.tag", tag)
 	case tag != "":
 		s.v.Image.Tag = tag
-		if strings.Contains(tag, "cu129") {
+		// The CUDA build the tag names sets image.cuda, which decides the pods' node affinity (the tag itself stays).
+		if cuda, ok := mentioned(append(cmd, args...)).Spec().CUDAOfTag(tag); ok && cuda == values.CUDA129 {
 			s.v.Image.CUDA = values.CUDA129
 		}
 	}

@@ -99,21 +99,28 @@ func isEngineCommand(argv []string) bool {
 	return e != nil
 }
 
-// engineTable is the flag table of the engine release the imported image runs, else of the release the chart
-// defaults to (with a note saying so).
+// engineTable is the flag table of the engine release the imported image runs (its own, or its minor series'),
+// else of the release the chart defaults to when the image names none, else the nearest older table (with a note
+// saying so).
 func (s *state) engineTable() *flagtable.Table {
 	tag := ""
 	if s.v.Image != nil {
 		tag = s.v.Image.Tag
 	}
 	name := string(s.engine.Name())
-	if t, ok := flagtable.Lookup(name, flagtable.VersionOfTag(tag)); ok {
+	release := flagtable.VersionOfTag(tag)
+	if t, ok := flagtable.ForRelease(name, release); ok {
 		return t
 	}
-	t, _ := flagtable.Default(name)
-	if tag != "" {
-		s.note("image tag %q: the chart has no engine flag table for its release, so the flags were checked against %s %s (the chart's default)", tag, name, t.Version)
+	if release == "" {
+		t, _ := flagtable.Lookup(name, s.engine.Spec().DefaultRelease)
+		if tag != "" {
+			s.note("image tag %q names no release: the flags were checked against %s %s (the chart's default)", tag, name, t.Version)
+		}
+		return t
 	}
+	t, _ := flagtable.Nearest(name, release)
+	s.note("image tag %q: the chart has no engine flag table for %s %s, so the flags were checked against %s %s, the nearest release with one", tag, name, release, name, t.Version)
 	return t
 }
 

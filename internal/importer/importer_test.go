@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"github.com/llm-charts/llm-charts/internal/flagtable"
 	"strings"
 	"testing"
 
@@ -123,9 +124,10 @@ func TestImportChecksFlagsAgainstTheFlagTable(t *testing.T) {
 		assert.Contains(t, unmapped, want)
 	}
 	assert.Equal(t, []string{"--kv-cache-dtype", "int4", "--frobnicate"}, res[0].Values.Serving.ExtraArgs[:3], "kept in extraArgs, as written")
-	// A release without a table is checked against the chart's default, and the notes say so.
+	// A release without a table is checked against the nearest older one, and the notes say so.
+	newest, _ := flagtable.Newest("vllm")
 	res = importEdited(t, "v0.19.0-cu130", "v0.99.0-cu130")
-	assert.Contains(t, strings.Join(res[0].Notes, "\n"), `image tag "v0.99.0-cu130": the chart has no engine flag table for its release, so the flags were checked against vllm v0.19.0`)
+	assert.Contains(t, strings.Join(res[0].Notes, "\n"), `image tag "v0.99.0-cu130": the chart has no engine flag table for vllm v0.99.0, so the flags were checked against vllm `+newest.Version+`, the nearest release with one`)
 }
 
 // importEdited imports the test StatefulSet with one string replaced.

@@ -45,7 +45,7 @@ func TestSetPath(t *testing.T) {
 func TestEverySpecRowReadsBack(t *testing.T) {
 	read := 0
 	for _, e := range engine.All() {
-		tab, ok := flagtable.Default(string(e.Name()))
+		tab, ok := flagtable.Lookup(string(e.Name()), e.Spec().DefaultRelease)
 		require.True(t, ok)
 		for _, row := range e.Spec().Keys {
 			words := []string{row.Flag}

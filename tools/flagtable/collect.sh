@@ -6,7 +6,7 @@
 #   - the environment variable names the release's source declares (vllm/envs.py, sglang/srt/environ.py);
 #   - the commit the release tag points at.
 # Then go run ./cmd/flagtable writes internal/flagtable/tables/<engine>/<version>.yaml. Read the diff, add the
-# version to llm-model.flagTableVersions in charts/llm-model/templates/_helpers.tpl (a test checks), run make golden.
+# release with make generate (its releases and flag spans go into charts/llm-model/templates/_engines.tpl), run make golden.
 set -euo pipefail
 engine=${1:?engine: vllm or sglang}
 version=${2:?version, e.g. v0.20.0}

@@ -3,7 +3,12 @@
 The engines' data, one entry per engine (internal/engine/specs/<engine>.yaml): the entry point, the image repository,
 the engine's own port, the environment variable of the API key, the default release, the rows (every flag the chart
 renders from values, in render order: key, flag, type, from, above, when, map, fixed, frontend, logic), the rank
-flags of a multi-node instance, the flags' other spellings (aliases) and keyOf (flag → the values key it comes from).
+flags of a multi-node instance, imageTags (the image tag suffix per CUDA build, by the release each scheme starts
+at), the flags' other spellings (aliases), keyOf (flag → the values key it comes from), the releases with a flag
+table (internal/flagtable/tables/<engine>, oldest first) and spans: every flag that a complete table lacks, with the
+tables that list it (first, last), the complete tables before and after that lack it (absentIn, goneIn) and the
+releases the chart refuses it for: below "below", and from "from" on; series says whether a table stands for its
+minor release (vLLM) or for its release alone (SGLang, "patch").
 "llm-model.cudaBuilds" maps each CUDA build (image.cuda) to its node-affinity defaults (internal/gpu CUDABuilds).
 Each engine reads its values from the values block of its own name (.Values.<engine>, merged per resource group).
 Usage: {{ $all := include "llm-model.engines" . | fromYaml }}, {{ $e := include "llm-model.engines.vllm" . | fromYaml }},
@@ -76,6 +81,9 @@ rankFlags:
   - {"key":"resourceGroups[].nodes","flag":"--master-addr"}
   - {"key":"multiNode.port","flag":"--master-port"}
   - {"key":"resourceGroups[].nodes","flag":"--headless"}
+imageTags:
+  - {"suffixes":{"12.9":"","13.0":"-cu130"}}
+  - {"since":"v0.20.0","suffixes":{"12.9":"-cu129","13.0":""}}
 aliases:
   "-dcp": "--decode-context-parallel-size"
   "-dp": "--data-parallel-size"
@@ -134,6 +142,34 @@ keyOf:
   "--tensor-parallel-size": "serving.tensorParallelSize"
   "--tool-call-parser": "serving.toolCallParser"
   "--trust-remote-code": "serving.trustRemoteCode"
+releases: ["v0.19.0","v0.22.1","v0.24.0","v0.25.0","v0.27.1"]
+series: "minor"
+spans:
+  "--cohere-format": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--cohere-is-reasoning-model": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--device-ids": {"first":"v0.24.0","last":"v0.27.1","absentIn":"v0.22.1","below":"v0.23.0"}
+  "--diffusion-config": {"first":"v0.24.0","last":"v0.27.1","absentIn":"v0.22.1","below":"v0.23.0"}
+  "--enable-bf16x3-router-gemm": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--enable-fault-tolerance": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--enable-moe-shared-loras": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--enable-per-request-metrics": {"first":"v0.25.0","last":"v0.27.1","absentIn":"v0.24.0","below":"v0.25.0"}
+  "--fault-tolerance-config": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--jit-monitor-mode": {"first":"v0.25.0","last":"v0.27.1","absentIn":"v0.24.0","below":"v0.25.0"}
+  "--jit-monitor-verbose": {"first":"v0.24.0","last":"v0.27.1","absentIn":"v0.22.1","below":"v0.23.0"}
+  "--kda-prefill-backend": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--mamba-ssu-algorithm": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--max-long-partial-prefills": {"first":"v0.22.1","last":"v0.25.0","goneIn":"v0.27.1","from":"v0.27.0"}
+  "--max-num-partial-prefills": {"first":"v0.22.1","last":"v0.25.0","goneIn":"v0.27.1","from":"v0.27.0"}
+  "--max-num-scheduled-tokens": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--mm-hasher-algorithm": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--mm-ipc-gpu-memory-gb": {"first":"v0.25.0","last":"v0.27.1","absentIn":"v0.24.0","below":"v0.25.0"}
+  "--model-class-overrides": {"first":"v0.25.0","last":"v0.27.1","absentIn":"v0.24.0","below":"v0.25.0"}
+  "--prefill-schedule-interval": {"first":"v0.24.0","last":"v0.27.1","absentIn":"v0.22.1","below":"v0.23.0"}
+  "--prefix-match-unit": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--replayssm-buffer-len": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--use-replayssm": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--video-pruning-method": {"first":"v0.27.1","last":"v0.27.1","absentIn":"v0.25.0","below":"v0.26.0"}
+  "--watermark": {"first":"v0.24.0","last":"v0.27.1","absentIn":"v0.22.1","below":"v0.23.0"}
 {{- end }}
 
 {{- define "llm-model.engines.sglang" -}}
@@ -185,6 +221,8 @@ rankFlags:
   - {"key":"resourceGroups[].nodes","flag":"--nnodes"}
   - {"key":"resourceGroups[].nodes","flag":"--node-rank"}
   - {"key":"multiNode.port","flag":"--dist-init-addr"}
+imageTags:
+  - {"suffixes":{"12.9":"-cu129","13.0":""}}
 aliases:
   "--data-parallel-size": "--dp-size"
   "--dp": "--dp-size"
@@ -235,6 +273,9 @@ keyOf:
   "--tool-call-parser": "serving.toolCallParser"
   "--tp-size": "serving.tensorParallelSize"
   "--trust-remote-code": "serving.trustRemoteCode"
+releases: ["v0.5.18","v0.5.19"]
+series: "patch"
+spans: {}
 {{- end }}
 
 {{- define "llm-model.cudaBuilds" -}}

@@ -79,19 +79,9 @@ app: {{ include "llm-model.rankName" . }}
 {{- end }}
 
 {{/*
-The engine releases the chart's flag tables cover (internal/flagtable/tables/<engine>/<version>.yaml; a test keeps
-this list equal to them), oldest first. The default image.version is the engine's defaultRelease (_engines.tpl).
-Usage: {{ $versions := get (include "llm-model.flagTableVersions" . | fromYaml) .Values.engine }}
-*/}}
-{{- define "llm-model.flagTableVersions" -}}
-vllm: [v0.19.0]
-sglang: [v0.5.19]
-{{- end }}
-
-{{/*
 The engine release the pods run: image.version, else the release image.tag names (its part before the first "-",
 when that is vMAJOR.MINOR.PATCH; "" for a tag such as a nightly build that names none), else the engine's default
-release (defaultRelease in _engines.tpl: the newest one with a flag table, internal/engine/specs).
+release (defaultRelease in _engines.tpl, internal/engine/specs; its releases lists those with a flag table).
 Usage: {{ include "llm-model.engineVersion" . }}
 */}}
 {{- define "llm-model.engineVersion" -}}
@@ -105,6 +95,17 @@ Usage: {{ include "llm-model.engineVersion" . }}
 {{- end }}
 
 {{/*
+"true" when a flag table covers the release: its own, or its series' (vLLM: the minor release, whose patches share
+their flags; SGLang: the release alone; series in _engines.tpl, internal/flagtable Series); "" otherwise.
+Usage: {{ include "llm-model.releaseCovered" (dict "release" "v0.27.0" "engine" $engine) }}
+*/}}
+{{- define "llm-model.releaseCovered" -}}
+{{- $cut := ternary `^$` `\.[0-9]+$` (eq .engine.series "patch") }}
+{{- $series := regexReplaceAll $cut .release "" }}
+{{- range .engine.releases }}{{ if eq (regexReplaceAll $cut . "") $series }}true{{ break }}{{ end }}{{ end }}
+{{- end }}
+
+{{/*
 The engine image reference: repository:tag, where repository is image.repository or the engine's own (_engines.tpl),
 and tag is image.tag, or the engine release (llm-model.engineVersion) plus the CUDA build's suffix.
 Usage: {{ include "llm-model.image" . }}
@@ -113,10 +114,32 @@ Usage: {{ include "llm-model.image" . }}
 {{- $img := .Values.image }}
 {{- $tag := $img.tag }}
 {{- if not $tag }}
-{{- $suffix := get (get $img.cudaTagSuffixes .Values.engine | default dict) $img.cuda }}
-{{- $tag = printf "%s%s" (include "llm-model.engineVersion" .) $suffix }}
+{{- $tag = printf "%s%s" (include "llm-model.engineVersion" .) (include "llm-model.tagSuffix" . | fromYaml).suffix }}
 {{- end }}
 {{- printf "%s:%s" (default (include "llm-model.engine" . | fromYaml).repository $img.repository) $tag }}
+{{- end }}
+
+{{/*
+The image tag suffix of image.cuda's build: image.cudaTagSuffixes.<engine>.<cuda> where the values set one, else the
+engine's scheme for the release (imageTags in _engines.tpl: the newest scheme whose since is not after it; a tag that
+names no release takes the oldest). ok is false when neither has the build.
+Usage: {{ $s := include "llm-model.tagSuffix" . | fromYaml }} → {suffix: "-cu129", ok: true}
+*/}}
+{{- define "llm-model.tagSuffix" -}}
+{{- $img := .Values.image }}
+{{- $cuda := toString $img.cuda }}
+{{- $own := get ($img.cudaTagSuffixes | default dict) .Values.engine | default dict }}
+{{- if hasKey $own $cuda }}
+{{- toYaml (dict "suffix" (toString (get $own $cuda)) "ok" true) }}
+{{- else }}
+{{- $release := include "llm-model.engineVersion" . }}
+{{- $tags := (include "llm-model.engine" . | fromYaml).imageTags }}
+{{- $scheme := first $tags }}
+{{- if regexMatch `^v[0-9]+\.[0-9]+\.[0-9]+$` $release }}
+{{- range rest $tags }}{{ if semverCompare (printf ">=%s" .since) $release }}{{ $scheme = . }}{{ end }}{{ end }}
+{{- end }}
+{{- toYaml (dict "suffix" (toString (get $scheme.suffixes $cuda)) "ok" (hasKey $scheme.suffixes $cuda)) }}
+{{- end }}
 {{- end }}
 
 {{/*

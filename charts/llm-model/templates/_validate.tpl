@@ -47,8 +47,8 @@ Usage: {{ $e := include "llm-model.validateValues" $ | fromYamlArray }}
 {{- $errors = append $errors "storage.size is required: the model cache volume size (the guide: 10-20% over the weights), e.g. 256Gi" }}
 {{- end }}
 {{- $engine := $v.engine }}
-{{- if not (hasKey (get $v.image.cudaTagSuffixes $engine | default dict) (toString $v.image.cuda)) }}
-{{- $errors = append $errors (printf "image.cudaTagSuffixes.%s has no entry for image.cuda %q" $engine (toString $v.image.cuda)) }}
+{{- if and (not $v.image.tag) (not (include "llm-model.tagSuffix" . | fromYaml).ok) }}
+{{- $errors = append $errors (printf "image.cuda %q: %s %s publishes no image of that CUDA build as far as the chart knows (its tag schemes); set image.cudaTagSuffixes.%s.%q to the build's tag suffix, or image.tag" (toString $v.image.cuda) $engine (include "llm-model.engineVersion" .) $engine (toString $v.image.cuda)) }}
 {{- end }}
 {{- range $other := without (include "llm-model.engineNames" . | fromYamlArray) $engine }}
 {{- range $p := (include "llm-model.setLeaves" (dict "prefix" $other "value" (get $v $other)) | fromYamlArray) }}
@@ -213,6 +213,28 @@ the values key of each flag: the engine's data (_engines.tpl, generated from int
 {{- $key := get $keyOf $base | default (get $keyOf $f) }}
 {{- /* Only the flag is quoted back, never a `=value`: it may be a secret (--api-key=...). */}}
 {{- $e = append $e (printf "%s %q repeats or contradicts %s, which the chart already renders%s; set the value there instead of in extraArgs" $p (regexReplaceAll `=.*$` $a "=...") (ternary $base $f (hasKey $owned $base)) (ternary (printf " from %s" $key) "" (ne $key ""))) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- /* Flags the target release does not have: the spans of the engine's flag tables (_engines.tpl, generated from
+internal/flagtable/tables), for the flags the chart renders from values and for those in extraArgs. */}}
+{{- $release := include "llm-model.engineVersion" .root }}
+{{- if regexMatch `^v[0-9]+\.[0-9]+\.[0-9]+$` $release }}
+{{- range $i, $a := concat $rendered (list "--") $args }}
+{{- $a = toString $a }}
+{{- if and (hasPrefix "--" $a) (not (regexMatch `\s` $a)) }}
+{{- $f := include "llm-model.flagName" $a }}
+{{- $f = get $alias $f | default $f }}
+{{- $sp := get $engine.spans $f | default (get $engine.spans (regexReplaceAll `^--no-` $f "--")) }}
+{{- if $sp }}
+{{- $x := sub $i (add1 (len $rendered)) }}
+{{- $where := ternary (printf "%s: serving.extraArgs[%d] %q" $g.path $x (regexReplaceAll `=.*$` $a "=...")) (printf "%s: %s renders %s, which" $g.path (get $keyOf $f | default "the chart") $f) (ge $x 0) }}
+{{- if and $sp.below (semverCompare (printf "<%s" $sp.below) $release) }}
+{{- $e = append $e (printf "%s is not in %s %s: the chart's flag tables have it from %s on, and %s's lacks it. Raise image.version, or leave it out" $where $v.engine $release $sp.first $sp.absentIn) }}
+{{- else if and $sp.from (semverCompare (printf ">=%s" $sp.from) $release) }}
+{{- $e = append $e (printf "%s is not in %s %s: the chart's flag tables have it up to %s, and %s's lacks it, so the engine would refuse to start. Leave it out (chartgen releases diff %s %s %s shows what changed)" $where $v.engine $release $sp.last $sp.goneIn $v.engine $sp.last $sp.goneIn) }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- end }}

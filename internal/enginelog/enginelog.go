@@ -38,15 +38,23 @@ type Facts struct {
 	ActivationGiB float64 `json:"activationGiB,omitempty"`
 	NonTorchGiB   float64 `json:"nonTorchGiB,omitempty"`
 	GraphsGiB     float64 `json:"cudaGraphsGiB,omitempty"`
-	KVGiB         float64 `json:"kvCacheGiB,omitempty"`
-	KVTokens      int64   `json:"kvTokens,omitempty"`
-	Concurrency   float64 `json:"concurrency,omitempty"`
+	// GraphsProfiled: the engine took its CUDA-graph estimate out of the fraction before sizing the KV cache
+	// ("CUDA graph memory profiling is enabled"), where older releases captured the graphs outside it.
+	GraphsProfiled bool    `json:"cudaGraphsProfiled,omitempty"`
+	KVGiB          float64 `json:"kvCacheGiB,omitempty"`
+	KVTokens       int64   `json:"kvTokens,omitempty"`
+	Concurrency    float64 `json:"concurrency,omitempty"`
 
-	// OutOfMemory: CUDA ran out of memory during start-up. KVTooSmall: start-up refused because one
-	// max_model_len context does not fit the KV cache. Failure quotes the line.
+	// OutOfMemory: CUDA ran out of memory during start-up (or the loaded weights left no memory for the KV cache).
+	// KVTooSmall: start-up refused because one max_model_len context does not fit the KV cache (or none is left).
+	// StartFailed: the engine failed to start after its memory lines, for a reason the log names elsewhere
+	// ("EngineCore failed to start."). Failure quotes the first failure line.
 	OutOfMemory bool   `json:"outOfMemory,omitempty"`
 	KVTooSmall  bool   `json:"kvTooSmall,omitempty"`
+	StartFailed bool   `json:"startFailed,omitempty"`
 	Failure     string `json:"failure,omitempty"`
+	// KVNeededGiB is the KV cache one max_model_len context needs, where the engine said so in refusing it.
+	KVNeededGiB float64 `json:"kvNeededGiB,omitempty"`
 	// MaxLenThatFits is the longest context the engine said would fit ("estimated maximum model length is N" or
 	// "the maximum number of tokens that can be stored in KV cache (N)").
 	MaxLenThatFits int `json:"maxLenThatFits,omitempty"`
@@ -61,7 +69,7 @@ var (
 	reProfileV0Old = regexp.MustCompile(`total_gpu_memory=` + num + `GiB .*?peak_torch_memory=` + num + `GiB .*?non_torch_memory=` + num + `GiB kv_cache_size=` + num + `GiB gpu_memory_utilization=` + num)
 	reTotalV0      = regexp.MustCompile(`total_gpu_memory \(` + num + `GiB\) x gpu_memory_utilization \(` + num + `\)`)
 	reFreeOnDevice = regexp.MustCompile(`Free memory on device \(` + num + `/` + num + ` GiB\)`)
-	reAvailableKV  = regexp.MustCompile(`Available KV cache memory: ` + num + ` GiB`)
+	reAvailableKV  = regexp.MustCompile(`Available KV cache memory: (-?)` + num + ` GiB`)
 	reKVTokens     = regexp.MustCompile(`GPU KV cache size: ` + num + ` tokens`)
 	reGPUBlocks    = regexp.MustCompile(`# (?:GPU|CUDA) blocks: ` + num)
 	reConcurrency  = regexp.MustCompile(`Maximum concurrency for ` + num + ` tokens per request: ` + num + `x`)
@@ -69,7 +77,10 @@ var (
 	reSGLangKV     = regexp.MustCompile(`KV Cache is allocated\..*?#tokens: ` + num + `, K size: ` + num + ` GB, V size: ` + num + ` GB`)
 	reSGLangTokens = regexp.MustCompile(`max_total_num_tokens=` + num)
 	reSGLangLoad   = regexp.MustCompile(`Load weight end\..*?mem usage=` + num + ` GB`)
-	reOOM          = regexp.MustCompile(`CUDA out of|OutOfMemoryError|out of memory|Not enough memory`)
+	reOOM          = regexp.MustCompile(`CUDA out of|OutOfMemoryError|out of memory|Not enough memory|leave no GPU memory for the KV cache`)
+	reNeededKV     = regexp.MustCompile(`\(` + num + ` GiB KV cache is needed, which is larger than the available KV cache memory \(` + num + ` GiB\)`)
+	reEquivalent   = regexp.MustCompile(`CUDA graph memory profiling is enabled.*?--gpu-memory-utilization=` + num + ` is equivalent to`)
+	reStartFailed  = regexp.MustCompile(`EngineCore failed to start|Engine core initialization failed`)
 	reKVShort      = regexp.MustCompile(`(?:larger than the maximum number of tokens that can be stored in KV cache \(` + num + `\)|KV cache is needed, which is larger than the available KV cache memory.*?estimated maximum model length is ` + num + `|No available memory for the cache blocks)`)
 
 	// Settings, from vLLM's "non-default args: {...}" (Python dict) or engine config "key=value" and SGLang's
@@ -85,8 +96,13 @@ func Parse(r io.Reader) (*Facts, error) {
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	seen := false
 	blocks := int64(0)
+	kvSeen := false
 	for sc.Scan() {
 		line := sc.Text()
+		// A line a person added (a comment in a pasted log) is not the engine's; vLLM V0's "# GPU blocks: N" is.
+		if strings.HasPrefix(strings.TrimSpace(line), "#") && !reGPUBlocks.MatchString(line) {
+			continue
+		}
 		f.claim(line)
 		if strings.Contains(line, "non-default args:") || strings.Contains(line, "Initializing a V1 LLM engine") ||
 			strings.Contains(line, "Initializing an LLM engine") || strings.Contains(line, "server_args=") || strings.Contains(line, "ServerArgs(") {
@@ -119,7 +135,39 @@ func Parse(r io.Reader) (*Facts, error) {
 			f.TotalGiB = flt(m[2])
 		}
 		if m := reAvailableKV.FindStringSubmatch(line); m != nil {
-			f.KVGiB, seen = flt(m[1]), true
+			// Every rank logs its own; the tightest one decides what the engine allocates.
+			kv := flt(m[2])
+			if m[1] == "-" {
+				kv = -kv
+			}
+			if !kvSeen || kv < f.KVGiB {
+				f.KVGiB = kv
+			}
+			kvSeen, seen = true, true
+			if kv <= 0 {
+				f.KVTooSmall = true
+				if f.Failure == "" {
+					f.Failure = strings.TrimSpace(line)
+				}
+			}
+		}
+		if m := reNeededKV.FindStringSubmatch(line); m != nil {
+			f.KVNeededGiB = flt(m[1])
+			if !kvSeen {
+				f.KVGiB, kvSeen = flt(m[2]), true
+			}
+		}
+		if m := reEquivalent.FindStringSubmatch(line); m != nil {
+			f.GraphsProfiled = true
+			if f.Utilization == 0 {
+				f.Utilization = flt(m[1])
+			}
+		}
+		if reStartFailed.MatchString(line) {
+			f.StartFailed, seen = true, true
+			if f.Failure == "" {
+				f.Failure = strings.TrimSpace(line)
+			}
 		}
 		if m := reKVTokens.FindStringSubmatch(line); m != nil {
 			f.KVTokens, seen = int64(flt(m[1])), true

@@ -59,3 +59,42 @@ func TestParseRejectsOtherText(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "start-up log")
 }
+
+// TestParseFailuresAndRanks: a failure after the memory lines, a negative or missing KV budget, the tightest of
+// several ranks, the KV a refused context needed, the newer releases' graph-profiling line, and comment lines, which
+// are a person's, not the engine's.
+func TestParseFailuresAndRanks(t *testing.T) {
+	f := parseFile(t, "vllm-32105-pp2-engine-failed.log")
+	assert.True(t, f.StartFailed, "EngineCore failed to start after the KV line")
+	assert.False(t, f.OutOfMemory || f.KVTooSmall)
+	assert.Equal(t, 9.05, f.KVGiB)
+	assert.Contains(t, f.Failure, "EngineCore failed to start.")
+
+	f = parseFile(t, "vllm-lmcache-3326-graph-profiling.log")
+	assert.Equal(t, Facts{Engine: "vllm", Utilization: 0.9, GraphsGiB: 0.26, GraphsProfiled: true, KVGiB: 111.99, KVTokens: 229344, MaxModelLen: 16384, Concurrency: 14}, *f)
+
+	two := "(Worker_TP0 pid=1) INFO [gpu_worker.py:358] Available KV cache memory: 9.05 GiB\n" +
+		"(Worker_TP1 pid=2) INFO [gpu_worker.py:358] Available KV cache memory: 8.40 GiB\n" +
+		"(Worker_TP2 pid=3) INFO [gpu_worker.py:358] Available KV cache memory: 9.10 GiB\n"
+	f, err := Parse(strings.NewReader(two))
+	require.NoError(t, err)
+	assert.Equal(t, 8.4, f.KVGiB, "the tightest rank, not the last")
+
+	f, err = Parse(strings.NewReader("(Worker_TP1 pid=2) INFO [gpu_worker.py:358] Available KV cache memory: -1.37 GiB\n"))
+	require.NoError(t, err)
+	assert.Equal(t, -1.37, f.KVGiB)
+	assert.True(t, f.KVTooSmall, "no memory left for the KV cache")
+
+	f, err = Parse(strings.NewReader(`ValueError: To serve at least one request with the models's max seq len (30000), (6.66 GiB KV cache is needed, which is larger than the available KV cache memory (5.44 GiB). Based on the available memory, the estimated maximum model length is 13528.`))
+	require.NoError(t, err)
+	assert.Equal(t, 6.66, f.KVNeededGiB)
+	assert.Equal(t, 5.44, f.KVGiB)
+
+	f, err = Parse(strings.NewReader("# a note: last time this said CUDA out of memory\nAvailable KV cache memory: 20.00 GiB\n"))
+	require.NoError(t, err)
+	assert.False(t, f.OutOfMemory, "failure text on a comment line")
+
+	f, err = Parse(strings.NewReader("[2026-01-01 00:00:00] Load weight end. mem usage=70.10 GB\nRuntimeError: Loaded weights leave no GPU memory for the KV cache.\n"))
+	require.NoError(t, err)
+	assert.True(t, f.OutOfMemory, "SGLang: the weights left no memory for the KV cache")
+}

@@ -32,7 +32,7 @@ type CheckReport struct {
 // same layout planned with chartgen's own utilization (nil when the user's equals it): its figure is the advice when
 // the deployment runs out of memory.
 func Check(p, tuned *Plan, lf *enginelog.Facts) *CheckReport {
-	r := &CheckReport{Fits: p.Fits, Started: !lf.OutOfMemory && !lf.KVTooSmall, Failure: lf.Failure}
+	r := &CheckReport{Fits: p.Fits, Started: !lf.OutOfMemory && !lf.KVTooSmall && !lf.StartFailed, Failure: lf.Failure}
 	gib := func(term string) float64 {
 		if p.Budget == nil {
 			return 0
@@ -71,6 +71,10 @@ func Check(p, tuned *Plan, lf *enginelog.Facts) *CheckReport {
 		r.Advice = append(r.Advice, "the engine found the KV cache too small for one context but chartgen says it fits: the model under-counts something here; report the log")
 	case lf.KVTooSmall:
 		r.Advice = append(r.Advice, "one context does not fit the KV cache, as chartgen predicts: "+p.NotFit)
+	case lf.StartFailed && p.Fits:
+		r.Advice = append(r.Advice, "the engine failed to start after sizing its memory, and chartgen says these settings fit: read the lines above the failure for the cause (a memory error there is reported; this one is not)")
+	case lf.StartFailed:
+		r.Advice = append(r.Advice, "the engine failed to start, and chartgen says these settings do not hold: "+p.NotFit)
 	case !p.Fits:
 		r.Advice = append(r.Advice, "the log shows no failure, but chartgen says these settings do not hold ("+p.NotFit+"): chartgen errs on the safe side; keep an eye on the sampler warm-up and CUDA-graph capture")
 	}

@@ -76,3 +76,21 @@ func TestCheckBothEnginesLogs(t *testing.T) {
 		assert.Contains(t, r.Advice[0], "the deployment holds", tc.log)
 	}
 }
+
+// A log whose engine failed after sizing its KV cache did not start, whatever its memory lines say, and the advice
+// says where to look.
+func TestCheckStartFailedLog(t *testing.T) {
+	lf := readLog(t, "vllm-32105-pp2-engine-failed.log")
+	in := catalogInput(t, "Qwen/Qwen3-8B")
+	p, err := New(in, gpuByID(t, "h100-80gb"), Options{GPUMemoryUtilization: 0.9, MaxNumSeqs: 256, Layout: &model.Layout{TP: 1, PP: 2}})
+	require.NoError(t, err)
+	r := Check(p, nil, lf)
+	assert.False(t, r.Started)
+	assert.Contains(t, r.Failure, "EngineCore failed to start.")
+	require.NotEmpty(t, r.Advice)
+	if p.Fits {
+		assert.Contains(t, r.Advice[0], "failed to start after sizing its memory")
+	} else {
+		assert.Contains(t, r.Advice[0], "the engine failed to start, and chartgen says these settings do not hold")
+	}
+}

@@ -201,7 +201,7 @@ func (s *state) engineArgs(argv []string) {
 	s.enginePort = e.Spec().Port // the engine's default
 	for _, f := range flags {
 		if _, known := tab.Lookup(f.name); !known {
-			s.extra(f, "not a flag of "+tab.Engine+" "+tab.Version+" as far as the chart's flag table knows (internal/flagtable: a checked subset)"+e.UnknownFlagHint(f.name, tab))
+			s.extra(f, "not a flag of "+tab.Engine+" "+tab.Version+tableScope(tab)+e.UnknownFlagHint(f.name, tab))
 			continue
 		}
 		if p := flagProblem(tab, f); p != "" {
@@ -340,3 +340,12 @@ func isFlag(a string) bool {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// tableScope qualifies "not a flag of" by what the table covers: a partial table lists only the flags the chart and
+// its tests use.
+func tableScope(tab *flagtable.Table) string {
+	if tab.Partial {
+		return " as far as the chart's flag table knows (internal/flagtable: a checked subset)"
+	}
+	return " (its flag table, read from the release)"
+}

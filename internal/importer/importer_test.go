@@ -205,3 +205,22 @@ func TestImportCacheOutsideTheVolume(t *testing.T) {
 	res = importEdited(t, "--port 8000 -tp 2", "--port 8000 -tp 2 --download-dir /root/.cache/models")
 	assert.Equal(t, "models", res[0].Values.Storage.HubCacheDir)
 }
+
+// TestImportUsesTheReleaseTable: a manifest for a newer release is read with that release's table: a flag the
+// release removed is reported against it, one it added is a flag of it, and the image's CUDA build follows the
+// release's tag scheme (v0.27.1's plain tag is the CUDA 13.0 build, -cu129 the 12.9 one).
+func TestImportUsesTheReleaseTable(t *testing.T) {
+	res := importEdited(t, "vllm/vllm-openai:v0.19.0-cu130", "vllm/vllm-openai:v0.27.1-cu129")
+	assert.Equal(t, "12.9", res[0].Values.Image.CUDA)
+	edited := strings.Replace(strings.Replace(sts, "vllm/vllm-openai:v0.19.0-cu130", "vllm/vllm-openai:v0.27.1", 1),
+		"exec vllm serve Qwen/Qwen3-8B --port 8000 -tp 2", "exec vllm serve Qwen/Qwen3-8B --port 8000 -tp 2 --max-num-partial-prefills 2 --max-num-scheduled-tokens 4096", 1)
+	objs, err := Read("x.yaml", []byte(edited))
+	require.NoError(t, err)
+	res, err = Import(objs)
+	require.NoError(t, err)
+	unmapped := strings.Join(res[0].Unmapped, "\n")
+	assert.Contains(t, unmapped, "engine flag --max-num-partial-prefills 2: not a flag of vllm v0.27.1")
+	assert.Contains(t, unmapped, "engine flag --max-num-scheduled-tokens 4096: no values key for it", "v0.27.1 has it")
+	assert.NotContains(t, unmapped, "checked subset", "v0.27.1's table is complete")
+	assert.Empty(t, res[0].Values.Image.CUDA, "v0.27.1's plain tag is the default CUDA 13.0 build")
+}

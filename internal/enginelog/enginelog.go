@@ -134,40 +134,8 @@ func Parse(r io.Reader) (*Facts, error) {
 		if m := reFreeOnDevice.FindStringSubmatch(line); m != nil {
 			f.TotalGiB = flt(m[2])
 		}
-		if m := reAvailableKV.FindStringSubmatch(line); m != nil {
-			// Every rank logs its own; the tightest one decides what the engine allocates.
-			kv := flt(m[2])
-			if m[1] == "-" {
-				kv = -kv
-			}
-			if !kvSeen || kv < f.KVGiB {
-				f.KVGiB = kv
-			}
-			kvSeen, seen = true, true
-			if kv <= 0 {
-				f.KVTooSmall = true
-				if f.Failure == "" {
-					f.Failure = strings.TrimSpace(line)
-				}
-			}
-		}
-		if m := reNeededKV.FindStringSubmatch(line); m != nil {
-			f.KVNeededGiB = flt(m[1])
-			if !kvSeen {
-				f.KVGiB, kvSeen = flt(m[2]), true
-			}
-		}
-		if m := reEquivalent.FindStringSubmatch(line); m != nil {
-			f.GraphsProfiled = true
-			if f.Utilization == 0 {
-				f.Utilization = flt(m[1])
-			}
-		}
-		if reStartFailed.MatchString(line) {
-			f.StartFailed, seen = true, true
-			if f.Failure == "" {
-				f.Failure = strings.TrimSpace(line)
-			}
+		if f.kvBudget(line, &kvSeen) {
+			seen = true
 		}
 		if m := reKVTokens.FindStringSubmatch(line); m != nil {
 			f.KVTokens, seen = int64(flt(m[1])), true
@@ -193,19 +161,8 @@ func Parse(r io.Reader) (*Facts, error) {
 		if m := reSGLangLoad.FindStringSubmatch(line); m != nil {
 			f.WeightsGiB, seen = flt(m[1]), true
 		}
-		if m := reKVShort.FindStringSubmatch(line); m != nil {
-			f.KVTooSmall, seen = true, true
-			if f.Failure == "" {
-				f.Failure = strings.TrimSpace(line)
-			}
-			if n := int(flt(m[1] + m[2])); n > 0 {
-				f.MaxLenThatFits = n
-			}
-		} else if reOOM.MatchString(line) && !strings.Contains(line, "OOM check") {
-			f.OutOfMemory, seen = true, true
-			if f.Failure == "" {
-				f.Failure = strings.TrimSpace(line)
-			}
+		if f.failure(line) {
+			seen = true
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -225,6 +182,71 @@ func Parse(r io.Reader) (*Facts, error) {
 		f.KVTokens = blocks * int64(bs)
 	}
 	return f, nil
+}
+
+// kvBudget reads the KV budget lines: every rank's "Available KV cache memory" (the tightest decides; none left is
+// a failure), the KV a refused context needed and the newer releases' graph-profiling line.
+// It reports whether the line was one of them.
+func (f *Facts) kvBudget(line string, kvSeen *bool) bool {
+	seen := false
+	if m := reAvailableKV.FindStringSubmatch(line); m != nil {
+		// Every rank logs its own; the tightest one decides what the engine allocates.
+		kv := flt(m[2])
+		if m[1] == "-" {
+			kv = -kv
+		}
+		if !*kvSeen || kv < f.KVGiB {
+			f.KVGiB = kv
+		}
+		*kvSeen, seen = true, true
+		if kv <= 0 {
+			f.KVTooSmall = true
+			if f.Failure == "" {
+				f.Failure = strings.TrimSpace(line)
+			}
+		}
+	}
+	if m := reNeededKV.FindStringSubmatch(line); m != nil {
+		f.KVNeededGiB = flt(m[1])
+		if !*kvSeen {
+			f.KVGiB, *kvSeen = flt(m[2]), true
+		}
+	}
+	if m := reEquivalent.FindStringSubmatch(line); m != nil {
+		f.GraphsProfiled = true
+		if f.Utilization == 0 {
+			f.Utilization = flt(m[1])
+		}
+	}
+	return seen
+}
+
+// failure reads a start-up failure: a context the KV cache cannot hold (KVTooSmall), else CUDA out of memory
+// (OutOfMemory), and the engine's own "failed to start" after its memory lines (StartFailed). It reports whether the
+// line was one.
+func (f *Facts) failure(line string) bool {
+	seen := false
+	if reStartFailed.MatchString(line) {
+		f.StartFailed, seen = true, true
+		if f.Failure == "" {
+			f.Failure = strings.TrimSpace(line)
+		}
+	}
+	if m := reKVShort.FindStringSubmatch(line); m != nil {
+		f.KVTooSmall, seen = true, true
+		if f.Failure == "" {
+			f.Failure = strings.TrimSpace(line)
+		}
+		if n := int(flt(m[1] + m[2])); n > 0 {
+			f.MaxLenThatFits = n
+		}
+	} else if reOOM.MatchString(line) && !strings.Contains(line, "OOM check") {
+		f.OutOfMemory, seen = true, true
+		if f.Failure == "" {
+			f.Failure = strings.TrimSpace(line)
+		}
+	}
+	return seen
 }
 
 // claim lets every engine say whether the line is its own and which release it names: a sure line names the

@@ -184,11 +184,7 @@ func writeReleases(b *bytes.Buffer, engine string) error {
 		return err
 	}
 	fmt.Fprintf(b, "releases: %s\n", jsonText(flagtable.Versions(engine)))
-	series := "minor"
-	if flagtable.Series(engine, "v1.2.3") == "v1.2.3" {
-		series = "patch"
-	}
-	fmt.Fprintf(b, "series: %s\n", jsonText(series))
+	fmt.Fprintf(b, "series: %s\n", jsonText(flagtable.SeriesKind(engine)))
 	if len(spans) == 0 {
 		b.WriteString("spans: {}\n")
 		return nil

@@ -185,7 +185,7 @@ func Series(engine, version string) string {
 	if err != nil {
 		return version
 	}
-	if seriesKind(engine) == "patch" {
+	if SeriesKind(engine) == "patch" {
 		return fmt.Sprintf("v%d.%d.%d", v[0], v[1], v[2])
 	}
 	return fmt.Sprintf("v%d.%d", v[0], v[1])
@@ -195,7 +195,7 @@ func Series(engine, version string) string {
 // NextSeries the first release of the series after it (v0.28.0; v0.5.20).
 func SeriesStart(engine, version string) string {
 	v, _ := ParseVersion(version)
-	if seriesKind(engine) == "patch" {
+	if SeriesKind(engine) == "patch" {
 		return fmt.Sprintf("v%d.%d.%d", v[0], v[1], v[2])
 	}
 	return fmt.Sprintf("v%d.%d.0", v[0], v[1])
@@ -204,14 +204,14 @@ func SeriesStart(engine, version string) string {
 // NextSeries is the first release of the series after a version's.
 func NextSeries(engine, version string) string {
 	v, _ := ParseVersion(version)
-	if seriesKind(engine) == "patch" {
+	if SeriesKind(engine) == "patch" {
 		return fmt.Sprintf("v%d.%d.%d", v[0], v[1], v[2]+1)
 	}
 	return fmt.Sprintf("v%d.%d.0", v[0], v[1]+1)
 }
 
-// seriesKind is how an engine's tables number their series: "patch" where they say so, else "minor".
-func seriesKind(engine string) string {
+// SeriesKind is how an engine's tables number their series: "patch" where they say so, else "minor".
+func SeriesKind(engine string) string {
 	for _, t := range tables[engine] {
 		if t.Series == "patch" {
 			return "patch"

@@ -25,11 +25,7 @@ type Collected struct {
 // Kinds that help text cannot tell (int, float, JSON) are taken from prev, the table being refreshed, for the flags
 // it already had; new flags are strings. The source block is left for the caller to fill.
 func FromHelp(engine, version string, entrypoint []string, c Collected, prev *Table, frontendGroups, frontendFlags []string) (*Table, error) {
-	t := &Table{Engine: engine, Version: version, Entrypoint: entrypoint, Flags: map[string]Flag{}, Env: map[string]string{}}
-	if prev != nil {
-		// What --help cannot tell: the positional argument, the metrics and the paths, kept from the table refreshed.
-		t.Positional, t.Metrics, t.Paths, t.Series = prev.Positional, prev.Metrics, prev.Paths, prev.Series
-	}
+	t := newTable(engine, version, entrypoint, prev)
 	group := ""
 	negations := map[string]bool{}
 	var current []string                  // the flags of the entry being read
@@ -104,26 +100,9 @@ func FromHelp(engine, version string, entrypoint []string, c Collected, prev *Ta
 		if old, ok := prev.flag(name); ok && f.Value == String && (len(f.Choices) == 0 || numeric(old.Value, f.Choices)) {
 			f.Value = old.Value
 		}
-		f.Default = keptDefault(f)
-		switch name {
-		case "--tool-call-parser":
-			f.Parsers, t.ToolCallParsers, f.Choices = "tool", f.Choices, nil
-		case "--reasoning-parser":
-			f.Parsers, t.ReasoningParsers, f.Choices = "reasoning", f.Choices, nil
-		}
 		t.Flags[name] = f
 	}
-	if len(t.Flags) == 0 {
-		return nil, fmt.Errorf("no flags in the help text")
-	}
-	sort.Strings(t.ToolCallParsers)
-	sort.Strings(t.ReasoningParsers)
-	for _, e := range c.Env {
-		if e = strings.TrimSpace(e); e != "" {
-			t.Env[e] = "declared by the release's source"
-		}
-	}
-	return t, nil
+	return t, t.finish("the help text", c.Env)
 }
 
 // defaultOf reads the default a flag's help text ends with, as argparse's ArgumentDefaultsHelpFormatter writes it:
@@ -144,6 +123,42 @@ func defaultOf(help string) string {
 		return ""
 	}
 	return v
+}
+
+// newTable starts a table of a release, with what neither --help nor a dump of the parser can tell (the positional
+// argument, the metrics, the paths and the series) kept from prev, the table being refreshed or the nearest one.
+func newTable(engine, version string, entrypoint []string, prev *Table) *Table {
+	t := &Table{Engine: engine, Version: version, Entrypoint: entrypoint, Flags: map[string]Flag{}, Env: map[string]string{}}
+	if prev != nil {
+		t.Positional, t.Metrics, t.Paths, t.Series = prev.Positional, prev.Metrics, prev.Paths, prev.Series
+	}
+	return t
+}
+
+// finish does what both readers share once the flags are read: the defaults a table keeps, the parser flags' choices
+// moved into the parser lists, and the variables. from names the input for the error when it held no flag.
+func (t *Table) finish(from string, env []string) error {
+	if len(t.Flags) == 0 {
+		return fmt.Errorf("no flags in %s", from)
+	}
+	for name, f := range t.Flags {
+		f.Default = keptDefault(f)
+		switch name {
+		case "--tool-call-parser":
+			f.Parsers, t.ToolCallParsers, f.Choices = "tool", f.Choices, nil
+		case "--reasoning-parser":
+			f.Parsers, t.ReasoningParsers, f.Choices = "reasoning", f.Choices, nil
+		}
+		t.Flags[name] = f
+	}
+	sort.Strings(t.ToolCallParsers)
+	sort.Strings(t.ReasoningParsers)
+	for _, e := range env {
+		if e = strings.TrimSpace(e); e != "" {
+			t.Env[e] = "declared by the release's source"
+		}
+	}
+	return nil
 }
 
 // keptDefault is the default a table records: none for JSON flags (their defaults are whole config objects, which
@@ -258,10 +273,7 @@ var actionKinds = map[string]string{
 // read from the type functions instead of guessed. A dump has no argument groups, so API-server flags are those
 // the previous table marks and those named in frontendFlags.
 func FromActions(engine, version string, entrypoint []string, actions []Action, env []string, prev *Table, frontendFlags []string) (*Table, error) {
-	t := &Table{Engine: engine, Version: version, Entrypoint: entrypoint, Flags: map[string]Flag{}, Env: map[string]string{}}
-	if prev != nil {
-		t.Positional, t.Metrics, t.Paths, t.Series = prev.Positional, prev.Metrics, prev.Paths, prev.Series
-	}
+	t := newTable(engine, version, entrypoint, prev)
 	for _, a := range actions {
 		long := ""
 		negatable := false
@@ -298,22 +310,7 @@ func FromActions(engine, version string, entrypoint []string, actions []Action, 
 			f.Frontend = old.Frontend
 		}
 		f.Frontend = f.Frontend || contains(frontendFlags, long)
-		switch long {
-		case "--tool-call-parser":
-			f.Parsers, t.ToolCallParsers, f.Choices = "tool", f.Choices, nil
-		case "--reasoning-parser":
-			f.Parsers, t.ReasoningParsers, f.Choices = "reasoning", f.Choices, nil
-		}
-		f.Default = keptDefault(f)
 		t.Flags[long] = f
 	}
-	if len(t.Flags) == 0 {
-		return nil, fmt.Errorf("no flags in the parser's actions")
-	}
-	for _, e := range env {
-		if e = strings.TrimSpace(e); e != "" {
-			t.Env[e] = "declared by the release's source"
-		}
-	}
-	return t, nil
+	return t, t.finish("the parser's actions", env)
 }

@@ -88,10 +88,19 @@ Usage: {{ include "llm-model.engineVersion" . }}
 {{- $img := .Values.image }}
 {{- if $img.tag }}
 {{- $v := first (splitList "-" $img.tag) }}
-{{- if regexMatch "^v[0-9]+\\.[0-9]+\\.[0-9]+$" $v }}{{ $v }}{{ end }}
+{{- if include "llm-model.isRelease" $v }}{{ $v }}{{ end }}
 {{- else }}
 {{- default (include "llm-model.engine" . | fromYaml).defaultRelease $img.version }}
 {{- end }}
+{{- end }}
+
+{{/*
+"true" when the string is an engine release, vMAJOR.MINOR.PATCH (internal/engine ParseRelease, without the
+optional v); "" otherwise. Build tags, release candidates and nightly names are not releases.
+Usage: {{ if include "llm-model.isRelease" $v }}
+*/}}
+{{- define "llm-model.isRelease" -}}
+{{- if regexMatch `^v[0-9]+\.[0-9]+\.[0-9]+$` (toString .) }}true{{ end }}
 {{- end }}
 
 {{/*
@@ -135,7 +144,7 @@ Usage: {{ $s := include "llm-model.tagSuffix" . | fromYaml }} → {suffix: "-cu1
 {{- $release := include "llm-model.engineVersion" . }}
 {{- $tags := (include "llm-model.engine" . | fromYaml).imageTags }}
 {{- $scheme := first $tags }}
-{{- if regexMatch `^v[0-9]+\.[0-9]+\.[0-9]+$` $release }}
+{{- if include "llm-model.isRelease" $release }}
 {{- range rest $tags }}{{ if semverCompare (printf ">=%s" .since) $release }}{{ $scheme = . }}{{ end }}{{ end }}
 {{- end }}
 {{- toYaml (dict "suffix" (toString (get $scheme.suffixes $cuda)) "ok" (hasKey $scheme.suffixes $cuda)) }}

@@ -219,7 +219,7 @@ the values key of each flag: the engine's data (_engines.tpl, generated from int
 {{- /* Flags the target release does not have: the spans of the engine's flag tables (_engines.tpl, generated from
 internal/flagtable/tables), for the flags the chart renders from values and for those in extraArgs. */}}
 {{- $release := include "llm-model.engineVersion" .root }}
-{{- if regexMatch `^v[0-9]+\.[0-9]+\.[0-9]+$` $release }}
+{{- if include "llm-model.isRelease" $release }}
 {{- range $i, $a := concat $rendered (list "--") $args }}
 {{- $a = toString $a }}
 {{- if and (hasPrefix "--" $a) (not (regexMatch `\s` $a)) }}

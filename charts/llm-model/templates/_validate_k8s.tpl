@@ -160,7 +160,7 @@ Usage: {{ include "llm-model.validateSecurity" $ | fromYamlArray }}
 {{- /* The image reference: the tag has its own keys. image.version is a release (the flag tables and chartgen's
 memory terms are keyed by release; internal/engine ParseRelease refuses the same for --engine-version). */}}
 {{- with $v.image.version }}
-{{- if not (regexMatch "^v[0-9]+\\.[0-9]+\\.[0-9]+$" .) }}
+{{- if not (include "llm-model.isRelease" .) }}
 {{- $e = append $e (printf "image.version %q is not a release: give vMAJOR.MINOR.PATCH, e.g. v0.19.0 (a build tag such as v0.19.0-cu130, a release candidate or latest goes in image.tag)" .) }}
 {{- end }}
 {{- end }}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/llm-charts/llm-charts/internal/model"
 )
 
 // GiB is 2^30 bytes, the unit vLLM and hf-mem print.
@@ -156,6 +158,12 @@ type BudgetInput struct {
 	// Activation is ActivationPeak for the layout, VocabSampler SamplerWarmupBytes.
 	Activation   int64
 	VocabSampler int64
+	// Facts is the model (capture sizes and the graph pool depend on its family, MoE and layers); StageLayers the
+	// decoder layers on the most loaded GPU's pipeline stage; NVLink whether the node's GPUs talk over NVLink (the
+	// all-reduce buffers vLLM allocates depend on it).
+	Facts       *model.Facts
+	StageLayers int
+	NVLink      bool
 	// Explain fills the terms' sources.
 	Explain bool
 	// LoRA is the LoRA slots' buffers, allocated with the weights: LoRASlots at rank LoRARank.

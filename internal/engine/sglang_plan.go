@@ -60,7 +60,7 @@ func (sglang) KVDType(f *model.Facts, asked string) (model.KVDType, error) {
 // context, NCCL) comes out of the pool too; activations, CUDA graphs and NCCL buffers live in the reserve outside
 // (sglangReserve, plus SGLang's speculative reserve). Without an asked fraction it is (VRAM − reserved) / VRAM.
 func (e sglang) Budget(in BudgetInput) *Budget {
-	ovh := in.Activation + nonTorchBytes(in.Version, max(1, in.TP), max(1, in.PP))
+	ovh := in.Activation + nonTorchBytes(in.Version, max(1, in.TP), max(1, in.PP), in.NVLink)
 	if in.Multimodal {
 		ovh += MultimodalEncoderReserve
 	}
@@ -91,7 +91,7 @@ func (e sglang) Budget(in BudgetInput) *Budget {
 // no layout gives here, so the message quotes the bound vLLM's outside terms give at TP in.TP (as SGLang plans
 // always have); nothing to add.
 func (sglang) NotFitWords(in BudgetInput) (float64, string) {
-	u, _ := vllm{}.NotFitWords(BudgetInput{Version: in.Version, Visible: in.Visible, Util: in.Util, TP: in.TP, VocabSampler: in.VocabSampler, Seqs: in.Seqs})
+	u, _ := vllm{}.NotFitWords(in)
 	return u, ""
 }
 

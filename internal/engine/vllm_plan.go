@@ -45,12 +45,14 @@ func (vllm) KVDType(f *model.Facts, asked string) (model.KVDType, error) {
 }
 
 // Budget splits one GPU the way vLLM's worker does (budget_terms.go): KV = utilization × visible − weights −
-// activation − non-torch − CUDA graphs (from v0.19) − the multimodal encoder reserve; outside the fraction the
-// memory in use before load, the sampler warm-up, and before v0.19 the graphs. Without an asked fraction it takes the
-// largest (rounded down to 0.01, at most MaxUtilization) that leaves room outside for what vLLM puts there.
+// activation − non-torch − CUDA graphs (from v0.21) − the multimodal encoder reserve; outside the fraction the
+// memory in use before load, before v0.21 the graphs, what the warm-up needs beyond the profile's freed activation,
+// and a margin. Without an asked fraction it takes the largest (rounded down to 0.01, at most MaxUtilization) that
+// leaves room outside for what vLLM puts there.
 func (vllm) Budget(in BudgetInput) *Budget {
+	o := vllmOutside(in)
 	if in.Util == 0 {
-		in.Util = floorFraction(in.Visible, vllmOutsideNeed(in.Version, in.VocabSampler, max(1, in.TP), max(1, in.PP), in.Seqs, false), 0.05)
+		in.Util = floorFraction(in.Visible, o.total(), 0.05)
 	}
 	b := &Budget{Engine: string(VLLM), Version: in.Version.String(), Utilization: in.Util, visible: in.Visible, explain: in.Explain,
 		Semantics: FractionCoversRuntime}
@@ -61,44 +63,68 @@ func (vllm) Budget(in BudgetInput) *Budget {
 		return fmt.Sprintf("vLLM's profile run: the larger of the forward pass over %d batched tokens and the dummy sampler over %d rows × %.0f fp32 vocab-sized tensors (%s)",
 			in.MNBT, samplerRows(in.Seqs, in.MNBT), samplerCopies(in.Version), in.Version)
 	})
-	b.add(TermNonTorch, "inside", nonTorchBytes(in.Version, in.TP, in.PP), func() string {
-		return fmt.Sprintf("non-torch memory measured for TP %d × PP %d (%s)", in.TP, in.PP, in.Version)
+	b.add(TermNonTorch, "inside", nonTorchBytes(in.Version, in.TP, in.PP, in.NVLink), func() string {
+		link := "NVLink"
+		if !in.NVLink {
+			link = "PCIe"
+		}
+		return fmt.Sprintf("non-torch memory measured for TP %d × PP %d over %s (%s)", in.TP, in.PP, link, in.Version)
 	})
-	graphs, inside := cudaGraphBytes(in.Version, in.Seqs, in.Eager)
-	pw, fl := cudaGraphSizes(in.Seqs)
-	switch {
-	case in.Eager:
-		b.add(TermGraphs, "inside", 0, func() string { return "enforce-eager: no CUDA graphs" })
-	case inside:
-		b.add(TermGraphs, "inside", graphs, func() string {
-			return fmt.Sprintf("%d PIECEWISE + %d FULL capture sizes × 9 MiB, inside the fraction from vLLM v0.19", pw, fl)
-		})
-	default:
-		b.add(TermGraphs, "outside", graphs, func() string {
-			return "captured after the KV cache, outside the fraction before vLLM v0.19; measured net change about zero at v0.11"
-		})
+	graphs, inside := cudaGraphBytes(in.Version, in.Facts, in.Seqs, in.MNBT, in.StageLayers, in.Eager)
+	where, when := "outside", "captured after the KV cache, outside the fraction before vLLM v0.21"
+	if inside {
+		where, when = "inside", "profiled and taken out of the KV budget from vLLM v0.21"
 	}
+	b.add(TermGraphs, where, graphs, func() string {
+		if in.Eager {
+			return "enforce-eager: no CUDA graphs"
+		}
+		pw, fl := cudaGraphSizes(captureLimit(in.Facts, in.Seqs, in.MNBT), in.Seqs)
+		return fmt.Sprintf("%d PIECEWISE + %d FULL capture sizes (largest %d) for %d layers on the GPU, as measured pools of vLLM v0.19.0 grow; %s",
+			pw, fl, captureLimit(in.Facts, in.Seqs, in.MNBT), max(1, in.StageLayers), when)
+	})
 	if in.Multimodal {
 		b.add(TermEncoder, "inside", MultimodalEncoderReserve, func() string { return "vision encoder profiled with the largest allowed input (the guide)" })
 	}
-	b.add(TermBeforeLoad, "outside", memoryBeforeLoad(in.TP, in.PP), func() string { return "in use before vLLM's first snapshot (CUDA context, NCCL)" })
-	b.add(TermSampler, "outside", in.VocabSampler, func() string {
-		return fmt.Sprintf("sampler warm-up after the KV cache: 6 × %d rows × vocab × 4 B", samplerRows(in.Seqs, in.MNBT))
+	b.add(TermBeforeLoad, "outside", o.beforeLoad, func() string { return "in use before vLLM's first snapshot (CUDA context, NCCL)" })
+	b.add(TermSampler, "outside", o.sampler, func() string {
+		words := fmt.Sprintf("sampler warm-up after the KV cache: about 4 × %d rows × vocab × 4 B, in the memory the profile's activation held", samplerRows(in.Seqs, in.MNBT))
+		if o.sampler > o.largeCapture {
+			words += fmt.Sprintf(", %.2f GiB beyond it", float64(o.sampler-o.largeCapture)/GiB)
+		}
+		if o.largeCapture > 0 {
+			words += fmt.Sprintf("; %.2f GiB more because graphs are captured above 512 tokens (measured on gpt-oss-20b, whose warm-up then ran out of memory at utilization 0.95)", float64(o.largeCapture)/GiB)
+		}
+		return words
 	})
-	b.add(TermMargin, "outside", OutsideMargin, func() string { return "allocator fragmentation and workspaces (a guess, on the safe side)" })
+	b.add(TermMargin, "outside", OutsideMargin, func() string {
+		return "allocator fragmentation and workspaces (0.57 GiB cached but unusable when gpt-oss-20b's warm-up failed)"
+	})
 	b.finish("what the fraction leaves")
 	b.Overhead = b.inside - in.Weights
 	return b
 }
 
-// vllmOutsideNeed is what a layout needs outside vLLM's fraction: before-load memory, the sampler warm-up, the
-// margin, and before v0.19 the graphs.
-func vllmOutsideNeed(v Version, sampler int64, tp, pp, seqs int, eager bool) int64 {
-	n := memoryBeforeLoad(tp, pp) + sampler + OutsideMargin
-	if g, inside := cudaGraphBytes(v, seqs, eager); !inside {
-		n += g
+// vllmOutsideTerms is what a layout needs outside vLLM's fraction.
+type vllmOutsideTerms struct {
+	beforeLoad, graphs, sampler, largeCapture int64
+}
+
+func (o vllmOutsideTerms) total() int64 {
+	return o.beforeLoad + o.graphs + o.sampler + OutsideMargin
+}
+
+// vllmOutside is what a layout needs outside vLLM's fraction: before-load memory, the graphs before v0.21, the
+// warm-up beyond the profile's freed activation (samplerExcess, largeCaptureExtra; sampler includes largeCapture)
+// and the margin.
+func vllmOutside(in BudgetInput) vllmOutsideTerms {
+	o := vllmOutsideTerms{beforeLoad: memoryBeforeLoad(in.TP, in.PP)}
+	if g, inside := cudaGraphBytes(in.Version, in.Facts, in.Seqs, in.MNBT, in.StageLayers, in.Eager); !inside {
+		o.graphs = g
 	}
-	return n
+	o.largeCapture = largeCaptureExtra(in.Facts, in.Seqs, in.MNBT, in.Eager)
+	o.sampler = samplerExcess(in.VocabSampler, in.Activation) + o.largeCapture
+	return o
 }
 
 // NotFitWords is the fraction a "does not fit" message quotes (in.Util when asked, else the largest vLLM's outside
@@ -107,11 +133,13 @@ func vllmOutsideNeed(v Version, sampler int64, tp, pp, seqs int, eager bool) int
 func (vllm) NotFitWords(in BudgetInput) (float64, string) {
 	u := in.Util
 	if u == 0 {
-		u = floorFraction(in.Visible, vllmOutsideNeed(in.Version, in.VocabSampler, in.TP, 1, in.Seqs, false), 0.05)
+		u = floorFraction(in.Visible, vllmOutside(in).total(), 0.05)
 	}
-	need := vllmOutsideNeed(in.Version, in.VocabSampler, 1, 1, in.Seqs, false)
+	one := in
+	one.TP, one.PP = 1, 1
+	need := vllmOutside(one).total()
 	if in.Util > 0 && float64(in.Visible)*(1-in.Util) < float64(need) {
-		return u, fmt.Sprintf(", or leave --gpu-memory-utilization to chartgen: %.2f leaves %.2f GiB outside the fraction, and vLLM %s puts at least %.2f GiB there (memory in use before load, the sampler warm-up)",
+		return u, fmt.Sprintf(", or leave --gpu-memory-utilization to chartgen: %.2f leaves %.2f GiB outside the fraction, and vLLM %s puts at least %.2f GiB there (memory in use before load, CUDA graphs before v0.21, the warm-up)",
 			in.Util, float64(in.Visible)*(1-in.Util)/GiB, in.Version, float64(need)/GiB)
 	}
 	return u, ""

@@ -74,6 +74,10 @@ type Facts struct {
 	// published checkpoint does not ship them (MiniMax-M2).
 	MTPDeclared int
 
+	// SpatialMergeSize is a multimodal wrapper's patch merge (mistral3's spatial_merge_size at the top level).
+	SpatialMergeSize int
+	// UngatedMLP: the dense MLP has two matrices (fc1, fc2), not gate/up/down (ungatedMLPFamilies).
+	UngatedMLP bool
 	// DType is the compute dtype (torch_dtype / dtype), normalised: bfloat16, float16, float32.
 	DType string
 	Quant *Quantization
@@ -193,4 +197,11 @@ type Vision struct {
 	OutHidden          int
 	PositionEmbeddings int
 	DeepstackMergers   int
+	// ImageSize is the tower's input side in pixels; PosEmbHeight/Width MoonViT's learned position grid;
+	// FeatureLayers how many of its layers llava_next concatenates (vision_feature_layer as a list); ProjectorDim
+	// Llama 4's pixel-shuffle MLP width.
+	ImageSize                 int
+	PosEmbHeight, PosEmbWidth int
+	FeatureLayers             int
+	ProjectorDim              int
 }

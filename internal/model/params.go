@@ -383,6 +383,13 @@ func appendMamba(ts []tensor, f *Facts, p string, part Part) []tensor {
 
 func appendDenseMLP(ts []tensor, f *Facts, p string, I int64, part Part) []tensor {
 	H := int64(f.Hidden)
+	if f.UngatedMLP {
+		return append(ts,
+			tensor{name: p + ".fc1", rows: I, cols: H, n: 1, role: roleLinear, part: part},
+			tensor{name: p + ".fc1.bias", rows: I, n: 1, role: roleBias, part: part},
+			tensor{name: p + ".fc2", rows: H, cols: I, n: 1, role: roleLinear, part: part},
+			tensor{name: p + ".fc2.bias", rows: H, n: 1, role: roleBias, part: part})
+	}
 	return append(ts,
 		tensor{name: p + ".gate_proj", rows: I, cols: H, n: 1, role: roleLinear, part: part},
 		tensor{name: p + ".up_proj", rows: I, cols: H, n: 1, role: roleLinear, part: part},
@@ -519,8 +526,9 @@ func mtpHasOwnEmbedding(f *Facts) bool {
 	return false
 }
 
-// appendVision counts a Qwen3-VL style vision tower (Qwen3-VL, Qwen3.5). Other towers are
-// reported as excluded rather than guessed.
+// appendVision counts the vision tower: Qwen3-VL style (Qwen3-VL, Qwen3.5) here, ViT towers with a projector into
+// the text model in appendViT (SigLIP, CLIP, Pixtral, MoonViT, Llama 4). Other towers are reported as excluded
+// rather than guessed.
 func appendVision(ts []tensor, f *Facts, est *ParamEstimate) []tensor {
 	v := f.Vision
 	if v == nil {
@@ -528,6 +536,8 @@ func appendVision(ts []tensor, f *Facts, est *ParamEstimate) []tensor {
 	}
 	switch v.ModelType {
 	case "qwen3_vl", "qwen3_vl_moe", "qwen3_5", "qwen3_5_moe":
+	case "siglip_vision_model", "clip_vision_model", "pixtral", "moonvit", "llama4_vision_model":
+		return appendViT(ts, f, est)
 	default:
 		est.Excluded = append(est.Excluded, fmt.Sprintf("vision tower (vision_config.model_type %q has no formula here)", v.ModelType))
 		return ts
@@ -571,6 +581,80 @@ func appendVision(ts []tensor, f *Facts, est *ParamEstimate) []tensor {
 	merger(p+".merger", D)
 	for k := 0; k < v.DeepstackMergers; k++ {
 		merger(p+".deepstack_merger_list."+strconv.Itoa(k), M) // post-shuffle norm over the merged width
+	}
+	return ts
+}
+
+// appendViT counts a ViT vision tower and the projector that maps its features into the text model, as
+// transformers lays them out: patch embedding (C × P² → D), position embedding where the tower learns one (SigLIP and
+// CLIP over (image_size / patch_size)² positions, MoonViT over its init_pos_emb grid), per block q/k/v/o (with
+// biases except Pixtral), a two-matrix MLP (Pixtral: gated, three) and two norms; then the projector of the
+// multimodal wrapper (llava_next: two linears from the concatenated feature layers; mistral3: a 2 × 2 patch merger
+// and two linears; gemma3: one projection; kimi_vl: two linears after a 2 × 2 merge; llama4: the pixel-shuffle MLP
+// and one linear).
+func appendViT(ts []tensor, f *Facts, est *ParamEstimate) []tensor {
+	v := f.Vision
+	if v.Depth == 0 || v.Hidden == 0 || v.Intermediate == 0 || v.PatchSize == 0 {
+		est.Excluded = append(est.Excluded, "vision tower (vision_config lacks num_hidden_layers, hidden_size, intermediate_size or patch_size)")
+		return ts
+	}
+	D, I, H := int64(v.Hidden), int64(v.Intermediate), int64(f.Hidden)
+	p := "vision_tower"
+	add := func(name string, rows, cols int64, n int64, r role) {
+		ts = append(ts, tensor{name: p + "." + name, rows: rows, cols: cols, n: n, role: r, part: PartVision})
+	}
+	add("patch_embedding", D, int64(v.InChannels*v.PatchSize*v.PatchSize), 1, roleOther)
+	side := int64(0)
+	if v.ImageSize > 0 {
+		side = int64(v.ImageSize / v.PatchSize)
+	}
+	switch v.ModelType {
+	case "siglip_vision_model", "clip_vision_model", "llama4_vision_model":
+		add("position_embedding", side*side+1, D, 1, roleOther)
+	case "moonvit":
+		add("pos_emb", int64(max(1, v.PosEmbHeight)*max(1, v.PosEmbWidth)), D, 1, roleOther)
+	}
+	blk := int64(v.Depth)
+	add("layers.attn.qkvo", 4*D, D, blk, roleLinear)
+	if v.ModelType != "pixtral" {
+		add("layers.attn.bias", 4*D, 0, blk, roleBias)
+	}
+	if v.ModelType == "pixtral" {
+		add("layers.mlp.gate_up", 2*I, D, blk, roleLinear)
+		add("layers.mlp.down", D, I, blk, roleLinear)
+	} else {
+		add("layers.mlp.fc1", I, D, blk, roleLinear)
+		add("layers.mlp.fc2", D, I, blk, roleLinear)
+		add("layers.mlp.bias", I+D, 0, blk, roleBias)
+	}
+	add("layers.norms", 4*D, 0, blk, roleNorm)
+	add("post_layernorm", 2*D, 0, 1, roleNorm)
+	p = "multi_modal_projector"
+	switch f.ModelType {
+	case "llava_next", "llava":
+		in := D * int64(max(1, v.FeatureLayers))
+		add("linear_1", H, in, 1, roleLinear)
+		add("linear_2", H, H, 1, roleLinear)
+		add("bias", 2*H, 0, 1, roleBias)
+	case "mistral3":
+		m := int64(max(1, f.SpatialMergeSize))
+		add("patch_merger", D, D*m*m, 1, roleLinear)
+		add("norm", D, 0, 1, roleNorm)
+		add("linear_1", H, D, 1, roleLinear)
+		add("linear_2", H, H, 1, roleLinear)
+	case "gemma3":
+		add("mm_input_projection", H, D, 1, roleLinear)
+		add("mm_soft_emb_norm", D, 0, 1, roleNorm)
+	case "kimi_vl":
+		add("pre_norm", 4*D, 0, 1, roleNorm)
+		add("linear_1", 4*D, 4*D, 1, roleLinear)
+		add("linear_2", H, 4*D, 1, roleLinear)
+	case "llama4":
+		add("vision_adapter.mlp.fc1", int64(v.ProjectorDim), 4*D, 1, roleLinear)
+		add("vision_adapter.mlp.fc2", int64(v.ProjectorDim), int64(v.ProjectorDim), 1, roleLinear)
+		add("linear_1", H, int64(v.ProjectorDim), 1, roleLinear)
+	default:
+		est.Excluded = append(est.Excluded, fmt.Sprintf("multimodal projector (model_type %q has no formula here)", f.ModelType))
 	}
 	return ts
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -53,6 +54,7 @@ func Parse(data []byte, opts ParseOptions) (*Facts, error) {
 			f.TextModelType = s
 		}
 	}
+	f.applyTextDefaults(rc)
 	f.Architectures = rc.strings("architectures")
 	if rc.root["architectures"] == nil && rc.text != nil {
 		f.Architectures = nil
@@ -94,6 +96,58 @@ func Parse(data []byte, opts ParseOptions) (*Facts, error) {
 	}
 	return f, nil
 }
+
+// textDefaults are fields transformers' config class of a text model fills in when config.json leaves them out, and
+// that decide the model's size: published Gemma 3 configs carry only the fields that differ from Gemma3TextConfig's
+// defaults (transformers models/gemma3/configuration_gemma3.py: vocab_size 262208, 8 attention heads, 4 KV heads,
+// head_dim 256, max_position_embeddings 131072, and every sixth layer full attention, the rest sliding:
+// sliding_window_pattern 6; vLLM v0.19.0 logs 36,560 KV tokens for gemma-3-27b-it's 19.53 GiB, exactly 10 full and
+// 52 sliding layers in its hybrid groups).
+var textDefaults = map[string]map[string]any{
+	"gemma3_text": {"vocab_size": json.Number("262208"), "num_attention_heads": json.Number("8"), "num_key_value_heads": json.Number("4"),
+		"head_dim": json.Number("256"), "max_position_embeddings": json.Number("131072"), "sliding_window_pattern": json.Number("6")},
+}
+
+// applyTextDefaults fills what the text model's config class defaults (textDefaults) into the config it reads, with a
+// note per field.
+func (f *Facts) applyTextDefaults(rc *rawConfig) {
+	typ := f.TextModelType
+	if typ == "" {
+		typ = f.ModelType
+	}
+	defaults := textDefaults[typ]
+	if len(defaults) == 0 {
+		return
+	}
+	target := rc.root
+	if rc.text != nil {
+		target = rc.text
+	}
+	keys := make([]string, 0, len(defaults))
+	for k := range defaults {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if rc.has(k) {
+			continue
+		}
+		target[k] = defaults[k]
+		f.note("%s absent: %v, the default of transformers' %s config", k, defaults[k], typ)
+	}
+}
+
+// untiedFamilies are the text model types whose transformers config class defaults tie_word_embeddings to false
+// (LlamaConfig, MistralConfig, MixtralConfig, Qwen2Config, Qwen3Config, Phi3Config, PhiConfig, DeepseekV2/V3Config,
+// GptOssConfig, ...): a config.json that leaves the key out has an untied lm_head.
+var untiedFamilies = map[string]bool{"llama": true, "mistral": true, "mixtral": true, "qwen2": true, "qwen2_moe": true,
+	"qwen3": true, "qwen3_moe": true, "phi": true, "phi3": true, "deepseek_v2": true, "deepseek_v3": true, "gpt_oss": true,
+	"granite": true, "granitemoe": true, "starcoder2": true, "olmo2": true, "cohere": true}
+
+// ungatedMLPFamilies have a two-matrix MLP (fc1 → activation → fc2) instead of the gated three (gate, up, down):
+// Phi-1/2, GPT-2/NeoX/BigCode, StarCoder2, OPT, Falcon, BLOOM, MPT and the BERT family.
+var ungatedMLPFamilies = map[string]bool{"phi": true, "gpt2": true, "gpt_neox": true, "gpt_bigcode": true, "starcoder2": true,
+	"opt": true, "falcon": true, "bloom": true, "mpt": true, "bert": true, "roberta": true, "xlm-roberta": true, "nomic_bert": true}
 
 // family is model_type, with a few aliases folded in.
 func (f *Facts) family() string {
@@ -178,8 +232,15 @@ func (f *Facts) parseShape(rc *rawConfig) error {
 	if err := plausible(map[string][2]int{"head_dim": {f.HeadDim, maxHeadDim}, "intermediate_size": {f.Intermediate, maxIntermediate}}); err != nil {
 		return err
 	}
+	text := f.TextModelType
+	if text == "" {
+		text = f.ModelType
+	}
+	f.UngatedMLP = ungatedMLPFamilies[text]
 	if tied, ok := rc.bool("tie_word_embeddings"); ok {
 		f.TiedEmbeddings = tied
+	} else if untiedFamilies[text] {
+		f.note("tie_word_embeddings absent: false, the default of transformers' %s config (a separate lm_head)", text)
 	} else {
 		// transformers' PretrainedConfig default is True; most LLM configs set it explicitly.
 		f.TiedEmbeddings = true
@@ -529,6 +590,8 @@ func (f *Facts) parseCompressedTensors(qc *rawConfig, q *Quantization) {
 			if bs := wc.ints("block_structure"); len(bs) == 2 && bs[0] > 0 && bs[1] > 0 {
 				q.WeightBlock = [2]int{bs[0], bs[1]}
 			}
+		case typ == "int" && bits == 8 && strategy(wc) == "channel":
+			// one scale per output channel, no groups, no zero points (RedHat's w8a8): the per-channel int8 formula
 		case typ == "int":
 			q.Method = "gptq" // packed int weights with group scales: same storage as GPTQ
 			if sym, ok := wc.bool("symmetric"); ok {
@@ -540,6 +603,12 @@ func (f *Facts) parseCompressedTensors(qc *rawConfig, q *Quantization) {
 		}
 		break // one group describes the linear layers in every published checkpoint we know
 	}
+}
+
+// strategy is a compressed-tensors weight scheme's quantization strategy (tensor, channel, group, block).
+func strategy(wc *rawConfig) string {
+	s, _ := wc.string("strategy")
+	return s
 }
 
 // parseContext applies vLLM's rule: the smallest of the length keys, times the RoPE factor
@@ -619,6 +688,18 @@ func (f *Facts) parseVision(rc *rawConfig) {
 	v.OutHidden, _ = vc.int("out_hidden_size")
 	v.PositionEmbeddings, _ = vc.int("num_position_embeddings")
 	v.DeepstackMergers = len(vc.ints("deepstack_visual_indexes"))
+	v.InChannels = vc.intOr("num_channels", v.InChannels)
+	v.ImageSize, _ = vc.int("image_size")
+	v.PosEmbHeight, _ = vc.int("init_pos_emb_height")
+	v.PosEmbWidth, _ = vc.int("init_pos_emb_width")
+	v.ProjectorDim, _ = vc.int("projector_input_dim")
+	v.FeatureLayers = 1
+	if raw, _, ok := rc.lookup("vision_feature_layer"); ok {
+		if list, isList := raw.([]any); isList {
+			v.FeatureLayers = max(1, len(list)) // llava_next concatenates the listed layers' features
+		}
+	}
+	f.SpatialMergeSize = rc.intOr("spatial_merge_size", 1)
 	f.Vision = v
 }
 

@@ -86,6 +86,27 @@ func WeightsFromEstimate(f *model.Facts, est *model.ParamEstimate, exact *model.
 			w.Source += fmt.Sprintf(" (less %.2f GiB of MTP layers, not loaded without speculative decoding)", float64(est.MTPBytes)/GiB)
 		}
 	}
+	return servedInHalf(f, est, w)
+}
+
+// servedInHalf scales a float32 checkpoint's GPU figures to the 2-byte dtype the engines serve it in: vLLM's
+// dtype "auto" takes bfloat16 (float16 where the GPU has none) for a float32 config (vllm/config/model.py
+// _resolve_auto_dtype; the llm-d-planner campaign loads google/gemma-2-2b-it, torch_dtype float32, in 4.90 GiB, its
+// bfloat16 size), and SGLang does the same. The disk keeps the checkpoint's own size.
+func servedInHalf(f *model.Facts, est *model.ParamEstimate, w Weights) Weights {
+	if f.DType != "float32" || est.LoadedBytes(false, f.Multimodal) == 0 {
+		return w
+	}
+	half := *f
+	half.DType = "bfloat16"
+	h := model.EstimateParams(&half)
+	ratio := float64(h.LoadedBytes(false, f.Multimodal)) / float64(est.LoadedBytes(false, f.Multimodal))
+	scale := func(b int64) int64 { return int64(float64(b) * ratio) }
+	w.Loaded, w.Embed, w.Head, w.Vision, w.MTP = scale(w.Loaded), scale(w.Embed), scale(w.Head), scale(w.Vision), scale(w.MTP)
+	for i := range w.Layers {
+		w.Layers[i] = scale(w.Layers[i])
+	}
+	w.Source += "; a float32 checkpoint, served in bfloat16 (half its size on disk)"
 	return w
 }
 

@@ -41,7 +41,7 @@ func (s *planner) fitsAt(c candidate, tokens, mnbt int) fit {
 		Weights: r.wpg, WeightsWhy: w.Source, MNBT: mnbt, Seqs: s.maxSeqs, Multimodal: s.p.Multimodal,
 		Activation: engine.ActivationPeak(f, s.ver, c.Layout.TP, mnbt, sampled), VocabSampler: engine.SamplerWarmupBytes(f, sampled, mnbt), Explain: s.explain,
 		LoRA: LoRABytesPerGPU(f, s.lora, c.Layout, mnbt), LoRARank: s.lora.MaxRank, LoRASlots: s.lora.MaxLoras,
-		DPAttention: c.DPAttention, SpecMethod: spec.Method}
+		DPAttention: c.DPAttention, SpecMethod: spec.Method, Facts: f, StageLayers: stageLayers(f, c.Layout.PP), NVLink: s.g.NVLink}
 	b := s.e.Budget(bi)
 	r.b, r.util, r.ovh, r.reserved, r.reserveWhy, r.budget = b, b.Utilization, b.Overhead, b.Reserved, b.ReserveWhy, b.KV()
 	need, err := model.KVBytesForSequence(f, tokens, c.Layout, model.KVOptions{DType: s.o.KVCacheDType, MaxNumBatchedTokens: mnbt})
@@ -53,6 +53,13 @@ func (s *planner) fitsAt(c candidate, tokens, mnbt int) fit {
 	}
 	r.why = notHoldWords(r, err, tokens, s.visible)
 	return r
+}
+
+// stageLayers is the decoder layers on the most loaded pipeline stage (vLLM's get_pp_indices splits them evenly,
+// the remainder on the later stages).
+func stageLayers(f *model.Facts, pp int) int {
+	pp = max(1, pp)
+	return (f.Layers + pp - 1) / pp
 }
 
 // search finds the layout: the given one, else the one-pod layouts that hold a full context (the objective picks

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strings"
 	"math"
 
 	"github.com/llm-charts/llm-charts/internal/engine"
@@ -125,6 +126,34 @@ func (s *planner) gpusWords(fa fit) string {
 		float64(fa.wpg)/GiB, float64(fa.need)/GiB, float64(fa.ovh)/GiB, float64(fa.wpg+fa.need+fa.ovh)/GiB, usable/GiB, fa.util, float64(s.visible)/GiB, fewerNote(p))
 }
 
+// fewContextsWarning warns when a plan that holds the model holds fewer than two full contexts: a second request at
+// the full length waits (or preempts the first), so the model serves one long request at a time. It says what gives
+// more: the fitting layout with the most contexts, an fp8 KV cache where the cache is 16-bit, a shorter context.
+func fewContextsWarning(p *Plan, kvBytes int, given bool) string {
+	if !p.Fits || p.Concurrency <= 0 || p.Concurrency >= 2 {
+		return ""
+	}
+	var more []string
+	best := -1
+	for i, a := range p.Alternatives {
+		if !a.Chosen && a.Concurrency > p.Concurrency && (best < 0 || a.Concurrency > p.Alternatives[best].Concurrency) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		a := p.Alternatives[best]
+		more = append(more, fmt.Sprintf("%d GPUs at TP %d × PP %d × DCP %d hold %.2f×", a.GPUs, a.TP, a.PP, a.DCP, a.Concurrency))
+	} else if !given && !p.MultiNode {
+		more = append(more, "a layout with more GPUs (chartgen explain --tp N --pp M evaluates one)")
+	}
+	if kvBytes >= 2 {
+		more = append(more, "--kv-cache-dtype fp8 (half the KV per token)")
+	}
+	more = append(more, fmt.Sprintf("a shorter --context (half of %s holds about twice as many)", commas(int64(p.MaxModelLen))))
+	return fmt.Sprintf("the KV cache holds %.2f× one full %s-token context: two requests at full length cannot run at once (the second waits or preempts the first); for more: %s",
+		p.Concurrency, commas(int64(p.MaxModelLen)), strings.Join(more, "; "))
+}
+
 // costs are the KV capacity's reason, what speculative decoding and LoRA cost, expert parallelism's reason and the
 // multi-node warning.
 func (s *planner) costs(c candidate, fa fit, mnbt int) {
@@ -147,6 +176,9 @@ func (s *planner) costs(c candidate, fa fit, mnbt int) {
 	}
 	if c.EP {
 		p.Reasons[ReasonEP] = fmt.Sprintf("FP8 block-quantized experts need (moe_intermediate_size %d / TP %d) %% %d == 0, which fails; expert parallelism keeps the experts whole (DESIGN.md)", f.MoE.Intermediate, c.Layout.TP, engine.BlockN(f))
+	}
+	if w := fewContextsWarning(p, s.kv.Bytes, s.o.Layout != nil); w != "" {
+		p.Warnings = append(p.Warnings, w)
 	}
 	if p.MultiNode {
 		shape := fmt.Sprintf("TP %d × DCP %d × PP %d", p.TP, p.DCP, p.PP)

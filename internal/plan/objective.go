@@ -52,7 +52,9 @@ func gpusOf(c candidate) int { return c.GPUs() }
 // podSize124 reports whether n is a pod size of 1, 2, 4 or 8 GPUs (a power of two).
 func podSize124(n int) bool { return n > 0 && n&(n-1) == 0 }
 
-// pickByObjective chooses among the fitting one-pod layouts, one per GPU count, fewest GPUs first, and says why.
+// pickByObjective chooses among the fitting one-pod layouts, fewest GPUs first: at each count the guide's preferred
+// one, then one with fewer pipeline stages where there is one (onePod); gpus and balanced look at the preferred ones,
+// latency at all. It says why.
 func pickByObjective(alts []candidate, objective string) (int, string) {
 	if objective == "" {
 		objective = DefaultObjective
@@ -78,8 +80,9 @@ func pickByObjective(alts []candidate, objective string) (int, string) {
 	}
 	// balanced
 	const guide = "the guide sizes TP first, up to the KV heads, and PP only for the GPU counts TP cannot take (pipeline-only decode is slow per request), and ties the large-gpu toleration to pods of 4 or 8 GPUs"
-	if len(alts) > 1 && gpusOf(alts[1]) == n0+1 {
-		c := alts[1]
+	next := slices.IndexFunc(alts, func(c candidate) bool { return gpusOf(c) == n0+1 })
+	if next > 0 {
+		c := alts[next]
 		n1, pp1 := gpusOf(c), max(1, c.Layout.PP)
 		pow0, pow1 := podSize124(n0), podSize124(n1)
 		if (pow1 || !pow0) && pp1 <= pp0 && (pow1 && !pow0 || pp1 < pp0) {
@@ -90,7 +93,7 @@ func pickByObjective(alts []candidate, objective string) (int, string) {
 			if pp1 < pp0 {
 				buys = append(buys, fmt.Sprintf("TP %d × PP %d instead of TP %d × PP %d", max(1, c.Layout.TP), pp1, max(1, alts[0].Layout.TP), pp0))
 			}
-			return 1, fmt.Sprintf("balanced (the default): %s hold it, but one GPU more buys %s; %s (--objective gpus takes %d)", fewest, strings.Join(buys, " and "), guide, n0)
+			return next, fmt.Sprintf("balanced (the default): %s hold it, but one GPU more buys %s; %s (--objective gpus takes %d)", fewest, strings.Join(buys, " and "), guide, n0)
 		}
 	}
 	why := fmt.Sprintf("balanced (the default): the fewest GPUs, %s", fewest)
@@ -106,7 +109,7 @@ func pickByObjective(alts []candidate, objective string) (int, string) {
 // alternatives lists the fitting one-pod layouts with their KV capacity (measure gives each one's budget and one
 // context's need) and the objectives that pick each; chosen is marked.
 func alternatives(alts []candidate, chosen candidate, objective string, measure func(candidate) fit, ctx int) []Alternative {
-	if len(alts) < 2 {
+	if len(alts) == 0 {
 		return nil
 	}
 	picked := map[int][]string{}

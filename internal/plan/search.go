@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/llm-charts/llm-charts/internal/engine"
 	"github.com/llm-charts/llm-charts/internal/model"
@@ -87,13 +88,23 @@ func (s *planner) search() (*candidate, error) {
 	return s.shortened(), nil
 }
 
-// onePod is the guide's preferred layout at each GPU count of one pod that holds a full context; the objective
-// picks one.
+// onePod is the guide's preferred layout at each GPU count of one pod that holds a full context, and after it the
+// fitting layout with the fewest pipeline stages at that count when the preferred one has more (TP above the KV heads
+// with DCP, for --objective latency); the objective picks one.
 func (s *planner) onePod() *candidate {
 	for n := 1; n <= s.maxPod; n++ {
+		var preferred *candidate
 		for _, c := range s.e.Layouts(s.f, n, n, 1) {
-			if s.fitsAt(c, s.ctx, DefaultBatchedTokens).ok {
-				s.alts = append(s.alts, c)
+			if preferred != nil && max(1, c.Layout.PP) >= max(1, preferred.Layout.PP) {
+				continue
+			}
+			if !s.fitsAt(c, s.ctx, DefaultBatchedTokens).ok {
+				continue
+			}
+			s.alts = append(s.alts, c)
+			if preferred == nil {
+				preferred = &c
+			} else {
 				break
 			}
 		}
@@ -112,21 +123,75 @@ func (s *planner) onePod() *candidate {
 	return &c
 }
 
-// multiNode is the first layout of several pods (nodes) joined by pipeline parallelism that holds a full context.
+// MultiNodeGPUSlack is how many more GPUs (as a fraction of the fewest) the balanced objective spends across nodes
+// to save pipeline stages: each stage between nodes is a hop per decoded token. A judgement bounded by the guide's own
+// GLM-5-FP8 deployment, three pods of 4 A100/H100 GPUs at TP 4 × DCP 4 × PP 3, where two pods of 8 (a third more
+// GPUs for one stage fewer) were not taken; on 8-GPU L40S nodes the same model takes three pods of 8 (TP 8 × PP 3)
+// over five of 4 (a fifth more GPUs for two stages fewer).
+const MultiNodeGPUSlack = 0.25
+
+// multiNode is the layout of several pods (one per node, as the chart places them) joined by pipeline parallelism
+// that holds a full context. Every node count and pod size (whole nodes, half nodes) gets its first fitting layout;
+// the objective picks: gpus the fewest GPUs, latency the fewest stages, balanced the fewest stages within
+// MultiNodeGPUSlack of the fewest GPUs (ties: fewer GPUs).
 func (s *planner) multiNode() *candidate {
-	for n := s.maxPod + 1; n <= s.maxPod*s.maxNodes; n++ {
+	var fits []candidate
+	for nodes := 2; nodes <= s.maxNodes; nodes++ {
 		for _, pod := range podSizes(s.maxPod) {
-			if n%pod != 0 || n/pod < 2 || n/pod > s.maxNodes {
-				continue
+			n := nodes * pod
+			if n <= s.maxPod {
+				continue // one pod holds this many GPUs; onePod has tried it
 			}
-			for _, c := range s.e.Layouts(s.f, n, pod, n/pod) {
+			for _, c := range s.e.Layouts(s.f, n, pod, nodes) {
 				if s.fitsAt(c, s.ctx, DefaultBatchedTokens).ok {
-					return &c
+					fits = append(fits, c)
+					break
 				}
 			}
 		}
 	}
-	return nil
+	if len(fits) == 0 {
+		return nil
+	}
+	sort.SliceStable(fits, func(i, j int) bool {
+		if gpusOf(fits[i]) != gpusOf(fits[j]) {
+			return gpusOf(fits[i]) < gpusOf(fits[j])
+		}
+		return fits[i].Layout.PP < fits[j].Layout.PP
+	})
+	fewest := fits[0]
+	pick, why := 0, fmt.Sprintf("gpus: the fewest GPUs across nodes, %d pods of %d", fewest.Pods, fewest.PerPod)
+	objective := s.o.Objective
+	if objective == "" {
+		objective = DefaultObjective
+	}
+	if objective != ObjectiveGPUs {
+		limit := int(float64(gpusOf(fewest)) * (1 + MultiNodeGPUSlack))
+		for i, c := range fits {
+			if (objective == ObjectiveLatency || gpusOf(c) <= limit) && c.Layout.PP < fits[pick].Layout.PP {
+				pick = i
+			}
+		}
+		c := fits[pick]
+		why = fmt.Sprintf("%s: %d pods of %d GPUs at TP %d × PP %d", objective, c.Pods, c.PerPod, c.Layout.TP, c.Layout.PP)
+		switch {
+		case pick == 0:
+			why += ", the fewest GPUs across nodes and no layout with fewer pipeline stages"
+			if objective == ObjectiveBalanced {
+				why += fmt.Sprintf(" within %.0f%% more GPUs", MultiNodeGPUSlack*100)
+			}
+		default:
+			why += fmt.Sprintf(": %d GPUs (%d pods of %d, PP %d) would do, but each pipeline stage between nodes is a hop per decoded token", gpusOf(fewest), fewest.Pods, fewest.PerPod, fewest.Layout.PP)
+			if objective == ObjectiveBalanced {
+				why += fmt.Sprintf(", and %d GPUs are within %.0f%% of them (--objective gpus takes %d)", gpusOf(c), MultiNodeGPUSlack*100, gpusOf(fewest))
+			}
+		}
+	}
+	s.p.Objective = objective
+	s.p.Reasons[ReasonObjective] = why
+	s.p.fewest = gpusOf(fewest)
+	c := fits[pick]
+	return &c
 }
 
 // shortened is, when nothing holds a full context, the one-pod layout that holds the longest one (at least 4,096

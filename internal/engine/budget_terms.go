@@ -8,9 +8,9 @@ import "github.com/llm-charts/llm-charts/internal/model"
 //	load_model:                  weights                                      ┐
 //	determine_available_memory:  profile_run → torch peak (activation)        │ inside gpu_memory_utilization × the
 //	                             non-torch increase (NCCL, cuBLAS, ...)      │ CUDA-visible total; what is left is
-//	                             profile_cudagraph_memory (from v0.21)        │ the KV cache
+//	                             profile_cudagraph_memory (from v0.20)        │ the KV cache
 //	initialize_from_config:      KV cache                                     ┘
-//	compile_or_warm_up_model:    capture_model (before v0.21: outside), then _dummy_sampler_run in the memory the
+//	compile_or_warm_up_model:    capture_model (before v0.20: outside), then _dummy_sampler_run in the memory the
 //	                             profile's activation held, freed by then
 //
 // Each term below is one named function with the source it follows. Terms that are measured rather than derived say
@@ -184,10 +184,14 @@ const (
 // the fraction. At v0.19.0 it does not: in every started single-stage run of the campaign KV = requested − (weights
 // + activation + non-torch) within 0.01 GiB, its log still says "In v0.19, CUDA graph memory profiling will be
 // enabled by default (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=1)" with the variable off, and graphs are captured
-// after the KV cache into the memory outside the fraction. Logs of later releases say the profiling is "enabled
-// (default since v0.21.0)": from v0.21 gpu_worker.py takes its estimate out of the KV budget.
+// after the KV cache into the memory outside the fraction. From v0.20 gpu_worker.py takes its estimate out of the KV
+// budget: a public v0.20.0 start-up log (banner "version 0.20.0", image vllm/vllm-openai:v0.20.0-cu130-ubuntu2404;
+// Qwen3.6-35B-A3B-NVFP4 under WSL2, in the code index as file 51830815744) prints "Estimated CUDA graph memory: 0.39
+// GiB total" and "CUDA graph memory profiling is enabled ... --gpu-memory-utilization=0.9000 is equivalent to
+// --gpu-memory-utilization=0.8878 without CUDA graph memory profiling" (the message's own "default since v0.21.0"
+// is wrong about the release that shipped it), and v0.21.0 logs say the same (LMCache/LMCache#3430).
 func cudaGraphBytes(v Version, f *model.Facts, seqs, mnbt, stageLayers int, eager bool) (bytes int64, inside bool) {
-	inside = v.AtLeast(0, 21)
+	inside = v.AtLeast(0, 20)
 	if eager {
 		return 0, inside
 	}

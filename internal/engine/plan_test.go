@@ -24,7 +24,7 @@ func catalogFacts(t testing.TB, id string) *model.Facts {
 }
 
 // Terms keyed by the engine release: the profile's sampler peak fell at v0.17, CUDA graphs moved inside the
-// fraction at v0.21, and non-torch memory is larger from v0.12 (on NVLink nodes).
+// fraction at v0.20, and non-torch memory is larger from v0.12 (on NVLink nodes).
 func TestVersionKeyedTerms(t *testing.T) {
 	f := catalogFacts(t, "Qwen/Qwen3-8B")
 	v16, _ := ParseVersion("v0.16.0")
@@ -39,8 +39,8 @@ func TestVersionKeyedTerms(t *testing.T) {
 	_, inside20 := cudaGraphBytes(v20, f, 1024, 8192, f.Layers, false)
 	g21, inside21 := cudaGraphBytes(v21, f, 1024, 8192, f.Layers, false)
 	assert.False(t, inside19, "v0.19.0 captures its graphs after the KV cache, outside the fraction")
-	assert.False(t, inside20)
-	assert.True(t, inside21, "graph memory profiling is on by default from v0.21.0")
+	assert.True(t, inside20, "graph memory profiling is on by default from v0.20.0")
+	assert.True(t, inside21)
 	assert.Equal(t, g19, g21)
 	assert.InDelta(t, 1.05, float64(g19)/GiB, 0.05, "Qwen3-8B's pool at 1024 sequences: 0.96 GiB measured (campaign)")
 	p, f2 := cudaGraphSizes(captureLimit(f, 256, 8192), 256)

@@ -45,8 +45,8 @@ func (vllm) KVDType(f *model.Facts, asked string) (model.KVDType, error) {
 }
 
 // Budget splits one GPU the way vLLM's worker does (budget_terms.go): KV = utilization × visible − weights −
-// activation − non-torch − CUDA graphs (from v0.21) − the multimodal encoder reserve; outside the fraction the
-// memory in use before load, before v0.21 the graphs, what the warm-up needs beyond the profile's freed activation,
+// activation − non-torch − CUDA graphs (from v0.20) − the multimodal encoder reserve; outside the fraction the
+// memory in use before load, before v0.20 the graphs, what the warm-up needs beyond the profile's freed activation,
 // and a margin. Without an asked fraction it takes the largest (rounded down to 0.01, at most MaxUtilization) that
 // leaves room outside for what vLLM puts there.
 func (vllm) Budget(in BudgetInput) *Budget {
@@ -71,9 +71,9 @@ func (vllm) Budget(in BudgetInput) *Budget {
 		return fmt.Sprintf("non-torch memory measured for TP %d × PP %d over %s (%s)", in.TP, in.PP, link, in.Version)
 	})
 	graphs, inside := cudaGraphBytes(in.Version, in.Facts, in.Seqs, in.MNBT, in.StageLayers, in.Eager)
-	where, when := "outside", "captured after the KV cache, outside the fraction before vLLM v0.21"
+	where, when := "outside", "captured after the KV cache, outside the fraction before vLLM v0.20"
 	if inside {
-		where, when = "inside", "profiled and taken out of the KV budget from vLLM v0.21"
+		where, when = "inside", "profiled and taken out of the KV budget from vLLM v0.20"
 	}
 	b.add(TermGraphs, where, graphs, func() string {
 		if in.Eager {
@@ -114,7 +114,7 @@ func (o vllmOutsideTerms) total() int64 {
 	return o.beforeLoad + o.graphs + o.sampler + OutsideMargin
 }
 
-// vllmOutside is what a layout needs outside vLLM's fraction: before-load memory, the graphs before v0.21, the
+// vllmOutside is what a layout needs outside vLLM's fraction: before-load memory, the graphs before v0.20, the
 // warm-up beyond the profile's freed activation (samplerExcess, largeCaptureExtra; sampler includes largeCapture)
 // and the margin.
 func vllmOutside(in BudgetInput) vllmOutsideTerms {
@@ -139,7 +139,7 @@ func (vllm) NotFitWords(in BudgetInput) (float64, string) {
 	one.TP, one.PP = 1, 1
 	need := vllmOutside(one).total()
 	if in.Util > 0 && float64(in.Visible)*(1-in.Util) < float64(need) {
-		return u, fmt.Sprintf(", or leave --gpu-memory-utilization to chartgen: %.2f leaves %.2f GiB outside the fraction, and vLLM %s puts at least %.2f GiB there (memory in use before load, CUDA graphs before v0.21, the warm-up)",
+		return u, fmt.Sprintf(", or leave --gpu-memory-utilization to chartgen: %.2f leaves %.2f GiB outside the fraction, and vLLM %s puts at least %.2f GiB there (memory in use before load, CUDA graphs before v0.20, the warm-up)",
 			in.Util, float64(in.Visible)*(1-in.Util)/GiB, in.Version, float64(need)/GiB)
 	}
 	return u, ""

@@ -2,8 +2,8 @@ package plan
 
 import (
 	"fmt"
-	"strings"
 	"math"
+	"strings"
 
 	"github.com/llm-charts/llm-charts/internal/engine"
 )

@@ -84,7 +84,9 @@ func (vllm) Budget(in BudgetInput) *Budget {
 			pw, fl, captureLimit(in.Facts, in.Seqs, in.MNBT), max(1, in.StageLayers), when)
 	})
 	if in.Multimodal {
-		b.add(TermEncoder, "inside", MultimodalEncoderReserve, func() string { return "vision encoder profiled with the largest allowed input (the guide)" })
+		b.add(TermEncoder, "inside", max(0, MultimodalEncoderReserve-in.Activation), func() string {
+			return fmt.Sprintf("vision encoder profiled with the largest allowed input (the guide), %.0f GiB, in the same profile run as the activation: only what exceeds it (in the llm-d-planner campaign the logged peak of every multimodal model, Gemma 3, Mistral-Small-3.1, Granite-Vision, Kimi-VL, was the text model's own)", float64(MultimodalEncoderReserve)/GiB)
+		})
 	}
 	b.add(TermBeforeLoad, "outside", o.beforeLoad, func() string { return "in use before vLLM's first snapshot (CUDA context, NCCL)" })
 	b.add(TermSampler, "outside", o.sampler, func() string {

@@ -74,6 +74,8 @@ type Facts struct {
 	// published checkpoint does not ship them (MiniMax-M2).
 	MTPDeclared int
 
+	// PartialRotary is partial_rotary_factor: the share of head_dim RoPE rotates (0 = all of it).
+	PartialRotary float64
 	// SpatialMergeSize is a multimodal wrapper's patch merge (mistral3's spatial_merge_size at the top level).
 	SpatialMergeSize int
 	// UngatedMLP: the dense MLP has two matrices (fc1, fc2), not gate/up/down (ungatedMLPFamilies).

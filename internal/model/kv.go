@@ -379,3 +379,20 @@ func validateLayout(f *Facts, l Layout) error {
 	}
 	return nil
 }
+
+// RopeCacheBytes is vLLM's rotary-embedding cos/sin cache on every GPU: one [max_position_embeddings × rotary_dim]
+// tensor in the compute dtype, built when the model is created and shared by its layers
+// (model_executor/layers/rotary_embedding base.py _compute_cos_sin_cache; get_rope caches one instance), so it is
+// part of "Model loading took". It only matters for very long contexts: Llama-4-Scout's 10,485,760 positions × 128
+// × 2 B = 2.5 GiB, which is what its TP 4 load in the llm-d-planner campaign (53.12 GiB per GPU) has above the
+// checkpoint's share (50.8 GiB); Llama 3.1's 131,072 positions take 32 MiB.
+func RopeCacheBytes(f *Facts) int64 {
+	if f.MaxContext <= 0 || f.HeadDim <= 0 {
+		return 0
+	}
+	rotary := float64(f.HeadDim) * f.PartialRotary
+	if f.PartialRotary <= 0 {
+		rotary = float64(f.HeadDim)
+	}
+	return int64(float64(f.MaxContext) * rotary * 2)
+}

@@ -237,6 +237,9 @@ func (f *Facts) parseShape(rc *rawConfig) error {
 		text = f.ModelType
 	}
 	f.UngatedMLP = ungatedMLPFamilies[text]
+	if pr, ok := rc.float("partial_rotary_factor"); ok && pr > 0 && pr <= 1 {
+		f.PartialRotary = pr
+	}
 	if tied, ok := rc.bool("tie_word_embeddings"); ok {
 		f.TiedEmbeddings = tied
 	} else if untiedFamilies[text] {

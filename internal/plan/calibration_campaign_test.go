@@ -129,6 +129,7 @@ func TestCalibrationWeightRules(t *testing.T) {
 		{"configs/kimi-vl-a3b-instruct.json", 2, 15.53, "MoonViT and Kimi-VL's projector"},
 		{"configs/phi-2.json", 1, 5.19, "phi's two-matrix MLP"},
 		{"configs/llama-3.3-70b-instruct-quantized.w8a8.json", 2, 33.88, "compressed-tensors int8 per channel: no groups, no zero points"},
+		{"configs/llama-4-scout-17b-16e-instruct.json", 4, 53.12, "the RoPE cos/sin cache for 10,485,760 positions on every GPU"},
 	}
 	for _, c := range cases {
 		r := calibrationRun{ID: c.config, Model: c.config, Engine: "vllm", Version: "v0.19.0", GPU: "h100-80gb", TP: c.tp, PP: 1,

@@ -31,6 +31,8 @@ func (s *planner) fitsAt(c candidate, tokens, mnbt int) fit {
 	}
 	r.wpg = weightsPerGPU(f, w.split(visionIf(s.p.Multimodal, w.Vision), mxfp4PaddedWeights(f, s.g, c.Layout.TP), spec.Method == SpecMTP), c.Layout)
 	r.wpg += specWeightsPerGPU(spec, c.Layout.TP)
+	rope := model.RopeCacheBytes(f) // every rank holds the whole cos/sin cache
+	r.wpg += rope
 	if c.DPAttention {
 		r.wpg += engine.DPAttentionExtra(f, w.Embed, c.Layout)
 	}
@@ -39,7 +41,7 @@ func (s *planner) fitsAt(c candidate, tokens, mnbt int) fit {
 		sampled = specRows(s.maxSeqs, s.specK)
 	}
 	bi := engine.BudgetInput{Version: s.ver, Visible: s.visible, VisibleWhy: s.visibleWhy, Util: s.util, TP: max(1, c.Layout.TP), PP: max(1, c.Layout.PP),
-		Weights: r.wpg, WeightsWhy: w.Source, MNBT: mnbt, Seqs: s.maxSeqs, Multimodal: s.p.Multimodal,
+		Weights: r.wpg, WeightsWhy: ropeWords(w.Source, rope), MNBT: mnbt, Seqs: s.maxSeqs, Multimodal: s.p.Multimodal,
 		Activation: engine.ActivationPeak(f, s.ver, c.Layout.TP, mnbt, sampled), VocabSampler: engine.SamplerWarmupBytes(f, sampled, mnbt), Explain: s.explain,
 		LoRA: LoRABytesPerGPU(f, s.lora, c.Layout, mnbt), LoRARank: s.lora.MaxRank, LoRASlots: s.lora.MaxLoras,
 		DPAttention: c.DPAttention, SpecMethod: spec.Method, Facts: f, StageLayers: stageLayers(f, c.Layout.PP), NVLink: s.g.NVLink}
@@ -54,6 +56,14 @@ func (s *planner) fitsAt(c candidate, tokens, mnbt int) fit {
 	}
 	r.why = notHoldWords(r, err, tokens, s.visible)
 	return r
+}
+
+// ropeWords adds the RoPE cos/sin cache to the weights' reason (vLLM counts it in "Model loading took").
+func ropeWords(source string, rope int64) string {
+	if rope < MiB {
+		return source
+	}
+	return fmt.Sprintf("%s; with the %.2f GiB RoPE cos/sin cache for every position, which every GPU holds", source, float64(rope)/GiB)
 }
 
 // stageLayers is the decoder layers on the most loaded pipeline stage (vLLM's get_pp_indices splits them evenly,

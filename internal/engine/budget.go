@@ -160,10 +160,11 @@ type BudgetInput struct {
 	VocabSampler int64
 	// Facts is the model (capture sizes and the graph pool depend on its family, MoE and layers); StageLayers the
 	// decoder layers on the most loaded GPU's pipeline stage; NVLink whether the node's GPUs talk over NVLink (the
-	// all-reduce buffers vLLM allocates depend on it).
-	Facts       *model.Facts
-	StageLayers int
-	NVLink      bool
+	// all-reduce buffers vLLM allocates depend on it, and on ComputeMajor, the GPU's compute capability).
+	Facts        *model.Facts
+	StageLayers  int
+	NVLink       bool
+	ComputeMajor int
 	// Explain fills the terms' sources.
 	Explain bool
 	// LoRA is the LoRA slots' buffers, allocated with the weights: LoRASlots at rank LoRARank.

@@ -34,17 +34,22 @@ func memoryBeforeLoad(tp, pp int) int64 {
 
 // nonTorchBytes is vLLM's "non-torch forward increase memory": memory outside PyTorch's allocator that appears
 // during the profile run (NCCL buffers, custom and symmetric-memory all-reduce, cuBLAS workspaces), inside the
-// fraction. Measured at v0.19.0 on H100 HGX (llm-d-planner campaign): 0.24-0.46 GiB on one GPU (0.13-0.25 at v0.15-v0.18), 2.06-2.21 GiB at
-// TP 2/4, 0.07 GiB with PP only; at v0.11 (llm-d-benchmark): 0.13 GiB on one GPU, 0.55 GiB at TP 2. Without NVLink
+// fraction. Measured at v0.19.0 on H100 HGX (llm-d-planner campaign): 0.24-0.46 GiB on one GPU (0.13-0.25 GiB at
+// v0.15-v0.18), 2.06-2.21 GiB at TP 2/4, 0.07 GiB with PP only; at v0.11 (llm-d-benchmark): 0.13 GiB on one GPU, 0.55 GiB at TP 2. Without NVLink
 // vLLM has neither symmetric-memory all-reduce nor NVLink SHARP buffers: 0.25 GiB at TP 2 on two RTX 4090
 // (vllm-project/vllm#13061, v0.7.2); no measurement of a newer release on PCIe exists, so 0.6 GiB, on the safe
-// side. Releases before v0.12 take the v0.11 figures, TP above 2 there the newer ones (no measurement; safe side).
-func nonTorchBytes(v Version, tp, pp int, nvlink bool) int64 {
+// side. At TP 8 over NVLink on Hopper and newer (NVLink SHARP and symmetric-memory buffers need compute capability
+// 9.0), public logs of newer releases on H200 show 5.2-5.7 GiB (issue 27's survey; the campaign stops at TP 4):
+// 5.75 GiB there, the larger, on the safe side; A100's TP 8 has neither and keeps the H100 TP 2/4 figure, above it.
+// Releases before v0.12 take the v0.11 figures, TP above 2 there the newer ones (no measurement; safe side).
+func nonTorchBytes(v Version, tp, pp int, nvlink bool, computeMajor int) int64 {
 	tp, pp = max(1, tp), max(1, pp)
 	old := !v.AtLeast(0, 12)
 	switch {
 	case tp > 1 && !nvlink:
 		return 6 * GiB / 10
+	case tp >= 8 && computeMajor >= 9 && !old:
+		return 575 * GiB / 100
 	case tp == 2 && old:
 		return 6 * GiB / 10
 	case tp > 1:

@@ -51,8 +51,9 @@ func TestVersionKeyedTerms(t *testing.T) {
 	assert.Zero(t, largeCaptureExtra(f, 1024, 8192, false))
 	assert.Positive(t, largeCaptureExtra(oss, 1024, 8192, false))
 	v11, _ := ParseVersion("v0.11.0")
-	assert.Less(t, nonTorchBytes(v11, 2, 1, true), nonTorchBytes(v19, 2, 1, true))
-	assert.Less(t, nonTorchBytes(v19, 4, 1, false), nonTorchBytes(v19, 4, 1, true), "no symmetric-memory all-reduce without NVLink")
+	assert.Less(t, nonTorchBytes(v11, 2, 1, true, 9), nonTorchBytes(v19, 2, 1, true, 9))
+	assert.Less(t, nonTorchBytes(v19, 8, 1, true, 8), nonTorchBytes(v19, 8, 1, true, 9), "TP 8 on Hopper: NVLink SHARP and symmetric-memory buffers")
+	assert.Less(t, nonTorchBytes(v19, 4, 1, false, 9), nonTorchBytes(v19, 4, 1, true, 9), "no symmetric-memory all-reduce without NVLink")
 	_, err := ParseVersion("latest")
 	assert.Error(t, err)
 }

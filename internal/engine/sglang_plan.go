@@ -60,7 +60,7 @@ func (sglang) KVDType(f *model.Facts, asked string) (model.KVDType, error) {
 // context, NCCL) comes out of the pool too; activations, CUDA graphs and NCCL buffers live in the reserve outside
 // (sglangReserve, plus SGLang's speculative reserve). Without an asked fraction it is (VRAM − reserved) / VRAM.
 func (e sglang) Budget(in BudgetInput) *Budget {
-	ovh := in.Activation + nonTorchBytes(in.Version, max(1, in.TP), max(1, in.PP), in.NVLink)
+	ovh := in.Activation + nonTorchBytes(in.Version, max(1, in.TP), max(1, in.PP), in.NVLink, in.ComputeMajor)
 	if in.Multimodal {
 		ovh += MultimodalEncoderReserve
 	}

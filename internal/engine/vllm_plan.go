@@ -63,7 +63,7 @@ func (vllm) Budget(in BudgetInput) *Budget {
 		return fmt.Sprintf("vLLM's profile run: the larger of the forward pass over %d batched tokens and the dummy sampler over %d rows × %.0f fp32 vocab-sized tensors (%s)",
 			in.MNBT, samplerRows(in.Seqs, in.MNBT), samplerCopies(in.Version), in.Version)
 	})
-	b.add(TermNonTorch, "inside", nonTorchBytes(in.Version, in.TP, in.PP, in.NVLink), func() string {
+	b.add(TermNonTorch, "inside", nonTorchBytes(in.Version, in.TP, in.PP, in.NVLink, in.ComputeMajor), func() string {
 		link := "NVLink"
 		if !in.NVLink {
 			link = "PCIe"

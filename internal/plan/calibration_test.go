@@ -19,11 +19,13 @@ import (
 
 // calibrationRun is one row of testdata/calibration/runs.yaml.
 type calibrationRun struct {
-	ID                  string  `json:"id"`
-	Model               string  `json:"model"`
-	Engine              string  `json:"engine"`
-	Version             string  `json:"version"`
-	GPU                 string  `json:"gpu"`
+	ID      string `json:"id"`
+	Model   string `json:"model"`
+	Engine  string `json:"engine"`
+	Version string `json:"version"`
+	GPU     string `json:"gpu"`
+	// CUDAGiB is the CUDA-visible total the log gives when the GPU is not the catalog entry's (0 = the entry's).
+	CUDAGiB             float64 `json:"cudaGiB,omitempty"`
 	TP                  int     `json:"tp"`
 	PP                  int     `json:"pp"`
 	Utilization         float64 `json:"utilization"`
@@ -100,7 +102,11 @@ func predictRun(t testing.TB, r calibrationRun) calibrated {
 	t.Helper()
 	f := calibrationFacts(t, r.Model)
 	in := Input{Name: r.ID, Facts: f, Weights: WeightsFromEstimate(f, model.EstimateParams(f), nil)}
-	p, err := New(in, gpuByID(t, r.GPU), Options{Engine: r.Engine, EngineVersion: r.Version, Context: r.MaxModelLen,
+	g := gpuByID(t, r.GPU)
+	if r.CUDAGiB > 0 {
+		g.CUDAMiB = int64(math.Round(r.CUDAGiB * 1024))
+	}
+	p, err := New(in, g, Options{Engine: r.Engine, EngineVersion: r.Version, Context: r.MaxModelLen,
 		GPUMemoryUtilization: r.Utilization, KVCacheDType: r.KVCacheDType, MaxNumSeqs: r.MaxNumSeqs,
 		MaxNumBatchedTokens: r.MaxNumBatchedTokens, Layout: &model.Layout{TP: r.TP, PP: r.PP}})
 	if err != nil {

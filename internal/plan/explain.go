@@ -50,7 +50,7 @@ func (s *planner) notFit() {
 	p, f, w := s.p, s.f, s.in.Weights
 	wpg := float64(w.Loaded) / float64(s.maxPod*s.maxNodes) / GiB
 	u, extra := s.e.NotFitWords(engine.BudgetInput{Version: s.ver, Visible: s.visible, Util: s.util, TP: s.maxPod, Seqs: s.maxSeqs,
-		MNBT: DefaultBatchedTokens, Facts: f, StageLayers: f.Layers, NVLink: s.g.NVLink,
+		MNBT: DefaultBatchedTokens, Facts: f, StageLayers: f.Layers, NVLink: s.g.NVLink, ComputeMajor: s.g.ComputeMajor,
 		Activation:   engine.ActivationPeak(f, s.ver, s.maxPod, DefaultBatchedTokens, s.maxSeqs),
 		VocabSampler: engine.SamplerWarmupBytes(f, s.maxSeqs, DefaultBatchedTokens)})
 	p.NotFit = fmt.Sprintf("does not fit: %.1f GiB of weights + one %s-token context do not fit in %d nodes × %d %s GPUs (%.1f GiB of weights per GPU against %.1f GiB usable at %.2f); use a larger GPU type",

@@ -44,7 +44,7 @@ func (s *planner) fitsAt(c candidate, tokens, mnbt int) fit {
 		Weights: r.wpg, WeightsWhy: ropeWords(w.Source, rope), MNBT: mnbt, Seqs: s.maxSeqs, Multimodal: s.p.Multimodal,
 		Activation: engine.ActivationPeak(f, s.ver, c.Layout.TP, mnbt, sampled), VocabSampler: engine.SamplerWarmupBytes(f, sampled, mnbt), Explain: s.explain,
 		LoRA: LoRABytesPerGPU(f, s.lora, c.Layout, mnbt), LoRARank: s.lora.MaxRank, LoRASlots: s.lora.MaxLoras,
-		DPAttention: c.DPAttention, SpecMethod: spec.Method, Facts: f, StageLayers: stageLayers(f, c.Layout.PP), NVLink: s.g.NVLink}
+		DPAttention: c.DPAttention, SpecMethod: spec.Method, Facts: f, StageLayers: stageLayers(f, c.Layout.PP), NVLink: s.g.NVLink, ComputeMajor: s.g.ComputeMajor}
 	b := s.e.Budget(bi)
 	r.b, r.util, r.ovh, r.reserved, r.reserveWhy, r.budget = b, b.Utilization, b.Overhead, b.Reserved, b.ReserveWhy, b.KV()
 	need, err := model.KVBytesForSequence(f, tokens, c.Layout, model.KVOptions{DType: s.o.KVCacheDType, MaxNumBatchedTokens: mnbt})

@@ -22,14 +22,17 @@ var sglangMTPTypes = []string{"deepseek_v3", "deepseek_v32", "glm_moe_dsa", "glm
 func (sglang) title() string { return "SGLang" }
 
 // Version is the release the plan's memory terms follow. SGLang's budget borrows vLLM's measured activation and
-// non-torch terms (ActivationPeak, nonTorchBytes), which are keyed by vLLM's release; so without image.version an
-// SGLang plan follows the terms of vLLM's default release and says so (engineVersion v0.19.0, as plans always have),
-// and a given image.version is read as the release those terms are keyed by.
+// non-torch terms (ActivationPeak, nonTorchBytes), which are keyed by vLLM's releases, so an SGLang plan follows the
+// terms of vLLM's default release (engineVersion v0.19.0) whatever SGLang release it is for: reading SGLang v0.5.19
+// as a vLLM release would take the terms of vLLM v0.5 (a V0 engine that profiled one sampler copy). A given
+// image.version is still checked as a release.
 func (sglang) Version(s string) (Version, error) {
-	if s == "" {
-		return vllm{}.Version("")
+	if s != "" {
+		if _, err := ParseVersion(s); err != nil {
+			return Version{}, err
+		}
 	}
-	return ParseVersion(s)
+	return vllm{}.Version("")
 }
 
 // CheckKVDType refuses a KV cache dtype SGLang has no equivalent for: the values the spec's row for

@@ -98,26 +98,31 @@ func (s *planner) search() (*candidate, error) {
 	return s.shortened(), nil
 }
 
+// fitting is the engine's preferred layout of n GPUs in pods of perPod that holds a full context and, after it, the
+// fitting one with the fewest pipeline stages when the preferred one has more (TP above the KV heads with DCP).
+func (s *planner) fitting(n, perPod, pods int) []candidate {
+	var out []candidate
+	for _, c := range s.e.Layouts(s.f, n, perPod, pods) {
+		if len(out) > 0 && max(1, c.Layout.PP) >= max(1, out[0].Layout.PP) {
+			continue
+		}
+		if !s.fitsAt(c, s.ctx, DefaultBatchedTokens).ok {
+			continue
+		}
+		out = append(out, c)
+		if len(out) == 2 {
+			break
+		}
+	}
+	return out
+}
+
 // onePod is the guide's preferred layout at each GPU count of one pod that holds a full context, and after it the
 // fitting layout with the fewest pipeline stages at that count when the preferred one has more (TP above the KV heads
 // with DCP, for --objective latency); the objective picks one.
 func (s *planner) onePod() *candidate {
 	for n := 1; n <= s.maxPod; n++ {
-		var preferred *candidate
-		for _, c := range s.e.Layouts(s.f, n, n, 1) {
-			if preferred != nil && max(1, c.Layout.PP) >= max(1, preferred.Layout.PP) {
-				continue
-			}
-			if !s.fitsAt(c, s.ctx, DefaultBatchedTokens).ok {
-				continue
-			}
-			s.alts = append(s.alts, c)
-			if preferred == nil {
-				preferred = &c
-			} else {
-				break
-			}
-		}
+		s.alts = append(s.alts, s.fitting(n, n, 1)...)
 	}
 	if len(s.alts) == 0 {
 		return nil
@@ -141,7 +146,7 @@ func (s *planner) onePod() *candidate {
 const MultiNodeGPUSlack = 0.25
 
 // multiNode is the layout of several pods (one per node, as the chart places them) joined by pipeline parallelism
-// that holds a full context. Every node count and pod size (whole nodes, half nodes) gets its first fitting layout;
+// that holds a full context. Every node count and pod size (whole nodes, half nodes) gets its fitting layouts;
 // the objective picks: gpus the fewest GPUs, latency the fewest stages, balanced the fewest stages within
 // MultiNodeGPUSlack of the fewest GPUs (ties: fewer GPUs).
 func (s *planner) multiNode() *candidate {
@@ -152,12 +157,7 @@ func (s *planner) multiNode() *candidate {
 			if n <= s.maxPod {
 				continue // one pod holds this many GPUs; onePod has tried it
 			}
-			for _, c := range s.e.Layouts(s.f, n, pod, nodes) {
-				if s.fitsAt(c, s.ctx, DefaultBatchedTokens).ok {
-					fits = append(fits, c)
-					break
-				}
-			}
+			fits = append(fits, s.fitting(n, pod, nodes)...)
 		}
 	}
 	if len(fits) == 0 {

@@ -40,6 +40,7 @@ var goldenCases = []struct {
 }{
 	{"chartgen-minimax-m2.5-a100.yaml", []string{"values", "--model", "MiniMaxAI/MiniMax-M2.5", "--gpu", "a100-80gb"}},
 	{"chartgen-qwen3-8b-two-gpus.yaml", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "l4", "--gpu", "v100-32gb"}},
+	{"chartgen-qwen3-8b-api-key.yaml", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "l4", "--api-key-secret", "qwen3-8b-api-key"}},
 	{"chartgen-glm-5-fp8-a100-multinode.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb"}},
 	{"chartgen-qwen3-32b-sglang-a100.yaml", []string{"values", "--model", "Qwen/Qwen3-32B", "--gpu", "a100-80gb", "--engine", "sglang"}},
 	{"chartgen-glm-5-fp8-sglang-a100.yaml", []string{"values", "--model", "zai-org/GLM-5-FP8", "--gpu", "a100-80gb", "--engine", "sglang"}},
@@ -126,6 +127,9 @@ func TestErrors(t *testing.T) {
 		{"bad flag", []string{"values", "--modle", "x"}, 2, []string{"unknown flag: --modle", "chartgen values --help"}},
 		{"no model", []string{"values", "--gpu", "l4"}, 2, []string{"--model is required"}},
 		{"bad multi-node mode", []string{"values", "--model", "zai-org/GLM-5-FP8", "--multi-node-mode", "lws"}, 2, []string{`--multi-node-mode "lws"`, "allowed: statefulset, leaderWorkerSet"}},
+		{"API key Secret name", []string{"values", "--model", "Qwen/Qwen3-8B", "--api-key-secret", "My_Key"}, 2, []string{`--api-key-secret: "My_Key" is not a Secret name`, "NAME:KEY"}},
+		{"API key Secret key", []string{"values", "--model", "Qwen/Qwen3-8B", "--api-key-secret", "my-key:a b"}, 2, []string{`"a b" is not a Secret key`}},
+		{"API key pasted for its Secret", []string{"values", "--model", "Qwen/Qwen3-8B", "--api-key-secret", "sk-proj-abcdefghijklmnopqrstuvwxyz0123"}, 2, []string{"looks like a credential itself (OpenAI-style API key; not printed)"}},
 		{"empty GPU", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", ""}, 2, []string{"--gpu", "empty value"}},
 		{"empty GPU in a list", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "l4,"}, 2, []string{"empty value"}},
 		{"unknown GPU", []string{"values", "--model", "Qwen/Qwen3-8B", "--gpu", "b200", "--gpu", "h300"}, 2, []string{`"b200", "h300"`, "allowed: a100-80gb"}},

@@ -428,3 +428,30 @@ func TestGatewayLoRA(t *testing.T) {
 		t.Errorf("after removing the chat adapter:\n got %v\nwant %v\n%s", rs, want, second)
 	}
 }
+
+// TestGatewayAPIKeyFromValues: one Secret serves both charts. chartgen values --api-key-secret NAME writes
+// credentials.apiKey under the key apiKey, and chartgen gateway reads it into the backend's apiKeySecret with no note
+// asking for a hand edit; another key gets that note.
+func TestGatewayAPIKeyFromValues(t *testing.T) {
+	dir := t.TempDir()
+	gateway := func(key string) (string, string) {
+		t.Helper()
+		model := filepath.Join(dir, "qwen.yaml")
+		if _, _, err := run(t, "values", "--model", "Qwen/Qwen3-8B", "--gpu", "l4", "--api-key-secret", key, "-o", model); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, err := run(t, "gateway", "--gateway", "gw", "--namespace", "llm", model, "--release", model+"=qwen")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out, errOut
+	}
+	out, errOut := gateway("qwen3-8b-api-key")
+	if !strings.Contains(out, "apiKeySecret:") || !strings.Contains(out, "name: qwen3-8b-api-key") || strings.Contains(out+errOut, "create one and set backends") {
+		t.Errorf("the Secret under key apiKey should become the backend's apiKeySecret with no note:\n%s\n%s", out, errOut)
+	}
+	out, errOut = gateway("qwen3-8b-api-key:VLLM_API_KEY")
+	if !strings.Contains(out+errOut, `the gateway sends the key "apiKey" of a Secret`) {
+		t.Errorf("another key should get the note asking for an apiKey Secret:\n%s\n%s", out, errOut)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/llm-charts/llm-charts/schema"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // planFlags are shared by values and explain.
@@ -121,7 +122,7 @@ func (f *planFlags) plan(ctx context.Context, all bool, errOut io.Writer) (*load
 
 func newValuesCmd(a *app) *cobra.Command {
 	var pf planFlags
-	var out, multiNodeMode string
+	var out, multiNodeMode, apiKeySecret string
 	cmd := &cobra.Command{
 		Use:   "values --model ID [--gpu TYPE]... [flags]",
 		Short: "plan a model on GPU types and write an llm-model values file, every number explained",
@@ -135,12 +136,13 @@ atomically (a failed run leaves no file and keeps an old one).`,
   chartgen values --model my-org/My-Model --model-dir ./my-model --gpu h200`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runValues(cmd.Context(), &pf, out, multiNodeMode, cmdline(cmd.Name(), a.typed(cmd)), a.streams)
+			return runValues(cmd.Context(), &pf, out, multiNodeMode, apiKeySecret, cmdline(cmd.Name(), a.typed(cmd)), a.streams)
 		},
 	}
 	pf.register(cmd.Flags())
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the values to `FILE` (atomically) instead of standard output")
 	cmd.Flags().StringVar(&multiNodeMode, "multi-node-mode", values.MultiNodeStatefulSet, "how a multi-node plan runs: `MODE` "+strings.Join(multiNodeModes, " or ")+" (needs the LeaderWorkerSet controller; the chart's multiNode.mode)")
+	cmd.Flags().StringVar(&apiKeySecret, "api-key-secret", "", "clients must send the API key held in Secret `NAME[:KEY]` (credentials.apiKey; KEY defaults to apiKey, the key Envoy AI Gateway reads, so one Secret serves both charts)")
 	_ = cmd.RegisterFlagCompletionFunc("multi-node-mode", cobra.FixedCompletions(multiNodeModes, cobra.ShellCompDirectiveNoFileComp))
 	pf.complete(cmd)
 	return cmd
@@ -157,10 +159,60 @@ func kvDTypeDefaults() string {
 	return s
 }
 
+// gatewayAPIKeyField is the Secret key Envoy AI Gateway's BackendSecurityPolicy of type APIKey reads (the gateway
+// chart's backends.<name>.apiKeySecret; aigateway.envoyproxy.io BackendSecurityPolicy apiKey.secretRef).
+const gatewayAPIKeyField = "apiKey"
+
+// parseAPIKeySecret reads --api-key-secret NAME[:KEY]: a Secret name (a DNS-1123 subdomain) and the key in it (a
+// Secret data key), KEY apiKey when left out. "" is no API key.
+func parseAPIKeySecret(s string) (*values.SecretKey, error) {
+	if s == "" {
+		return nil, nil
+	}
+	if kind := values.SecretKind(s); kind != "" {
+		return nil, usageErr("--api-key-secret takes the name of the Secret that holds the key, and what was given looks like a credential itself (%s; not printed): create the Secret and give its name, e.g. --api-key-secret my-model-api-key", kind)
+	}
+	name, key, _ := strings.Cut(s, ":")
+	if key == "" {
+		key = gatewayAPIKeyField
+	}
+	if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 {
+		return nil, usageErr("--api-key-secret: %q is not a Secret name (%s); give NAME or NAME:KEY, e.g. --api-key-secret my-model-api-key", name, strings.Join(errs, "; "))
+	}
+	if errs := validation.IsConfigMapKey(key); len(errs) > 0 {
+		return nil, usageErr("--api-key-secret: %q is not a Secret key (%s); give NAME or NAME:KEY, e.g. --api-key-secret my-model-api-key:apiKey", key, strings.Join(errs, "; "))
+	}
+	return &values.SecretKey{SecretName: name, Key: key}, nil
+}
+
+// setAPIKey writes credentials.apiKey and says what serves it: the engine reads the key from a Secret-backed
+// variable, and under the key apiKey the same Secret is what the gateway sends upstream.
+func setAPIKey(v *values.Model, c values.Comments, e engine.Engine, k *values.SecretKey) {
+	if k == nil {
+		return
+	}
+	if v.Credentials == nil {
+		v.Credentials = &values.Credentials{}
+	}
+	v.Credentials.APIKey = k
+	why := fmt.Sprintf("API key: clients must send the key in Secret %s, key %s (the engine reads it as %s). ", k.SecretName, k.Key, e.Spec().APIKeyEnv)
+	if k.Key == gatewayAPIKeyField {
+		why += "Under the key apiKey the same Secret is the one Envoy AI Gateway sends upstream: chartgen gateway reads it from these values and sets backends.<name>.apiKeySecret, no hand edit. "
+	} else {
+		why += "Envoy AI Gateway sends the key apiKey of a Secret: chartgen gateway will ask for one (or use --api-key-secret " + k.SecretName + ":apiKey). "
+	}
+	why += fmt.Sprintf("Create it before installing: kubectl create secret generic %s --from-literal=%s=\"$(openssl rand -hex 32)\"", k.SecretName, k.Key)
+	c["credentials.apiKey"] = why
+}
+
 // multiNodeModes are the values of --multi-node-mode (the chart's multiNode.mode).
 var multiNodeModes = []string{values.MultiNodeStatefulSet, values.MultiNodeLeaderWorkerSet}
 
-func runValues(ctx context.Context, pf *planFlags, out, multiNodeMode, typed string, s IOStreams) error {
+func runValues(ctx context.Context, pf *planFlags, out, multiNodeMode, apiKeySecret, typed string, s IOStreams) error {
+	apiKey, err := parseAPIKeySecret(apiKeySecret)
+	if err != nil {
+		return err
+	}
 	if pf.model == "" {
 		return usageErr("chartgen values: --model is required: the Hugging Face id the engine loads, e.g. MiniMaxAI/MiniMax-M2.5 (chartgen models lists the embedded ones)")
 	}
@@ -179,7 +231,9 @@ func runValues(ctx context.Context, pf *planFlags, out, multiNodeMode, typed str
 	if err := requirePlans(m.input, plans, cat, pf.options()); err != nil {
 		return err
 	}
-	v, header, comments := buildValues(engine.MustLookup(pf.engine), m.input, plans, pf.options(), multiNodeMode, typed)
+	e := engine.MustLookup(pf.engine)
+	v, header, comments := buildValues(e, m.input, plans, pf.options(), multiNodeMode, typed)
+	setAPIKey(v, comments, e, apiKey)
 	if err := schema.Validate(schema.LLMModel, v); err != nil {
 		return fmt.Errorf("the generated values do not validate (a chartgen bug; please report it): %w", err)
 	}

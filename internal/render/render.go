@@ -25,7 +25,15 @@ type Options struct {
 	ReleaseName string // default "test"
 	Namespace   string // default "default"
 	KubeVersion string // default DefaultKubeVersion
+	// APIVersions are the APIs the cluster serves beyond the built-in ones, as `helm template --api-versions` takes
+	// them; nil renders as for a cluster with every optional CRD (OptionalAPIs), an empty list as for a bare one.
+	APIVersions []string
 }
+
+// OptionalAPIs are the custom resources the charts render when values turn them on (llm-model's capability checks,
+// templates/_capabilities.tpl): KEDA, LeaderWorkerSet, InferencePool and the Prometheus Operator's monitors.
+var OptionalAPIs = []string{"keda.sh/v1alpha1/ScaledObject", "leaderworkerset.x-k8s.io/v1/LeaderWorkerSet",
+	"inference.networking.k8s.io/v1/InferencePool", "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PodMonitor"}
 
 // DefaultKubeVersion is the Kubernetes version the charts are rendered for
 // when the caller does not say: the version the API-server tests run.
@@ -99,6 +107,10 @@ func Chart(c *chart.Chart, values map[string]any, opts Options) (*Result, error)
 	install.ReleaseName = opts.ReleaseName
 	install.Namespace = opts.Namespace
 	install.KubeVersion = kv
+	install.APIVersions = chartutil.VersionSet(OptionalAPIs)
+	if opts.APIVersions != nil {
+		install.APIVersions = chartutil.VersionSet(opts.APIVersions)
+	}
 	if values == nil {
 		values = map[string]any{}
 	}

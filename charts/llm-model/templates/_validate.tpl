@@ -22,6 +22,7 @@ and `helm upgrade` would delete every running one. */}}
 {{- $e = concat $e (include "llm-model.validateNames" . | fromYamlArray) }}
 {{- $e = concat $e (include "llm-model.validateSyntax" .root | fromYamlArray) }}
 {{- $e = concat $e (include "llm-model.validateDownload" .root | fromYamlArray) }}
+{{- $e = concat $e (include "llm-model.validateCapabilities" . | fromYamlArray) }}
 {{- range $g := .groups }}
 {{- $e = concat $e (include "llm-model.validateGroup" (dict "root" $.root "group" $g) | fromYamlArray) }}
 {{- end }}

@@ -66,11 +66,14 @@ func ropeWords(source string, rope int64) string {
 	return fmt.Sprintf("%s; with the %.2f GiB RoPE cos/sin cache for every position, which every GPU holds", source, float64(rope)/GiB)
 }
 
-// stageLayers is the decoder layers on the most loaded pipeline stage (vLLM's get_pp_indices splits them evenly,
-// the remainder on the later stages).
+// stageLayers is the decoder layers on the most loaded pipeline stage, as model.StageLayers partitions them (vLLM's
+// get_pp_indices).
 func stageLayers(f *model.Facts, pp int) int {
-	pp = max(1, pp)
-	return (f.Layers + pp - 1) / pp
+	most := 0
+	for _, st := range model.StageLayers(f.Layers, pp) {
+		most = max(most, st[1]-st[0])
+	}
+	return most
 }
 
 // search finds the layout: the given one, else the one-pod layouts that hold a full context (the objective picks
